@@ -1,0 +1,100 @@
+"""The `jixiao` command: each sub-command wires pipeline steps together, nothing more."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import InputError, JixiaoError, UsageError
+from .formats import WRITERS
+from .mapping import DEFAULT_BASE
+from .pipeline import OUTPUT_FORMATS, expand, load_graph, stderr_warn, table_chunks, write_chunks
+from .query import library, load_query, run
+from .stores import MemoryBackend
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_BAD_INPUT = 2
+
+
+def reports_errors(function: F) -> F:
+    """Turn jixiao's own errors into a one-line message and exit code 2, never a traceback."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (InputError, UsageError, JixiaoError) as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--param expects NAME=VALUE, got {value!r}")
+        params[name.strip()] = text
+    return params
+
+
+@click.group()
+@click.version_option(__version__, prog_name="jixiao")
+def main() -> None:
+    """jixiao — 预算绩效目标知识图谱 / a knowledge graph of budget performance targets."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output RDF file.")
+@click.option("--format", "output_format", type=click.Choice(sorted(OUTPUT_FORMATS)), default=None,
+              help="Output syntax (default: from the output's suffix, else ttl).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the data's IRIs.")
+@click.option("--year", type=click.IntRange(1949, 2200), default=None, help="Fiscal year of the tables (预算年度).")
+@reports_errors
+def ingest(inputs: tuple[str, ...], output: Path, output_format: str | None, base: str, year: int | None) -> None:
+    """Read performance-target tables (FILE|DIR ...) into an RDF graph."""
+    fmt = output_format or {".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}.get(output.suffix.lower(), "ttl")
+    files = expand(inputs)
+    if not files:
+        raise UsageError("no table files found in the inputs")
+    count = write_chunks(table_chunks(files, base, year, warn=stderr_warn), output, fmt)
+    click.echo(f"{len(files)} file(s) → {output} ({count} triples, {fmt})", err=True)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.argument("data", nargs=-1)
+@click.option("--endpoint", default=None, help="Query a SPARQL endpoint instead of local DATA.")
+@click.option("--param", "params", multiple=True, help="Query parameter NAME=VALUE (repeatable).")
+@click.option("--format", "output_format", type=click.Choice(sorted(WRITERS)), default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--base", default=DEFAULT_BASE, help="Base IRI for tables ingested on the fly.")
+@click.option("--year", type=int, default=None, help="Fiscal year for tables ingested on the fly.")
+@reports_errors
+def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
+          output_format: str, list_queries: bool, base: str, year: int | None) -> None:
+    """Run a named query (or a .rq file) over DATA or an endpoint."""
+    if list_queries or name is None:
+        for query_name, named in library().items():
+            click.echo(f"{query_name:<24} {named.title}")
+        return
+    named = load_query(name)
+    raw_params = _params(params)
+    if endpoint:
+        from .store_remote import RemoteEndpoint
+
+        backend: Any = RemoteEndpoint(endpoint)
+    else:
+        if not data:
+            raise UsageError("give DATA files or --endpoint")
+        backend = MemoryBackend(load_graph(data, base, year))
+    WRITERS[output_format](run(named, backend, raw_params), sys.stdout)
