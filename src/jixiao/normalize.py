@@ -265,6 +265,11 @@ class _Reader:
             new = self.two_categories(known[0], known[1], line, placed, notes)
         else:
             new = self.one_category(known[0], line, placed, notes)
+        unknown = [c for c in cells if not self.is_category(c)]
+        if unknown and known and new.level2 is None:
+            # The unknown name stood where the level-2 goes: keep its wording as the level-2 text.
+            new.level2_text = unknown[-1].text
+            notes[:] = [n for n in notes if n.kind != "MissingLevel2"]
         if new.level2 is not None and new.level2_text and canon(new.level2_text) != canon(vocab.label_zh[new.level2]) \
                 and any(c.text == new.level2_text for c in known):
             notes.append(Note("AliasMapped", new.level2_text, f"read as {vocab.label_zh[new.level2]}", line.number))

@@ -64,12 +64,14 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise InputError(path, None, "the file is empty (expected a performance-target table) / 文件为空")
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8", "gb18030"):
+        candidates = [("utf-8-sig", data[len(codecs.BOM_UTF8):], "utf-8")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data, "utf-16")]
+    else:
+        candidates = [("utf-8", data, "utf-8"), ("gb18030", data, "gb18030")]
+    for name, payload, codec in candidates:
         try:
-            return data.decode(encoding), encoding
+            return payload.decode(codec), name
         except UnicodeDecodeError:
             continue
     raise InputError(path, None, "cannot decode the file as UTF-8 or GB18030/GBK / 无法识别文件编码")
