@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +36,16 @@ def reports_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def progress(items: list[Path], label: str) -> Iterable[Path]:
+    """Show a progress bar on a terminal when there is more than one file; stay quiet otherwise."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, description=label, console=Console(stderr=True), transient=True)
+
+
 def _params(values: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for value in values:
@@ -66,7 +76,7 @@ def ingest(inputs: tuple[str, ...], output: Path, output_format: str | None, bas
     files = expand(inputs)
     if not files:
         raise UsageError("no table files found in the inputs")
-    count = write_chunks(table_chunks(files, base, year, warn=stderr_warn), output, fmt)
+    count = write_chunks(table_chunks(progress(files, "ingest"), base, year, warn=stderr_warn), output, fmt)
     click.echo(f"{len(files)} file(s) → {output} ({count} triples, {fmt})", err=True)
 
 
