@@ -64,20 +64,47 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output RDF file.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="Output RDF file.")
 @click.option("--format", "output_format", type=click.Choice(sorted(OUTPUT_FORMATS)), default=None,
               help="Output syntax (default: from the output's suffix, else ttl).")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the data's IRIs.")
 @click.option("--year", type=click.IntRange(1949, 2200), default=None, help="Fiscal year of the tables (预算年度).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also add the data to this embedded Oxigraph store (one named graph per file; re-ingesting replaces it).")
 @reports_errors
-def ingest(inputs: tuple[str, ...], output: Path, output_format: str | None, base: str, year: int | None) -> None:
+def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | None, base: str, year: int | None,
+           store_dir: Path | None) -> None:
     """Read performance-target tables (FILE|DIR ...) into an RDF graph."""
-    fmt = output_format or {".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}.get(output.suffix.lower(), "ttl")
+    if output is None and store_dir is None:
+        raise UsageError("give -o OUT, --store DIR, or both")
     files = expand(inputs)
     if not files:
         raise UsageError("no table files found in the inputs")
-    count = write_chunks(table_chunks(progress(files, "ingest"), base, year, warn=stderr_warn), output, fmt)
-    click.echo(f"{len(files)} file(s) → {output} ({count} triples, {fmt})", err=True)
+    if output is not None:
+        fmt = output_format or {".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}.get(output.suffix.lower(), "ttl")
+        count = write_chunks(table_chunks(progress(files, "ingest"), base, year, warn=stderr_warn), output, fmt)
+        click.echo(f"{len(files)} file(s) → {output} ({count} triples, {fmt})", err=True)
+    if store_dir is not None:
+        _load_into(open_store(store_dir), [str(f) for f in files], base, year, graph=None, quiet_findings=output is not None)
+
+
+def open_store(store_dir: Path) -> Any:
+    from .store_oxigraph import OxigraphBackend
+
+    return OxigraphBackend(store_dir)
+
+
+def _load_into(backend: Any, inputs: list[str], base: str, year: int | None, graph: str | None,
+               quiet_findings: bool = False) -> None:
+    from .loading import load_sources
+
+    warn = None if quiet_findings else stderr_warn
+    try:
+        loaded = load_sources(backend, inputs, base, year, graph, warn, progress=lambda files: list(progress(files, "load")))
+    finally:
+        backend.close()
+    for item in loaded:
+        click.echo(f"{item.source} → <{item.graph}> ({item.triples} triples)", err=True)
 
 
 @main.command()
@@ -89,9 +116,14 @@ def ingest(inputs: tuple[str, ...], output: Path, output_format: str | None, bas
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option("--base", default=DEFAULT_BASE, help="Base IRI for tables ingested on the fly.")
 @click.option("--year", type=int, default=None, help="Fiscal year for tables ingested on the fly.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Query this embedded Oxigraph store (made by ingest --store).")
+@click.option("--user", default=None, help="User for the endpoint.")
+@click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @reports_errors
 def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
-          output_format: str, list_queries: bool, base: str, year: int | None) -> None:
+          output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
+          user: str | None, password: str | None) -> None:
     """Run a named query (or a .rq file) over DATA or an endpoint."""
     if list_queries or name is None:
         for query_name, named in library().items():
@@ -99,12 +131,43 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
         return
     named = load_query(name)
     raw_params = _params(params)
+    backend = _query_backend(data, endpoint, store_dir, base, year, user, password)
+    try:
+        WRITERS[output_format](run(named, backend, raw_params), sys.stdout)
+    finally:
+        backend.close()
+
+
+def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path | None, base: str, year: int | None,
+                   user: str | None, password: str | None) -> Any:
+    """Where a query runs: a remote endpoint, an embedded store, or DATA read into memory."""
+    if sum(bool(x) for x in (data, endpoint, store_dir)) != 1:
+        raise UsageError("give exactly one of: DATA files, --endpoint URL, --store DIR")
     if endpoint:
         from .store_remote import RemoteEndpoint
 
-        backend: Any = RemoteEndpoint(endpoint)
-    else:
-        if not data:
-            raise UsageError("give DATA files or --endpoint")
-        backend = MemoryBackend(load_graph(data, base, year))
-    WRITERS[output_format](run(named, backend, raw_params), sys.stdout)
+        return RemoteEndpoint(endpoint, user=user, password=password)
+    if store_dir is not None:
+        if not store_dir.is_dir():
+            raise UsageError(f"no store at {store_dir} (create it with: jixiao ingest FILES --store {store_dir})")
+        from .store_oxigraph import OxigraphBackend
+
+        return OxigraphBackend(store_dir, read_only=True)
+    return MemoryBackend(load_graph(data, base, year))
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True)
+@click.option("--endpoint", required=True, help="SPARQL 1.1 endpoint (query URL; update and Graph Store URLs are derived).")
+@click.option("--graph", "graph", default=None, help="Put all DATA into this named graph (default: one graph per file).")
+@click.option("--user", default=None, help="User for the endpoint's update/Graph Store access.")
+@click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
+@click.option("--base", default=DEFAULT_BASE, help="Base IRI for tables ingested on the fly.")
+@click.option("--year", type=int, default=None, help="Fiscal year for tables ingested on the fly.")
+@reports_errors
+def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
+         base: str, year: int | None) -> None:
+    """Push DATA to a SPARQL 1.1 store, replacing each target graph as a whole."""
+    from .store_remote import RemoteEndpoint
+
+    _load_into(RemoteEndpoint(endpoint, user=user, password=password), list(data), base, year, graph)

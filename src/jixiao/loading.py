@@ -1,0 +1,97 @@
+"""Put DATA into a store: one named graph per source file, the ontology in a graph of its own.
+
+Re-loading a file replaces its graph (never duplicates it). Each graph is first written as
+N-Triples to a temporary file, then handed to the backend's `replace_graph`, which swaps it in
+only once the whole file has loaded, so a failure leaves the previous contents in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+
+from .mapping import DEFAULT_BASE
+from .pipeline import RDF_FORMATS, Warn, expand, table_chunks, write_chunks
+from .resources import ontology_files
+from .stores import QueryBackend
+from .vocab import ONTOLOGY_GRAPH
+
+_OXIGRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+                     "xml": pyoxigraph.RdfFormat.RDF_XML, "n3": pyoxigraph.RdfFormat.N3}
+
+
+@dataclass(frozen=True)
+class LoadedGraph:
+    source: str
+    graph: str
+    triples: int
+
+
+def source_graph_iri(path: Path, base: str = DEFAULT_BASE) -> str:
+    """The named graph of a source file: from its absolute path, so re-ingesting it replaces it."""
+    base = base if base.endswith(("/", "#")) else base + "/"
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return f"{base}graph/{digest}"
+
+
+def _to_ntriples(path: Path, target: Path, base: str, year: int | None, warn: Warn | None) -> None:
+    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        write_chunks(table_chunks([path], base, year, warn), target, "nt")
+    elif rdf_format in _OXIGRAPH_FORMATS:
+        quads = pyoxigraph.parse(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format])
+        pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    else:  # JSON-LD and the quad formats go through rdflib
+        from rdflib import Graph
+
+        Graph().parse(path, format=rdf_format).serialize(target, format="nt", encoding="utf-8")
+
+
+@contextmanager
+def _ntriples_file() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="jixiao-load-") as directory:
+        yield Path(directory) / "graph.nt"
+
+
+def load_ontology(backend: QueryBackend) -> LoadedGraph:
+    """(Re)load the ontology, framework and units into their own graph."""
+    with _ntriples_file() as target:
+        from .vocab import load_ontology_graph
+
+        load_ontology_graph().serialize(target, format="nt", encoding="utf-8")
+        count = backend.replace_graph(str(ONTOLOGY_GRAPH), target)
+    return LoadedGraph(", ".join(p.name for p in ontology_files()), str(ONTOLOGY_GRAPH), count)
+
+
+def load_sources(backend: QueryBackend, inputs: list[str], base: str = DEFAULT_BASE, year: int | None = None,
+                 graph: str | None = None, warn: Warn | None = None,
+                 progress: Callable[[list[Path]], list[Path]] | None = None) -> list[LoadedGraph]:
+    """Load each input file into its own graph (or all into `graph`), after the ontology."""
+    files = expand(inputs)
+    loaded = [load_ontology(backend)]
+    if graph is not None:
+        with _ntriples_file() as target:
+            _concatenate(files, target, base, year, warn)
+            loaded.append(LoadedGraph(f"{len(files)} files", graph, backend.replace_graph(graph, target)))
+        return loaded
+    for path in progress(files) if progress else files:
+        with _ntriples_file() as target:
+            _to_ntriples(path, target, base, year, warn)
+            iri = source_graph_iri(path, base)
+            loaded.append(LoadedGraph(str(path), iri, backend.replace_graph(iri, target)))
+    return loaded
+
+
+def _concatenate(files: list[Path], target: Path, base: str, year: int | None, warn: Warn | None) -> None:
+    with target.open("w", encoding="utf-8") as out:
+        for path in files:
+            part = target.with_suffix(".part.nt")
+            _to_ntriples(path, part, base, year, warn)
+            out.write(part.read_text(encoding="utf-8"))
+            part.unlink()
