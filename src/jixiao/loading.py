@@ -3,11 +3,16 @@
 Re-loading a file replaces its graph (never duplicates it). Each graph is first written as
 N-Triples to a temporary file, then handed to the backend's `replace_graph`, which swaps it in
 only once the whole file has loaded, so a failure leaves the previous contents in place.
+
+Entities that several files describe (budget units, units of measure minted for unknown units)
+go to one shared graph instead, merged with what it already holds: stores present the union of
+their named graphs as a bag, so the same triple in two file graphs would be counted twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from .errors import InputError
 from .mapping import DEFAULT_BASE
 from .pipeline import RDF_FORMATS, Warn, expand, table_chunks, write_chunks
 from .resources import ontology_files
@@ -24,6 +30,10 @@ from .vocab import ONTOLOGY_GRAPH
 
 _OXIGRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
                      "xml": pyoxigraph.RdfFormat.RDF_XML, "n3": pyoxigraph.RdfFormat.N3}
+
+
+# Subjects minted by mapping.py for entities shared across files: <BASE/agency/HASH>, <BASE/unit/HASH>.
+_SHARED_SUBJECT = re.compile(r"^<[^>]*/(?:agency|unit)/[0-9a-f]{16}> ")
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,44 @@ def source_graph_iri(path: Path, base: str = DEFAULT_BASE) -> str:
     return f"{base}graph/{digest}"
 
 
+def shared_graph_iri(base: str = DEFAULT_BASE) -> str:
+    base = base if base.endswith(("/", "#")) else base + "/"
+    return f"{base}graph/shared"
+
+
+def _split_shared(ntriples: Path) -> list[str]:
+    """Remove the shared entities' lines from an N-Triples file; return them."""
+    own: list[str] = []
+    shared: list[str] = []
+    with ntriples.open(encoding="utf-8") as lines:
+        for line in lines:
+            (shared if _SHARED_SUBJECT.match(line) else own).append(line)
+    ntriples.write_text("".join(own), encoding="utf-8")
+    return shared
+
+
+def _merge_shared(backend: QueryBackend, base: str, lines: list[str]) -> LoadedGraph | None:
+    """Add triples to the shared graph, keeping what it already holds (a graph is a set)."""
+    if not lines:
+        return None
+    iri = shared_graph_iri(base)
+    current = backend.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", {})
+    held = [f"{row['s'].n3()} {row['p'].n3()} {row['o'].n3()} .\n" for row in current.rows]  # type: ignore[union-attr]
+    with _ntriples_file() as target:
+        target.write_text("".join(dict.fromkeys(held + lines)), encoding="utf-8")
+        return LoadedGraph("shared entities", iri, backend.replace_graph(iri, target))
+
+
 def _to_ntriples(path: Path, target: Path, base: str, year: int | None, warn: Warn | None) -> None:
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
     if rdf_format is None:
         write_chunks(table_chunks([path], base, year, warn), target, "nt")
     elif rdf_format in _OXIGRAPH_FORMATS:
-        quads = pyoxigraph.parse(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format])
-        pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        try:
+            quads = pyoxigraph.parse(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format])
+            pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {error.msg}") from error
     else:  # JSON-LD and the quad formats go through rdflib
         from rdflib import Graph
 
@@ -80,12 +121,15 @@ def load_sources(backend: QueryBackend, inputs: list[str], base: str = DEFAULT_B
             _concatenate(files, target, base, year, warn)
             loaded.append(LoadedGraph(f"{len(files)} files", graph, backend.replace_graph(graph, target)))
         return loaded
+    shared: list[str] = []
     for path in progress(files) if progress else files:
         with _ntriples_file() as target:
             _to_ntriples(path, target, base, year, warn)
+            shared += _split_shared(target)
             iri = source_graph_iri(path, base)
             loaded.append(LoadedGraph(str(path), iri, backend.replace_graph(iri, target)))
-    return loaded
+    merged = _merge_shared(backend, base, shared)
+    return [*loaded, merged] if merged else loaded
 
 
 def _concatenate(files: list[Path], target: Path, base: str, year: int | None, warn: Warn | None) -> None:

@@ -1,0 +1,220 @@
+"""The embedded Oxigraph store: same answers as rdflib, graphs replaced whole, bad files harmless."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+import jixiao.store_oxigraph as store_oxigraph
+from jixiao.errors import InputError
+from jixiao.store_oxigraph import TEMP_GRAPH_PREFIX, OxigraphBackend, StoreError, to_oxigraph, to_rdflib
+from servers import (
+    AGENCY_ZH,
+    NOTE,
+    comparable_rows,
+    reference_rows,
+    sample_graph,
+    sample_queries,
+    write_ntriples,
+)
+
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+XSD_GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+
+
+@pytest.fixture
+def ns() -> str:
+    return f"http://example.org/t/{uuid.uuid4().hex}/"
+
+
+@pytest.fixture
+def data(tmp_path: Path, ns: str) -> dict[str, Path]:
+    """Two source files, each for its own named graph."""
+    return {
+        ns + "graph/a": write_ntriples(sample_graph(ns + "a/"), tmp_path / "a.nt"),
+        ns + "graph/b": write_ntriples(sample_graph(ns, projects=6), tmp_path / "b.nt"),
+    }
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> OxigraphBackend:
+    backend = OxigraphBackend(tmp_path / "store")
+    yield backend
+    backend.close()
+
+
+def raw_graphs(backend: OxigraphBackend) -> list[str]:
+    """Every named graph, temporary ones included."""
+    return sorted(g.value for g in backend.store.named_graphs())
+
+
+def malformed_copy(source: Path, target: Path) -> Path:
+    """The source's triples followed by a line that breaks the N-Triples syntax near the end."""
+    target.write_text(source.read_text(encoding="utf-8") + '<http://example.org/x> <http://example.org/p> "unterminated .\n', encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("name", [q[0] for q in sample_queries("http://example.org/")])
+def test_select_gives_the_rows_rdflib_gives(store: OxigraphBackend, data: dict[str, Path], ns: str, name: str) -> None:
+    for graph, path in data.items():
+        store.replace_graph(graph, path)
+    _, query, bindings = next(q for q in sample_queries(ns) if q[0] == name)
+    expected = reference_rows(data, query, bindings)
+    result = store.select(query, bindings)
+    rows = list(result.rows)
+    assert comparable_rows(rows) == comparable_rows(expected)
+    assert set(result.variables) >= set(expected[0]) if expected else True
+    if name == "injection-attempt":
+        assert rows == []
+        assert store.count(ns + "graph/b") > 0
+
+
+def test_terms_come_back_exactly(store: OxigraphBackend, data: dict[str, Path], ns: str) -> None:
+    store.replace_graph(ns + "graph/b", data[ns + "graph/b"])
+    rows = list(store.select("SELECT ?o WHERE { ?s ?p ?o }", {}).rows)
+    objects = {row["o"] for row in rows}
+    assert Literal(AGENCY_ZH, lang="zh") in objects
+    assert Literal(NOTE) in objects  # plain literal stays plain, newline/quotes/emoji intact
+    decimals = {o for o in objects if isinstance(o, Literal) and o.datatype == XSD_DECIMAL}
+    assert {o.value for o in decimals} == {Literal(v, datatype=XSD_DECIMAL).value for v in ("1300000", "27.06", "270600")}
+
+
+def test_rows_are_streamed(store: OxigraphBackend, data: dict[str, Path], ns: str) -> None:
+    store.replace_graph(ns + "graph/b", data[ns + "graph/b"])
+    rows = store.select("SELECT ?s WHERE { ?s ?p ?o }", {}).rows
+    assert not isinstance(rows, list)
+    assert next(rows)["s"] is not None
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["one-transaction", "large-graph"])
+def test_replacing_twice_gives_no_duplicates(store: OxigraphBackend, data: dict[str, Path], ns: str, monkeypatch: pytest.MonkeyPatch, large: bool) -> None:
+    if large:
+        monkeypatch.setattr(store_oxigraph, "ATOMIC_REPLACE_MAX_TRIPLES", 0)
+    graph, path = ns + "graph/b", data[ns + "graph/b"]
+    first = store.replace_graph(graph, path)
+    second = store.replace_graph(graph, path)
+    assert first == second == len(sample_graph(ns))
+    count = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {})
+    assert int(next(count.rows)["n"]) == first
+    assert store.graph_names() == [graph]
+    assert raw_graphs(store) == [graph]
+
+
+def test_replacing_with_other_contents_drops_the_old(store: OxigraphBackend, tmp_path: Path, ns: str) -> None:
+    graph = ns + "graph/x"
+    store.replace_graph(graph, write_ntriples(sample_graph(ns, projects=6), tmp_path / "six.nt"))
+    assert store.replace_graph(graph, write_ntriples(sample_graph(ns, projects=2), tmp_path / "two.nt")) == len(sample_graph(ns, projects=2))
+    rows = list(store.select(f"SELECT ?p WHERE {{ ?p a <{ns}Project> }}", {}).rows)
+    assert len(rows) == 2
+
+
+def test_empty_file_empties_the_graph(store: OxigraphBackend, data: dict[str, Path], ns: str, tmp_path: Path) -> None:
+    graph = ns + "graph/b"
+    store.replace_graph(graph, data[graph])
+    empty = tmp_path / "empty.nt"
+    empty.write_text("", encoding="utf-8")
+    assert store.replace_graph(graph, empty) == 0
+    assert store.graph_names() == []
+
+
+@pytest.mark.parametrize("route", ["transactional-load", "bulk-load", "large-graph"])
+@pytest.mark.parametrize("existing", [True, False], ids=["graph-existed", "new-graph"])
+def test_a_bad_file_leaves_the_graph_as_it_was(
+    store: OxigraphBackend, data: dict[str, Path], ns: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, route: str, existing: bool
+) -> None:
+    if route == "bulk-load":  # force the bulk loader, which writes as it parses
+        monkeypatch.setattr(store_oxigraph, "TRANSACTIONAL_LOAD_MAX_BYTES", 0)
+    if route == "large-graph":  # force the path for graphs too big for one transaction
+        monkeypatch.setattr(store_oxigraph, "ATOMIC_REPLACE_MAX_BYTES", 0)
+    graph = ns + "graph/b"
+    if existing:
+        store.replace_graph(graph, data[graph])
+    before = store.count(graph)
+    bad = malformed_copy(data[ns + "graph/a"], tmp_path / "bad.nt")
+    with pytest.raises(InputError) as caught:
+        store.replace_graph(graph, bad)
+    assert str(bad) in str(caught.value) and "N-Triples" in str(caught.value)
+    assert caught.value.line is not None
+    assert store.count(graph) == before
+    assert raw_graphs(store) == ([graph] if existing else [])
+    rows = list(store.select(f'SELECT ?p WHERE {{ ?p <http://www.w3.org/2000/01/rdf-schema#label> "{AGENCY_ZH}"@zh }}', {}).rows)
+    assert len(rows) == (1 if existing else 0)
+
+
+def test_missing_file_and_bad_iri_are_reported(store: OxigraphBackend, tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        store.replace_graph("http://example.org/g", tmp_path / "missing.nt")
+    with pytest.raises(StoreError):
+        store.replace_graph("not an iri", tmp_path / "missing.nt")
+
+
+def test_bad_query_is_a_store_error(store: OxigraphBackend) -> None:
+    with pytest.raises(StoreError, match="invalid SPARQL"):
+        store.select("SELECT ?s WHERE { ?s ?p }", {})
+    with pytest.raises(StoreError, match="SELECT"):
+        store.select("ASK { ?s ?p ?o }", {})
+
+
+def test_contents_persist_and_stale_temporary_graphs_are_removed(data: dict[str, Path], ns: str, tmp_path: Path) -> None:
+    location = tmp_path / "persistent"
+    graph = ns + "graph/b"
+    with OxigraphBackend(location) as backend:
+        count = backend.replace_graph(graph, data[graph])
+        # What a process killed in the middle of a load leaves behind:
+        dead = ox.NamedNode(TEMP_GRAPH_PREFIX + "dead")
+        backend.store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("x"), dead))
+    with OxigraphBackend(location, read_only=True) as reader:
+        assert reader.count(graph) == count
+        with pytest.raises(StoreError, match="read-only"):
+            reader.replace_graph(graph, data[graph])
+    with OxigraphBackend(location) as backend:
+        assert raw_graphs(backend) == [graph]
+        assert backend.count(graph) == count
+
+
+def test_a_store_in_use_is_reported(tmp_path: Path) -> None:
+    with OxigraphBackend(tmp_path / "busy"), pytest.raises(StoreError, match="cannot open"):
+        OxigraphBackend(tmp_path / "busy")
+
+
+def test_closed_store_refuses_work(tmp_path: Path) -> None:
+    backend = OxigraphBackend(tmp_path / "closed")
+    backend.close()
+    with pytest.raises(StoreError, match="closed"):
+        backend.graph_names()
+
+
+def test_in_memory_store(data: dict[str, Path], ns: str) -> None:
+    backend = OxigraphBackend(None)
+    assert backend.replace_graph(ns + "graph/b", data[ns + "graph/b"]) == len(sample_graph(ns))
+
+
+def test_rdflib_dataset_view(store: OxigraphBackend, data: dict[str, Path], ns: str) -> None:
+    store.replace_graph(ns + "graph/b", data[ns + "graph/b"])
+    dataset = store.as_rdflib_dataset()
+    rows = list(dataset.query(f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{ns}Project> }}"))
+    assert int(rows[0][0]) == 6
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        URIRef("http://example.org/项目"),
+        Literal("鄂州", lang="zh"),
+        Literal("27.06", datatype=XSD_DECIMAL),
+        Literal("1300000", datatype=XSD_DECIMAL),
+        Literal("plain"),
+        Literal(NOTE),
+        Literal("2024", datatype=XSD_GYEAR),
+    ],
+)
+def test_term_conversion_round_trips(term: URIRef | Literal) -> None:
+    assert to_rdflib(to_oxigraph(term)) == term
+
+
+def test_blank_nodes_convert() -> None:
+    assert isinstance(to_rdflib(to_oxigraph(BNode("b1"))), BNode)
