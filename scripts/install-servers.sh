@@ -61,5 +61,12 @@ report_oxigraph() {
   fi
 }
 
+install_curl() {
+  # The start scripts poll the servers' HTTP endpoints with curl until they answer.
+  command -v curl >/dev/null && return 0
+  $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends curl
+}
+
+install_curl
 if [ "${SKIP_VIRTUOSO:-0}" != 1 ]; then install_virtuoso; fi
 report_oxigraph
