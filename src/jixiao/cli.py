@@ -171,3 +171,13 @@ def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | No
     from .store_remote import RemoteEndpoint
 
     _load_into(RemoteEndpoint(endpoint, user=user, password=password), list(data), base, year, graph)
+
+
+def _register_commands() -> None:
+    """Commands that live in modules of their own, registered rather than special-cased."""
+    from .cli_validate import validate
+
+    main.add_command(validate)
+
+
+_register_commands()

@@ -429,9 +429,10 @@ def _merge_duplicate_rows(project: ProjectRecord) -> None:
                 kept.append(indicator)
                 continue
             winner, loser = (indicator, twin) if indicator.inherited < twin.inherited else (twin, indicator)
+            kept_line = winner.line
             winner.lines = sorted(set(winner.lines + loser.lines))
             winner.notes.append(Note("DuplicateRowMerged", f"lines {', '.join(map(str, winner.lines))}",
-                                     f"kept the categories of line {winner.line}", loser.line))
+                                     f"kept the categories of line {kept_line}", loser.line))
             kept[kept.index(twin)] = winner
         for position, indicator in enumerate(kept, start=1):
             indicator.position = position

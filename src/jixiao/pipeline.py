@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.exceptions import ParserError
 
 from .errors import InputError
 from .mapping import DEFAULT_BASE, Triple, document_triples
@@ -84,7 +83,9 @@ def table_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | No
 def parse_rdf(path: Path, graph: Graph) -> None:
     try:
         graph.parse(path, format=RDF_FORMATS[path.suffix.lower()])
-    except (ParserError, SyntaxError, ValueError) as error:
+    # rdflib's parsers raise many kinds of exception on broken input (IndexError on a cut-off
+    # triple, AssertionError on an unterminated string): any of them means "not valid RDF".
+    except Exception as error:
         raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {error}") from error
 
 

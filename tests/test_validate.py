@@ -1,0 +1,290 @@
+"""`jixiao validate`: inference, the seed's findings, clean tables, the per-project route, reports, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import owlrl
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS
+
+from jixiao.cli_validate import validate as validate_command
+from jixiao.pipeline import load_graph
+from jixiao.synthetic import corpus, render
+from jixiao.validate import SH, Report, Result, materialise_types, validate_graph, validate_paths
+from jixiao.vocab import vocabulary
+
+SEED_PROJECTS = ["业务运行保障", "信息化运行经费", "事业单位人员管理", "事业单位人才招聘", "企业薪酬调查",
+                 "劳动能力鉴定、工伤认定经费", "法律服务"]
+
+
+@pytest.fixture(scope="module")
+def seed_data(seed_path: Path) -> Graph:
+    return load_graph([seed_path], with_ontology=False)
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_data: Graph) -> Report:
+    return validate_graph(seed_data)
+
+
+def found(report: Report, shape: str, project: str | None = None, indicator: str | None = None) -> list[Result]:
+    return [r for r in report.results if r.shape == f"jxs:{shape}" and (project is None or r.project == project)
+            and (indicator is None or r.indicator == indicator)]
+
+
+def write_tables(directory: Path, text: str, name: str = "tables.md") -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Inference
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("semantics", [owlrl.RDFS_Semantics, owlrl.OWLRL_Semantics], ids=["rdfs", "owl-rl"])
+def test_materialised_types_equal_the_owlrl_closure_types(seed_data: Graph, semantics: type) -> None:
+    """The RDFS type entailment we materialise gives every resource of the seed the same types as
+    owlrl's closure of data + ontology, apart from the universal classes every resource has."""
+    closed = Graph()
+    for triple in (*seed_data, *vocabulary().graph):
+        closed.add(triple)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closed)
+    ours = materialise_types(Graph() + seed_data)
+    universal = {RDFS.Resource, OWL.Thing}
+    for subject in set(seed_data.subjects()):
+        assert set(ours.objects(subject, RDF.type)) == set(closed.objects(subject, RDF.type)) - universal, subject
+
+
+def test_a_shape_on_output_indicators_sees_quantity_indicators(seed_data: Graph) -> None:
+    typed = materialise_types(Graph() + seed_data)
+    jx = vocabulary().graph.namespace_manager.expand_curie("jx:")
+    quantity, output = jx + "QuantityIndicator", jx + "OutputIndicator"
+    assert set(seed_data.subjects(RDF.type, output)) == set()  # the data assert only the level-2 class
+    assert set(typed.subjects(RDF.type, quantity)) <= set(typed.subjects(RDF.type, output))
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed: what a reviewer flags, at the right project and indicator
+# ---------------------------------------------------------------------------------------------
+
+FLAGGED = [
+    # (shape, severity, project, indicator) — each on the long-term and the annual goal
+    ("CostInMoney", "Violation", "劳动能力鉴定、工伤认定经费", "专家鉴定费人均成本"),
+    ("UnreachablePercent", "Warning", "信息化运行经费", "设备质量合格率"),
+    ("UnreachablePercent", "Warning", "劳动能力鉴定、工伤认定经费", "受理劳动能力鉴定案件登记率"),
+    ("UnreachablePercent", "Warning", "法律服务", "群众对宣传工作的满意度"),
+    ("RateUnderQuantity", "Warning", "事业单位人才招聘", "招聘人才合格率"),
+    ("RateUnderQuantity", "Warning", "事业单位人才招聘", "招聘人才完成及时率"),
+    ("DirectionWordOnly", "Warning", "业务运行保障", "民生服务流程"),
+    ("DirectionWordOnly", "Warning", "信息化运行经费", "提高信息化运行效率"),
+    ("DirectionWordOnly", "Warning", "企业薪酬调查", "人力资源市场公共信息服务人数"),
+    ("ValueRepeatsName", "Warning", "事业单位人员管理", "规范事业单位人员聘用"),
+    ("ValueRepeatsName", "Warning", "事业单位人才招聘", "优化事业单位人才结构"),
+    ("ValueRepeatsName", "Warning", "劳动能力鉴定、工伤认定经费", "高校完成工伤鉴定"),
+    ("MeasurableTarget", "Warning", "劳动能力鉴定、工伤认定经费", "鉴定完成及时率"),
+    ("IndicatorBasis", "Warning", "业务运行保障", "窗口业务服务覆盖面"),
+    ("ConflictingCategoryFinding", "Warning", "业务运行保障", "事件办结及时率"),
+]
+
+
+@pytest.mark.parametrize(("shape", "severity", "project", "indicator"), FLAGGED, ids=[f"{f[0]}-{f[3]}" for f in FLAGGED])
+def test_seed_findings_at_the_right_project_and_indicator(seed_report: Report, shape: str, severity: str, project: str,
+                                                          indicator: str) -> None:
+    results = found(seed_report, shape, project, indicator)
+    assert len(results) == 2, results  # the long-term and the annual table both carry it
+    assert {r.severity for r in results} == {severity}
+    assert all(re.fullmatch(r"000_34530bcdda777c34\.txt:\d+", r.source or "") for r in results)
+
+
+def test_seed_sources_point_at_the_rows(seed_report: Report) -> None:
+    assert {r.source for r in found(seed_report, "ConflictingCategoryFinding")} == {"000_34530bcdda777c34.txt:26",
+                                                                                    "000_34530bcdda777c34.txt:38"}
+    assert {r.source for r in found(seed_report, "IndicatorBasis")} == {"000_34530bcdda777c34.txt:25", "000_34530bcdda777c34.txt:37"}
+    # a goal's result points at its statement row
+    assert "000_34530bcdda777c34.txt:17" in {r.source for r in found(seed_report, "AnnualNotCopyOfLongTerm", "业务运行保障")}
+
+
+def test_seed_every_annual_goal_copies_its_long_term_goal(seed_report: Report) -> None:
+    results = found(seed_report, "AnnualNotCopyOfLongTerm")
+    assert sorted(r.project for r in results) == sorted(SEED_PROJECTS)
+    assert {(r.severity, r.indicator) for r in results} == {("Warning", None)}
+
+
+def test_seed_fiscal_year_not_stated_is_info_only(seed_report: Report) -> None:
+    results = found(seed_report, "ProjectFiscalYear")
+    assert sorted(r.project for r in results) == sorted(SEED_PROJECTS)
+    assert {r.severity for r in results} == {"Info"}
+
+
+def test_seed_cost_figures_fit_the_budget(seed_report: Report) -> None:
+    """项目总成本 =130万元 equals the 130万元 budget; the 元/人/天 and 元/家 unit costs times their
+    quantities are within the budget; long-term cost figures are not bounded by the annual budget."""
+    assert found(seed_report, "AnnualCostWithinBudget") == []
+    assert found(seed_report, "UnitCostTimesQuantity") == []
+
+
+CLEAN_INDICATORS = [
+    ("业务运行保障", "接待群众数量"), ("业务运行保障", "项目总成本"), ("业务运行保障", "群众对服务工作的满意度"),
+    ("信息化运行经费", "计算机"), ("信息化运行经费", "项目完成时间"), ("信息化运行经费", "成本费用"),
+    ("事业单位人员管理", "专家评委成本"), ("事业单位人员管理", "评审专家"), ("企业薪酬调查", "薪酬调查成本"),
+    ("企业薪酬调查", "数据核验通过率"), ("法律服务", "法律咨询成本"), ("法律服务", "政策宣传覆盖率"),
+]
+
+
+@pytest.mark.parametrize(("project", "indicator"), CLEAN_INDICATORS)
+def test_seed_clean_indicators_get_no_warning_or_violation(seed_report: Report, project: str, indicator: str) -> None:
+    assert [r for r in seed_report.results if r.project == project and r.indicator == indicator and r.severity != "Info"] == []
+
+
+def test_seed_does_not_conform(seed_report: Report) -> None:
+    assert not seed_report.conforms
+    assert {r.severity for r in seed_report.results} == {"Violation", "Warning", "Info"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated tables
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_clean_generated_table_conforms_with_no_warning(tmp_path: Path) -> None:
+    path = write_tables(tmp_path, render(corpus(20, seed=7, defects=0.0), damage=0.0))
+    report = validate_paths([path])
+    assert report.conforms
+    assert [r for r in report.results if r.severity in ("Violation", "Warning")] == []
+
+
+def test_a_damaged_but_correct_table_conforms_with_no_warning(tmp_path: Path) -> None:
+    """Shifted rows and merged cells are the conversion's damage, repaired by the reader: not the table's fault."""
+    path = write_tables(tmp_path, render(corpus(20, seed=8, defects=0.0), damage=0.3, seed=8))
+    report = validate_paths([path])
+    assert [r for r in report.results if r.severity in ("Violation", "Warning")] == []
+
+
+def test_defects_of_generated_tables_are_found(tmp_path: Path) -> None:
+    path = write_tables(tmp_path, render(corpus(20, seed=9, defects=1.0), damage=0.0))
+    shapes = {r.shape for r in validate_paths([path]).results}
+    assert {"jxs:CostInMoney", "jxs:IndicatorBasis", "jxs:AnnualNotCopyOfLongTerm"} <= shapes
+    assert shapes & {"jxs:UnreachablePercent", "jxs:DirectionWordOnly", "jxs:ValueRepeatsName"}
+
+
+def test_per_project_and_whole_graph_results_are_identical(seed_data: Graph, tmp_path: Path) -> None:
+    generated = load_graph([write_tables(tmp_path, render(corpus(24, seed=5, defects=0.4), damage=0.1, seed=5))], with_ontology=False)
+    for data in (seed_data, generated):
+        whole = validate_graph(data, whole=True)
+        assert whole.results
+        for batch in (1, 7):
+            assert set(validate_graph(data, batch=batch).results) == set(whole.results)
+        assert validate_graph(data, workers=2).results == validate_graph(data).results
+
+
+# ---------------------------------------------------------------------------------------------
+# The command: formats and exit codes
+# ---------------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(validate_command, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_report_has_the_structure_of_design_md(seed_path: Path) -> None:
+    code, out, _ = run(str(seed_path), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert set(report) == {"conforms", "results"} and report["conforms"] is False
+    keys = {"severity", "project", "indicator", "message_zh", "message_en", "source", "shape"}
+    assert report["results"] and all(set(r) == keys for r in report["results"])
+    assert {r["severity"] for r in report["results"]} == {"Violation", "Warning", "Info"}
+    assert all(re.fullmatch(r".+:\d+", r["source"]) for r in report["results"])
+    assert any(r["indicator"] is None for r in report["results"])  # goal- and project-level results
+
+
+def test_text_report_groups_results_by_project(seed_path: Path) -> None:
+    code, out, _ = run(str(seed_path))
+    assert code == 1
+    headers = [line for line in out.splitlines() if line.startswith("项目 ")]
+    assert [h.split()[1] for h in headers] == SEED_PROJECTS  # in the order of the tables, each once
+    section = out.split("项目 劳动能力鉴定、工伤认定经费")[1].split("项目 法律服务")[0]
+    assert "指标 专家鉴定费人均成本（=1000人）" in section and "jxs:CostInMoney" in section
+    assert "the cost target =1000人 is not an amount of money" in section  # English beside the Chinese
+    assert out.rstrip().endswith("不符合 does not conform")
+
+
+def test_ttl_report_is_a_shacl_validation_report(seed_path: Path) -> None:
+    code, out, _ = run(str(seed_path), "--format", "ttl")
+    assert code == 1
+    graph = Graph().parse(data=out, format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms).toPython() is False
+    results = list(graph.objects(report, SH.result))
+    _, out_json, _ = run(str(seed_path), "--format", "json")
+    assert len(results) == len(json.loads(out_json)["results"])
+    for result in results:
+        assert (result, RDF.type, SH.ValidationResult) in graph
+        assert graph.value(result, SH.focusNode) is not None and graph.value(result, SH.sourceShape) is not None
+
+
+def test_exit_0_when_no_violation(tmp_path: Path) -> None:
+    path = write_tables(tmp_path, render(corpus(3, seed=2, defects=0.0), damage=0.0))
+    code, out, _ = run(str(path), "--format", "json")
+    assert code == 0 and json.loads(out)["conforms"] is True
+
+
+def test_exit_0_with_warnings_only(tmp_path: Path) -> None:
+    text = render(corpus(3, seed=2, defects=0.0), damage=0.0).replace("≥90%", "≥100%").replace("≥95%", "≥100%").replace("≥98%", "≥100%")
+    code, out, _ = run(str(write_tables(tmp_path, text)), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["conforms"] is True
+    assert {r["shape"] for r in report["results"]} == {"jxs:UnreachablePercent"}
+
+
+def test_jobs_give_the_same_report(seed_path: Path) -> None:
+    assert run(str(seed_path), "--format", "json", "--jobs", "2") == run(str(seed_path), "--format", "json")
+
+
+def test_tables_ingested_on_the_fly_take_year_and_base(seed_path: Path) -> None:
+    code, out, _ = run(str(seed_path), "--format", "ttl", "--year", "2024", "--base", "https://example.org/x/")
+    assert code == 1
+    assert "jxs:ProjectFiscalYear" not in out
+    assert "https://example.org/x/project/" in out
+
+
+def test_rdf_input_is_validated_too(seed_path: Path, tmp_path: Path) -> None:
+    rdf = tmp_path / "seed.ttl"
+    load_graph([seed_path], with_ontology=False).serialize(rdf, format="turtle", encoding="utf-8")
+    code_rdf, out_rdf, _ = run(str(rdf), "--format", "json")
+    code_table, out_table, _ = run(str(seed_path), "--format", "json")
+    assert code_rdf == code_table == 1
+    assert json.loads(out_rdf) == json.loads(out_table)
+
+
+@pytest.mark.parametrize(("content", "name", "expect"), [
+    (None, "missing.ttl", "no such file or directory"),
+    ("not turtle at all", "broken.ttl", "not valid RDF"),
+    ("whatever", "table.xyz", "unsupported file type"),
+])
+def test_exit_2_for_bad_input_naming_the_file(tmp_path: Path, content: str | None, name: str, expect: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = run(str(path))
+    assert code == 2 and out == ""
+    assert str(path) in err and expect in err and "Traceback" not in err
+
+
+def test_exit_2_for_an_empty_directory(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path))
+    assert code == 2 and "no RDF or table files" in err
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "xml", "x.ttl"], ["--year", "year", "x.ttl"]])
+def test_exit_2_for_bad_usage(args: list[str]) -> None:
+    code, _, _ = run(*args)
+    assert code == 2
