@@ -15,7 +15,7 @@ from .errors import InputError, JixiaoError, UsageError
 from .formats import WRITERS
 from .mapping import DEFAULT_BASE
 from .pipeline import OUTPUT_FORMATS, expand, load_graph, stderr_warn, table_chunks, write_chunks
-from .query import library, load_query, run
+from .query import listing, load_query, run
 from .stores import MemoryBackend
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,12 +126,11 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
           user: str | None, password: str | None) -> None:
     """Run a named query (or a .rq file) over DATA or an endpoint."""
     if list_queries or name is None:
-        for query_name, named in library().items():
-            click.echo(f"{query_name:<24} {named.title}")
+        click.echo(listing())
         return
     named = load_query(name)
     raw_params = _params(params)
-    backend = _query_backend(data, endpoint, store_dir, base, year, user, password)
+    backend = _query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning)
     try:
         WRITERS[output_format](run(named, backend, raw_params), sys.stdout)
     finally:
@@ -139,8 +138,12 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
 
 
 def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path | None, base: str, year: int | None,
-                   user: str | None, password: str | None) -> Any:
-    """Where a query runs: a remote endpoint, an embedded store, or DATA read into memory."""
+                   user: str | None, password: str | None, needs_reasoning: bool = False) -> Any:
+    """Where a query runs: a remote endpoint, an embedded store, or DATA read into memory.
+
+    A query that relies on entailments gets them materialised in memory first; stores hold
+    what was loaded, so for them run `jixiao reason` before loading.
+    """
     if sum(bool(x) for x in (data, endpoint, store_dir)) != 1:
         raise UsageError("give exactly one of: DATA files, --endpoint URL, --store DIR")
     if endpoint:
@@ -153,7 +156,12 @@ def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path 
         from .store_oxigraph import OxigraphBackend
 
         return OxigraphBackend(store_dir, read_only=True)
-    return MemoryBackend(load_graph(data, base, year))
+    graph = load_graph(data, base, year)
+    if needs_reasoning:
+        from .reason import materialise
+
+        materialise(graph)
+    return MemoryBackend(graph)
 
 
 @main.command()
@@ -175,9 +183,11 @@ def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | No
 
 def _register_commands() -> None:
     """Commands that live in modules of their own, registered rather than special-cased."""
+    from .cli_reason import reason
     from .cli_validate import validate
 
     main.add_command(validate)
+    main.add_command(reason)
 
 
 _register_commands()
