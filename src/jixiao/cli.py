@@ -170,15 +170,18 @@ def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path 
 @click.option("--graph", "graph", default=None, help="Put all DATA into this named graph (default: one graph per file).")
 @click.option("--user", default=None, help="User for the endpoint's update/Graph Store access.")
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
+@click.option("--update-url", default=None, help="SPARQL Update URL, when it cannot be derived from --endpoint.")
+@click.option("--gsp-url", default=None, help="Graph Store Protocol URL, when it cannot be derived from --endpoint.")
 @click.option("--base", default=DEFAULT_BASE, help="Base IRI for tables ingested on the fly.")
 @click.option("--year", type=int, default=None, help="Fiscal year for tables ingested on the fly.")
 @reports_errors
 def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
-         base: str, year: int | None) -> None:
+         update_url: str | None, gsp_url: str | None, base: str, year: int | None) -> None:
     """Push DATA to a SPARQL 1.1 store, replacing each target graph as a whole."""
     from .store_remote import RemoteEndpoint
 
-    _load_into(RemoteEndpoint(endpoint, user=user, password=password), list(data), base, year, graph)
+    backend = RemoteEndpoint(endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password)
+    _load_into(backend, list(data), base, year, graph)
 
 
 def _register_commands() -> None:
