@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,20 +23,6 @@ from servers import (
 
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 XSD_GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
-
-
-@pytest.fixture
-def ns() -> str:
-    return f"http://example.org/t/{uuid.uuid4().hex}/"
-
-
-@pytest.fixture
-def data(tmp_path: Path, ns: str) -> dict[str, Path]:
-    """Two source files, each for its own named graph."""
-    return {
-        ns + "graph/a": write_ntriples(sample_graph(ns + "a/"), tmp_path / "a.nt"),
-        ns + "graph/b": write_ntriples(sample_graph(ns, projects=6), tmp_path / "b.nt"),
-    }
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import json
 import socket
 import subprocess
 import threading
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,20 +58,6 @@ def server(request: pytest.FixtureRequest) -> ServerEndpoint:
 def virtuoso(request: pytest.FixtureRequest) -> ServerEndpoint:
     """The Virtuoso server alone (for what only it has: authentication)."""
     return request.getfixturevalue("virtuoso_endpoint")
-
-
-@pytest.fixture
-def ns() -> str:
-    """A namespace of this test's own: the servers are shared and queries see every graph."""
-    return f"http://example.org/t/{uuid.uuid4().hex}/"
-
-
-@pytest.fixture
-def data(tmp_path: Path, ns: str) -> dict[str, Path]:
-    return {
-        ns + "graph/a": write_ntriples(sample_graph(ns + "a/"), tmp_path / "a.nt"),
-        ns + "graph/b": write_ntriples(sample_graph(ns, projects=6), tmp_path / "b.nt"),
-    }
 
 
 def count_in(endpoint: RemoteEndpoint, graph: str) -> int:
