@@ -26,7 +26,7 @@ from jixiao.formats import plain_value
 from jixiao.pipeline import load_graph
 from jixiao.query import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
 from jixiao.reason import fast_closure, owlrl_closure
-from jixiao.stores import MemoryBackend, with_values
+from jixiao.stores import MemoryBackend, inject_values
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "queries"
 Row = tuple[Any, ...]
@@ -415,7 +415,7 @@ def _rdflib_term(term: Any) -> Any:
 def oxigraph_rows(store: ox.Store, name: str, /, **params: str) -> list[Row]:
     """The same query on Oxigraph, with the parameters in a VALUES block."""
     query = library()[name]
-    solutions = store.query(with_values(query.text, bind(query, params)))
+    solutions = store.query(inject_values(query.text, bind(query, params)))
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [tuple(plain_value(_rdflib_term(solution[v])) for v in names) for solution in solutions]

@@ -25,8 +25,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, JixiaoError
-from .store_remote import inject_values
-from .stores import SelectResult
+from .stores import SelectResult, inject_values
 
 # Graphs under this prefix hold a file while it is being loaded; they are never listed and
 # are removed when a store is opened for writing (only one process can hold a store open).

@@ -63,7 +63,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .errors import InputError, JixiaoError
-from .stores import SelectResult
+from .stores import IRI_FORBIDDEN, SelectResult, inject_values
 
 T = TypeVar("T")
 
@@ -90,7 +90,6 @@ _VIRTUOSO_SYSTEM_GRAPH = re.compile(
 )
 # Virtuoso's answer when one request changes more than TransactionAfterImageLimit bytes of data.
 _VIRTUOSO_TRANSACTION_TOO_BIG = "SR325"
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class EndpointError(JixiaoError):
@@ -152,86 +151,9 @@ def _userinfo(url: str) -> tuple[str | None, str | None]:
 
 def _check_iri(iri: str) -> str:
     """A graph IRI safe to write between < > in a query (absolute, no forbidden characters)."""
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or _IRI_FORBIDDEN.search(iri):
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or IRI_FORBIDDEN.search(iri):
         raise EndpointError(f"not a valid graph IRI: {iri!r}")
     return iri
-
-
-# ---- parameters as a VALUES block -------------------------------------------------------------
-
-
-def values_block(bindings: Mapping[str, Node]) -> str:
-    """`VALUES (?a ?b) { (term term) }`, every term serialised by rdflib's n3()."""
-    names = []
-    terms = []
-    for name, term in bindings.items():
-        if not re.fullmatch(r"\w+", name):
-            raise ValueError(f"not a SPARQL variable name: {name!r}")
-        if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
-            raise ValueError(f"parameter ?{name}: only IRIs and literals can be bound, not {term!r}")
-        if isinstance(term, URIRef) and _IRI_FORBIDDEN.search(term):
-            raise ValueError(f"parameter ?{name}: not a valid IRI: {str(term)!r}")
-        names.append(f"?{name}")
-        terms.append(term.n3())  # rdflib escapes quotes, backslashes and newlines
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-
-
-def inject_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a VALUES block for the bindings at the start of its outermost group.
-
-    The outermost group is the first `{` outside comments, strings, IRIs and parentheses (so
-    `SELECT (EXISTS {...} AS ?x)`, a `#` inside an IRI or a "{" in a string do not confuse it);
-    for a SELECT query that is the brace after WHERE, whether or not WHERE is written.
-    """
-    if not bindings:
-        return query
-    position = _outermost_group_start(query)
-    return f"{query[:position]}\n  {values_block(bindings)}\n{query[position:]}"
-
-
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-
-
-def _outermost_group_start(query: str) -> int:
-    """Index just after the first top-level `{` of a query."""
-    i, parens, length = 0, 0, len(query)
-    while i < length:
-        char = query[i]
-        if char == "#":
-            newline = query.find("\n", i)
-            i = length if newline < 0 else newline + 1
-            continue
-        if char in "\"'":
-            i = _skip_string(query, i)
-            continue
-        if char == "<":
-            match = _IRIREF.match(query, i)
-            if match:
-                i = match.end()
-                continue
-        if char == "(":
-            parens += 1
-        elif char == ")":
-            parens -= 1
-        elif char == "{" and parens == 0:
-            return i + 1
-        i += 1
-    raise ValueError("the query has no group pattern ({ ... }) to bind parameters in")
-
-
-def _skip_string(text: str, start: int) -> int:
-    """Index after the string literal starting at `start` (short or long form, with escapes)."""
-    quote = text[start]
-    delimiter = quote * 3 if text.startswith(quote * 3, start) else quote
-    i = start + len(delimiter)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(delimiter, i):
-            return i + len(delimiter)
-        i += 1
-    return len(text)
 
 
 # ---- SPARQL JSON results, streamed --------------------------------------------------------------

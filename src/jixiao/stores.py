@@ -4,7 +4,7 @@ Every backend answers SELECT queries with rdflib terms and sees the union of its
 as the default graph. Query parameters are RDF terms bound to `?param_<name>` variables: the
 rdflib backend passes them as initBindings; backends whose engine cannot bind variables that
 are not projected get a VALUES block built from the terms' own N-Triples serialisation
-(`values_block`), never from the user's raw text.
+(`inject_values`), never from the user's raw text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node, Variable
 
 
@@ -37,33 +37,97 @@ class QueryBackend(Protocol):
     def close(self) -> None: ...
 
 
-_WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+# Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF).
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+# ---- parameters as a VALUES block -------------------------------------------------------------
 
 
 def values_block(bindings: Mapping[str, Node]) -> str:
-    """`VALUES (?a ?b) { (term term) }` for the bindings, each term serialised by rdflib."""
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())  # type: ignore[attr-defined]
-    return f"VALUES ({names}) {{ ({terms}) }}"
+    """`VALUES (?a ?b) { (term term) }`, every term serialised by rdflib's n3()."""
+    names = []
+    terms = []
+    for name, term in bindings.items():
+        if not re.fullmatch(r"\w+", name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+        if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+            raise ValueError(f"parameter ?{name}: only IRIs and literals can be bound, not {term!r}")
+        if isinstance(term, URIRef) and IRI_FORBIDDEN.search(term):
+            raise ValueError(f"parameter ?{name}: not a valid IRI: {str(term)!r}")
+        names.append(f"?{name}")
+        terms.append(term.n3())  # rdflib escapes quotes, backslashes and newlines
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
 
 
-def with_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """Insert the bindings as a VALUES block at the start of the outermost WHERE group."""
+def inject_values(query: str, bindings: Mapping[str, Node]) -> str:
+    """The query with a VALUES block for the bindings at the start of its outermost group.
+
+    The outermost group is the first `{` outside comments, strings, IRIs and parentheses (so
+    `SELECT (EXISTS {...} AS ?x)`, a `#` inside an IRI or a "{" in a string do not confuse it);
+    for a SELECT query that is the brace after WHERE, whether or not WHERE is written.
+    """
     if not bindings:
         return query
-    match = _WHERE_OPEN.search(query)
-    if match is None:
-        raise ValueError("query has no WHERE clause to bind parameters in")
-    return f"{query[:match.end()]}\n  {values_block(bindings)}\n{query[match.end():]}"
+    position = _outermost_group_start(query)
+    return f"{query[:position]}\n  {values_block(bindings)}\n{query[position:]}"
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def _outermost_group_start(query: str) -> int:
+    """Index just after the first top-level `{` of a query."""
+    i, parens, length = 0, 0, len(query)
+    while i < length:
+        char = query[i]
+        if char == "#":
+            newline = query.find("\n", i)
+            i = length if newline < 0 else newline + 1
+            continue
+        if char in "\"'":
+            i = _skip_string(query, i)
+            continue
+        if char == "<":
+            match = _IRIREF.match(query, i)
+            if match:
+                i = match.end()
+                continue
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "{" and parens == 0:
+            return i + 1
+        i += 1
+    raise ValueError("the query has no group pattern ({ ... }) to bind parameters in")
+
+
+def _skip_string(text: str, start: int) -> int:
+    """Index after the string literal starting at `start` (short or long form, with escapes)."""
+    quote = text[start]
+    delimiter = quote * 3 if text.startswith(quote * 3, start) else quote
+    i = start + len(delimiter)
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(delimiter, i):
+            return i + len(delimiter)
+        i += 1
+    return len(text)
 
 
 class MemoryBackend:
-    """An rdflib graph in memory: the reference route, and the default for small inputs."""
+    """An rdflib graph in memory: the reference route, and the default for small inputs.
+
+    Queries see the graph given at construction merged with the named graphs loaded since.
+    """
 
     def __init__(self, graph: Graph | None = None) -> None:
-        self.graph = graph if graph is not None else Graph()
+        self.base = graph if graph is not None else Graph()
+        self.named: dict[str, Graph] = {}
+        self.graph = self.base
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
         result = self.graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
@@ -76,13 +140,18 @@ class MemoryBackend:
         return SelectResult(variables, rows())
 
     def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
-        # The in-memory backend holds one merged graph; a replacement is a reload of that file.
+        # Parsed before anything changes, so a bad file leaves the previous contents.
         loaded = Graph().parse(ntriples_path, format="nt")
-        self.graph += loaded
+        self.named[graph_iri] = loaded
+        merged = Graph()
+        merged += self.base
+        for named in self.named.values():
+            merged += named
+        self.graph = merged
         return len(loaded)
 
     def graph_names(self) -> list[str]:
-        return []
+        return sorted(self.named)
 
     def close(self) -> None:
-        self.graph = Graph()
+        self.base, self.named, self.graph = Graph(), {}, Graph()
