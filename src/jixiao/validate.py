@@ -3,11 +3,12 @@
 Inference. The shapes speak of the ontology's classes (a shape on jx:OutputIndicator must see every
 quantity indicator, a shape on jx:Indicator every indicator), but the data assert only the most
 specific class. Validation therefore runs on the data with their RDFS type entailments
-materialised: the rdf:type triples that rules rdfs2/rdfs3 (domain, range), rdfs7 (sub-property)
-and rdfs9/rdfs11 (sub-class) derive from the ontology. That is the part of the OWL RL closure the
-shapes depend on, and on the seed it equals the types owlrl's RDFS and OWL RL closures give,
+materialised: the rdf:type triples the ontology's domain, range, sub-property, inverse and
+sub-class axioms entail, from the schema the reasoner compiles (reason.compile_schema). That is
+the part of the OWL RL closure the shapes depend on, and on the seed it equals the types owlrl's
+RDFS and OWL RL closures give,
 apart from the universal classes rdfs:Resource and owl:Thing (tests/test_validate.py checks it).
-The rest of the OWL RL closure (inverse properties, owl:sameAs, ...) is not used by any shape,
+The rest of the OWL RL closure (inverse and super-property triples, owl:sameAs, ...) is not used by any shape,
 and computing it costs far more (DESIGN.md: 78 s at 1,000 projects). Each triple's entailed types
 depend on that triple alone, so they can be computed project by project.
 
@@ -39,24 +40,24 @@ from pathlib import Path
 from typing import Any
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.namespace import RDF, RDFS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from .reason import compile_schema
 from .resources import resource_dir
 from .vocab import JX, vocabulary
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 JXS = Namespace("https://w3id.org/jixiao/shapes#")
-INFERENCE = "rdfs-types"  # the explicit choice: RDFS type entailment, materialised (see module docstring)
+INFERENCE = "rdfs-types"  # the explicit choice: type entailment only, materialised (see module docstring)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 DEFAULT_BATCH = 1  # projects per pyshacl run: 1 to 10 take the same time, see benchmarks/bench_validate.py
 # The structure of a project: what is part of it (its goals, their indicators, their targets).
 PARTS = (JX.hasGoal, JX.hasIndicator, JX.target)
-_DATATYPE_CLASSES = {RDFS.Literal, RDF.langString, RDF.PlainLiteral, RDF.XMLLiteral}
 
 Triple = tuple[Node, Node, Node]
 
@@ -75,44 +76,17 @@ class TypeRules:
     ranges: dict[Node, frozenset[Node]]  # a property → the classes its (non-literal) objects get
 
 
-def _reflexive_transitive(graph: Graph, predicate: URIRef) -> dict[Node, frozenset[Node]]:
-    """For every node on either side of `predicate`, the node and everything it reaches by it."""
-    direct: dict[Node, set[Node]] = {}
-    for child, parent in graph.subject_objects(predicate):
-        direct.setdefault(child, set()).add(parent)
-        direct.setdefault(parent, set())
-    closure: dict[Node, frozenset[Node]] = {}
-    for start in direct:
-        seen, stack = {start}, [start]
-        while stack:
-            for parent in direct.get(stack.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        closure[start] = frozenset(seen)
-    return closure
-
-
-def _is_datatype(node: Node) -> bool:
-    # A datatype range (xsd:decimal, rdfs:Literal) says what the literal is; it types no resource.
-    return node in _DATATYPE_CLASSES or str(node).startswith(str(XSD))
-
-
 def type_rules(ontology: Graph) -> TypeRules:
-    """Sub-class closure, and the domains and ranges of each property with its super-properties'."""
-    superclasses = _reflexive_transitive(ontology, RDFS.subClassOf)
-    superproperties = _reflexive_transitive(ontology, RDFS.subPropertyOf)
+    """The rdf:type part of the ontology's axioms, as compiled once by the reasoner (reason.py).
 
-    def expand(classes: Iterable[Node]) -> frozenset[Node]:
-        return frozenset(c for cls in classes if not _is_datatype(cls) for c in superclasses.get(cls, {cls}))
-
-    def by_property(relation: URIRef) -> dict[Node, frozenset[Node]]:
-        # A property's triples are also its super-properties' triples (rdfs7), with their domains and ranges.
-        properties = set(ontology.subjects(relation, None)) | set(superproperties)
-        table = {p: expand(c for q in superproperties.get(p, {p}) for c in ontology.objects(q, relation)) for p in properties}
-        return {p: classes for p, classes in table.items() if classes}
-
-    return TypeRules(superclasses, by_property(RDFS.domain), by_property(RDFS.range))
+    Each class maps to itself and its superclasses; each property to the classes its subjects and
+    (non-literal) objects get, through its super-properties and inverses.
+    """
+    schema = compile_schema(ontology)
+    superclasses: dict[Node, frozenset[Node]] = {cls: frozenset({cls, *parents}) for cls, parents in schema.superclasses.items()}
+    domains: dict[Node, frozenset[Node]] = {p: r.subject_types for p, r in schema.properties.items() if r.subject_types}
+    ranges: dict[Node, frozenset[Node]] = {p: r.object_types for p, r in schema.properties.items() if r.object_types}
+    return TypeRules(superclasses, domains, ranges)
 
 
 @cache
