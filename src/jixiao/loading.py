@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
+from rdflib import URIRef
 
 from .errors import InputError
 from .mapping import DEFAULT_BASE
 from .pipeline import RDF_FORMATS, Warn, expand, table_chunks, write_chunks
 from .resources import ontology_files
 from .stores import QueryBackend
-from .vocab import ONTOLOGY_GRAPH
+from .vocab import ONTOLOGY_GRAPH, load_ontology_graph
 
 _OXIGRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
                      "xml": pyoxigraph.RdfFormat.RDF_XML, "n3": pyoxigraph.RdfFormat.N3}
@@ -71,7 +72,7 @@ def _merge_shared(backend: QueryBackend, base: str, lines: list[str]) -> LoadedG
     if not lines:
         return None
     iri = shared_graph_iri(base)
-    current = backend.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", {})
+    current = backend.select("SELECT ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": URIRef(iri)})
     held = [f"{row['s'].n3()} {row['p'].n3()} {row['o'].n3()} .\n" for row in current.rows]  # type: ignore[union-attr]
     with _ntriples_file() as target:
         target.write_text("".join(dict.fromkeys(held + lines)), encoding="utf-8")
@@ -103,8 +104,6 @@ def _ntriples_file() -> Iterator[Path]:
 def load_ontology(backend: QueryBackend) -> LoadedGraph:
     """(Re)load the ontology, framework and units into their own graph."""
     with _ntriples_file() as target:
-        from .vocab import load_ontology_graph
-
         load_ontology_graph().serialize(target, format="nt", encoding="utf-8")
         count = backend.replace_graph(str(ONTOLOGY_GRAPH), target)
     return LoadedGraph(", ".join(p.name for p in ontology_files()), str(ONTOLOGY_GRAPH), count)

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from .records import DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
 from .values import ParsedValue
-from .vocab import JX, ORG, PROV, canon, vocabulary
+from .vocab import JX, ORG, canon, vocabulary
 
 DEFAULT_BASE = "https://w3id.org/jixiao/id/"
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -87,7 +87,7 @@ def _document_triples(document: DocumentRecord, mint: _Minter) -> Iterator[Tripl
         yield row, JX.inDocument, doc
         yield row, JX.lineNumber, Literal(number)
         yield row, JX.rawText, Literal(text)
-    yield from _notes(doc, document.notes, mint, document.line_texts)
+    yield from _notes(doc, document.notes, mint)
 
 
 def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
@@ -114,7 +114,7 @@ def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Mi
         yield from _goal_triples(subject, goal, mint, used_lines)
     for line in sorted(set(project.lines) - used_lines):
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, project.notes, mint, document.line_texts)
+    yield from _notes(subject, project.notes, mint)
 
 
 def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: set[int]) -> Iterator[Triple]:
@@ -132,7 +132,7 @@ def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: 
     for indicator in goal.indicators:
         used_lines.update(indicator.lines)
         yield from _indicator_triples(subject, indicator, mint)
-    yield from _notes(subject, goal.notes, mint, mint.line_texts)
+    yield from _notes(subject, goal.notes, mint)
 
 
 def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) -> Iterator[Triple]:
@@ -160,7 +160,7 @@ def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) 
         yield from _target_triples(subject, indicator.value, mint)
     for line in indicator.lines:
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, indicator.notes, mint, mint.line_texts)
+    yield from _notes(subject, indicator.notes, mint)
 
 
 def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
@@ -188,18 +188,18 @@ def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Ite
         yield subject, JX.statedUnit, value.stated_unit
 
 
-def _notes(subject: URIRef, notes: list[Note], mint: _Minter, line_texts: dict[int, str]) -> Iterator[Triple]:
+def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple]:
     for index, note in enumerate(notes, start=1):
         node = URIRef(f"{subject}/note/{index}")
         yield node, RDF.type, JX.Finding if note.finding else JX.Repair
         yield node, JX.noteKind, JX[note.kind]
         yield node, JX.concerns, subject
         # A note that saw the whole row points to the row instead of repeating its text.
-        if note.saw and note.saw != line_texts.get(note.line or 0):
+        if note.saw and note.saw != mint.line_texts.get(note.line or 0):
             yield node, JX.saw, Literal(note.saw)
         yield node, JX.decision, Literal(note.decision)
         if note.line is not None:
             yield node, JX.atRow, mint.row(note.line)
 
 
-__all__ = ["DEFAULT_BASE", "PROV", "document_graph", "document_triples"]
+__all__ = ["DEFAULT_BASE", "document_graph", "document_triples"]
