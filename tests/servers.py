@@ -197,6 +197,19 @@ _NUMERIC = {
 }
 
 
+def select_against_rdflib(backend: Any, data: dict[str, Path], ns: str, name: str) -> tuple[Any, list[Any], list[Any]]:
+    """Load the sample files into `backend`, run sample query `name`, and check its rows equal
+    rdflib's on the same files; return the result, its rows and rdflib's rows for further checks."""
+    for graph, path in data.items():
+        backend.replace_graph(graph, path)
+    _, query, bindings = next(q for q in sample_queries(ns) if q[0] == name)
+    expected = reference_rows(data, query, bindings)
+    result = backend.select(query, bindings)
+    rows = list(result.rows)
+    assert comparable_rows(rows) == comparable_rows(expected)
+    return result, rows, expected
+
+
 def comparable(term: Any) -> Any:
     """A term as a value to compare across stores: numbers by value (stores canonicalise their
     lexical forms, "1.50" -> "1.5"), text and language tags exactly, IRIs as IRIs."""

@@ -26,9 +26,9 @@ from jixiao.store_remote import (
     RemoteEndpoint,
     _JsonResultStream,
     detect_urls,
-    inject_values,
     json_term,
 )
+from jixiao.stores import inject_values
 from servers import (  # noqa: F401 - the server fixtures are used by name
     AGENCY_ZH,
     NOTE,
@@ -41,6 +41,7 @@ from servers import (  # noqa: F401 - the server fixtures are used by name
     reference_rows,
     sample_graph,
     sample_queries,
+    select_against_rdflib,
     virtuoso_endpoint,
     write_ntriples,
 )
@@ -79,13 +80,7 @@ def malformed_copy(source: Path, target: Path, repeat: int = 1) -> Path:
 @pytest.mark.parametrize("name", [q[0] for q in sample_queries("http://example.org/")])
 def test_select_gives_the_rows_rdflib_gives(server: ServerEndpoint, data: dict[str, Path], ns: str, name: str) -> None:
     endpoint = server.backend()
-    for graph, path in data.items():
-        endpoint.replace_graph(graph, path)
-    _, query, bindings = next(q for q in sample_queries(ns) if q[0] == name)
-    expected = reference_rows(data, query, bindings)
-    result = endpoint.select(query, bindings)
-    rows = list(result.rows)
-    assert comparable_rows(rows) == comparable_rows(expected)
+    _, rows, _ = select_against_rdflib(endpoint, data, ns, name)
     if name == "injection-attempt":
         assert rows == []
         assert count_in(endpoint, ns + "graph/b") == len(sample_graph(ns))
