@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
-from jixiao.pipeline import table_chunks, write_chunks
+from jixiao.graph.build import table_chunks, write_chunks
 from jixiao.synthetic import write_corpus
 
 

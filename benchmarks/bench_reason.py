@@ -4,7 +4,7 @@
 
 For the seed and a generated graph of N projects (ontology included), times each engine on its
 own copy of the graph, checks that both infer the same triples (owlrl's OWL RL tautologies
-aside, see jixiao.reason.is_tautology) and prints the ratio. If the `reasonable` package is
+aside, see jixiao.graph.reason.is_tautology) and prints the ratio. If the `reasonable` package is
 installed it is timed too, for reference only: it writes plain strings back as xsd:string
 literals (new terms for rdflib), so its output is not used.
 """
@@ -20,8 +20,8 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from jixiao.pipeline import load_graph
-from jixiao.reason import inferred, materialise
+from jixiao.graph.build import load_graph
+from jixiao.graph.reason import inferred, materialise
 from jixiao.synthetic import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

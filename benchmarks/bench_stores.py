@@ -19,12 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jixiao.loading import load_sources
-from jixiao.pipeline import load_graph
-from jixiao.query import NamedQuery, library, run
-from jixiao.store_oxigraph import OxigraphBackend
-from jixiao.store_remote import RemoteEndpoint
-from jixiao.stores import MemoryBackend
+from jixiao.graph.build import load_graph
+from jixiao.queries.library import NamedQuery, library, run
+from jixiao.stores.base import MemoryBackend
+from jixiao.stores.loading import load_sources
+from jixiao.stores.oxigraph import OxigraphBackend
+from jixiao.stores.remote import RemoteEndpoint
 from jixiao.synthetic import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

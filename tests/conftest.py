@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from jixiao.pipeline import load_graph
+from jixiao.graph.build import load_graph
 from servers import sample_graph, write_ntriples
 
 ROOT = Path(__file__).resolve().parent.parent

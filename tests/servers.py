@@ -46,7 +46,7 @@ class ServerEndpoint:
 
     def backend(self, **options: Any) -> Any:
         """A RemoteEndpoint for this server, auto-detected from its query URL plus credentials."""
-        from jixiao.store_remote import RemoteEndpoint
+        from jixiao.stores.remote import RemoteEndpoint
 
         return RemoteEndpoint(self.query_url, user=self.user, password=self.password, **options)
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from jixiao.cli import main
-from jixiao.query import library
+from jixiao.cli.main import main
+from jixiao.queries.library import library
 from servers import ServerEndpoint, oxigraph_endpoint, virtuoso_endpoint  # noqa: F401  (fixtures)
 
 PARAMETER_RUNS = [

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from jixiao.pipeline import load_graph
-from jixiao.vocab import JX
+from jixiao.graph.build import load_graph
+from jixiao.vocabulary import JX
 
 
 def jixiao(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from jixiao.cli import main
-from jixiao.formats import TABLE_MEASURE_ROWS, display_width, plain_value, write_csv, write_json, write_table
-from jixiao.stores import SelectResult
+from jixiao.cli.main import main
+from jixiao.queries.formats import TABLE_MEASURE_ROWS, display_width, plain_value, write_csv, write_json, write_table
+from jixiao.stores.base import SelectResult
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMAL, DOUBLE, G_YEAR = URIRef(_XSD + "decimal"), URIRef(_XSD + "double"), URIRef(_XSD + "gYear")

@@ -9,11 +9,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from jixiao.mapping import document_graph
-from jixiao.normalize import normalize
-from jixiao.read import read_file
+from jixiao.graph.mapping import document_graph
+from jixiao.reading.normalize import normalize
+from jixiao.reading.readers import read_file
 from jixiao.synthetic import corpus, render
-from jixiao.vocab import JX
+from jixiao.vocabulary import JX
 
 
 def ingest(path: Path, base: str = "https://example.org/kg/", year: int | None = None) -> Graph:

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.errors import InputError
-from jixiao.normalize import normalize
-from jixiao.read import read_bytes, read_file
-from jixiao.records import ANNUAL, LONG_TERM, IndicatorRecord
+from jixiao.reading.normalize import normalize
+from jixiao.reading.readers import read_bytes, read_file
+from jixiao.reading.records import ANNUAL, LONG_TERM, IndicatorRecord
 from jixiao.synthetic import LEVELS, Project, Row, random_project, render
-from jixiao.vocab import vocabulary
+from jixiao.vocabulary import vocabulary
 
 
 def labels(indicator: IndicatorRecord) -> tuple[str | None, str | None]:

@@ -22,11 +22,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from jixiao.errors import UsageError
-from jixiao.formats import plain_value
-from jixiao.pipeline import load_graph
-from jixiao.query import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
-from jixiao.reason import fast_closure, owlrl_closure
-from jixiao.stores import MemoryBackend, inject_values
+from jixiao.graph.build import load_graph
+from jixiao.graph.reason import fast_closure, owlrl_closure
+from jixiao.queries.formats import plain_value
+from jixiao.queries.library import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
+from jixiao.stores.base import MemoryBackend, inject_values
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "queries"
 Row = tuple[Any, ...]

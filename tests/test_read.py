@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from jixiao.errors import InputError
-from jixiao.formats import plain_rows
-from jixiao.pipeline import load_graph
-from jixiao.query import load_query, run
-from jixiao.read import read_bytes, read_file
-from jixiao.stores import MemoryBackend
+from jixiao.graph.build import load_graph
+from jixiao.queries.formats import plain_rows
+from jixiao.queries.library import load_query, run
+from jixiao.reading.readers import read_bytes, read_file
+from jixiao.stores.base import MemoryBackend
 
 
 def indicator_rows(path: Path) -> list[dict]:

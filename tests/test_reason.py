@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from jixiao.cli_reason import reason
-from jixiao.pipeline import load_graph
-from jixiao.reason import (
+from jixiao.cli.reason import reason
+from jixiao.graph.build import load_graph
+from jixiao.graph.reason import (
     ReasoningError,
     compile_schema,
     disjointness_violations,
@@ -31,7 +31,7 @@ from jixiao.reason import (
     unsupported_axioms,
 )
 from jixiao.synthetic import write_corpus
-from jixiao.vocab import JX, ORG, PROV, load_ontology_graph
+from jixiao.vocabulary import JX, ORG, PROV, load_ontology_graph
 
 EX = Namespace("http://example.org/")
 

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-import jixiao.store_oxigraph as store_oxigraph
+import jixiao.stores.oxigraph as store_oxigraph
 from jixiao.errors import InputError
-from jixiao.store_oxigraph import TEMP_GRAPH_PREFIX, OxigraphBackend, StoreError, to_oxigraph, to_rdflib
+from jixiao.stores.oxigraph import TEMP_GRAPH_PREFIX, OxigraphBackend, StoreError, to_oxigraph, to_rdflib
 from servers import (
     AGENCY_ZH,
     NOTE,

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from jixiao.store_remote import (
+from jixiao.stores.base import inject_values
+from jixiao.stores.remote import (
     TEMP_GRAPH_PREFIX,
     EndpointError,
     RemoteEndpoint,
@@ -28,7 +29,6 @@ from jixiao.store_remote import (
     detect_urls,
     json_term,
 )
-from jixiao.stores import inject_values
 from servers import (  # noqa: F401 - the server fixtures are used by name
     AGENCY_ZH,
     NOTE,

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
-from jixiao.cli_validate import validate as validate_command
-from jixiao.pipeline import load_graph
+from jixiao.cli.validate import validate as validate_command
+from jixiao.graph.build import load_graph
 from jixiao.synthetic import corpus, render
-from jixiao.validate import SH, Report, Result, materialise_types, validate_graph, validate_paths
-from jixiao.vocab import vocabulary
+from jixiao.validation.validate import SH, Report, Result, materialise_types, validate_graph, validate_paths
+from jixiao.vocabulary import vocabulary
 
 SEED_PROJECTS = ["业务运行保障", "信息化运行经费", "事业单位人员管理", "事业单位人才招聘", "企业薪酬调查",
                  "劳动能力鉴定、工伤认定经费", "法律服务"]

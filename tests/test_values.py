@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.values import parse_value, plain_decimal
-from jixiao.vocab import canon, vocabulary
+from jixiao.reading.values import parse_value, plain_decimal
+from jixiao.vocabulary import canon, vocabulary
 
 V = vocabulary()
 

@@ -12,10 +12,11 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 def resource_dir(name: str) -> Path:
     """Return the directory `name` (ontology, shapes, queries).
 
-    A wheel carries them inside the package (see pyproject's force-include); an editable
-    install or a checkout has them at the repository root, two levels above this file.
+    A wheel carries them under `jixiao/_data/` (see pyproject's force-include: beside the
+    subpackages, not inside them, so `jixiao/queries/` stays the query code); an editable install
+    or a checkout has them at the repository root, two levels above this file.
     """
-    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent.parent / name):
+    for candidate in (_PACKAGE_DIR / "_data" / name, _PACKAGE_DIR.parent.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"jixiao resource directory {name!r} not found beside {_PACKAGE_DIR}")

@@ -1,0 +1,5 @@
+"""The `jixiao` command line: it wires the pipeline's steps together, nothing more."""
+
+from jixiao.cli.main import main
+
+__all__ = ["main"]

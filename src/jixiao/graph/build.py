@@ -1,0 +1,156 @@
+"""Wire read → normalize → map for files and directories, and write outputs atomically.
+
+DATA arguments of every command are RDF files, table files (ingested on the fly) or
+directories of either; this module turns them into an rdflib graph or into N-Triples chunks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rdflib import Graph
+
+from jixiao.errors import InputError
+from jixiao.graph.mapping import DEFAULT_BASE, Triple, document_triples
+from jixiao.reading.normalize import normalize
+from jixiao.reading.readers import read_file, supported_suffixes
+from jixiao.reading.records import DocumentRecord
+from jixiao.vocabulary import load_ontology_graph
+
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
+               ".rdf": "xml", ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".n3": "n3"}
+OUTPUT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+PREFIXES = {
+    "jx": "https://w3id.org/jixiao/ontology#",
+    "jxu": "https://w3id.org/jixiao/unit/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+Warn = Callable[[str], None]
+
+
+def _is_table(path: Path) -> bool:
+    return path.suffix.lower() in supported_suffixes() and path.suffix.lower() not in RDF_FORMATS
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the readable files inside directories named (sorted, recursively)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files += [p for p in inside if _is_table(p) or p.suffix.lower() in RDF_FORMATS]
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(str(path), None, "no such file or directory")
+    return files
+
+
+def ingest_file(path: Path, year: int | None = None) -> DocumentRecord:
+    """Read and normalise one table file."""
+    return normalize(read_file(path), year)
+
+
+def findings(document: DocumentRecord) -> Iterator[str]:
+    """`file:line: kind: saw → decision` for each finding (not each repair) of a document."""
+    for project in document.projects:
+        notes = project.notes + [n for g in project.goals for n in g.notes] + [n for i in project.indicators() for n in i.notes]
+        for note in notes:
+            if note.finding:
+                where = f"{document.path}:{note.line}" if note.line else document.path
+                yield f"{where}: {note.kind}: {note.saw} → {note.decision}".replace("  ", " ")
+
+
+def table_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | None = None,
+                 warn: Warn | None = None) -> Iterator[list[Triple]]:
+    """Triples of every table file, one chunk per document record and project."""
+    for path in paths:
+        document = ingest_file(path, year)
+        if warn is not None:
+            for message in findings(document):
+                warn(message)
+        yield from document_triples(document, base)
+
+
+def parse_rdf(path: Path, graph: Graph) -> None:
+    try:
+        graph.parse(path, format=RDF_FORMATS[path.suffix.lower()])
+    # rdflib's parsers raise many kinds of exception on broken input (IndexError on a cut-off
+    # triple, AssertionError on an unterminated string): any of them means "not valid RDF".
+    except Exception as error:
+        raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {error}") from error
+
+
+def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int | None = None,
+               with_ontology: bool = True, warn: Warn | None = None) -> Graph:
+    """One graph of all DATA (RDF parsed, tables ingested), with the ontology unless told not to."""
+    graph = load_ontology_graph() if with_ontology else Graph()
+    for path in expand(paths):
+        if path.suffix.lower() in RDF_FORMATS:
+            parse_rdf(path, graph)
+        elif _is_table(path):
+            for chunk in table_chunks([path], base, year, warn):
+                for triple in chunk:
+                    graph.add(triple)
+        else:
+            raise InputError(str(path), None, f"unsupported file type (expected a table {supported_suffixes()} or RDF {sorted(RDF_FORMATS)})")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+@contextmanager
+def atomic_output(target: Path, mode: str = "w") -> Iterator[Path]:
+    """A temporary path beside `target`, renamed over it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_chunks(chunks: Iterable[list[Triple]], target: Path, output_format: str) -> int:
+    """Write triples to `target` atomically; N-Triples stream, other formats are built in memory."""
+    count = 0
+    with atomic_output(target) as temporary:
+        if output_format == "nt":
+            with temporary.open("w", encoding="utf-8") as out:
+                for chunk in chunks:
+                    lines = ntriples_lines(chunk)
+                    out.writelines(lines)
+                    count += len(lines)
+        else:
+            graph = Graph()
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace)
+            for chunk in chunks:
+                for triple in chunk:
+                    graph.add(triple)
+            graph.serialize(temporary, format=OUTPUT_FORMATS[output_format], encoding="utf-8")
+            count = len(graph)
+    return count
+
+
+def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
+    """N-Triples lines for IRIs and literals (the mapper makes no blank nodes), duplicates dropped.
+
+    rdflib's `n3()` of a term with no namespace manager is its N-Triples form; writing the lines
+    directly is several times faster than building a Graph per chunk and serialising it.
+    """
+    return list(dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples))
+
+
+def stderr_warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)

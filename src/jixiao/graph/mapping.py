@@ -1,0 +1,205 @@
+"""Map records to RDF triples in the jixiao ontology, with deterministic IRIs.
+
+IRIs are built from content (names, the file's hash, positions), never from counters or clocks,
+so the same table ingested twice gives the same graph. Each project's triples are produced on
+their own, so a large corpus can be written project by project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from jixiao.reading.records import DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
+from jixiao.reading.values import ParsedValue
+from jixiao.vocabulary import JX, ORG, canon, vocabulary
+
+DEFAULT_BASE = "https://w3id.org/jixiao/id/"
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+GOAL_CLASS = {"long-term": JX.LongTermGoal, "annual": JX.AnnualGoal}
+
+
+def _digest(*parts: str) -> str:
+    joined = "\x1f".join(canon(part) for part in parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def _decimal(value: Decimal) -> Literal:
+    return Literal(value, datatype=XSD.decimal)
+
+
+class _Minter:
+    """IRIs for one document under a base IRI."""
+
+    def __init__(self, base: str, document: DocumentRecord) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.document = URIRef(f"{self.base}source/{document.content_hash[:16]}")
+        self.seen_projects: dict[str, int] = {}
+        self.line_texts: dict[int, str] = document.line_texts
+
+    def row(self, line: int) -> URIRef:
+        return URIRef(f"{self.document}/line/{line}")
+
+    def agency(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}agency/{_digest(name)}")
+
+    def project(self, project: ProjectRecord) -> URIRef:
+        key = _digest(project.agency or "", str(project.year or ""), project.name or "")
+        # The same project twice in one document keeps both, told apart by occurrence.
+        count = self.seen_projects.get(key, 0) + 1
+        self.seen_projects[key] = count
+        return URIRef(f"{self.base}project/{key}" + (f"-{count}" if count > 1 else ""))
+
+    def unit(self, label: str) -> URIRef:
+        return URIRef(f"{self.base}unit/{_digest(label)}")
+
+
+def document_triples(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[list[Triple]]:
+    """Yield the triples of the document's provenance record, then of each project in turn."""
+    mint = _Minter(base, document)
+    yield list(_document_triples(document, mint))
+    for project in document.projects:
+        yield list(_project_triples(document, project, mint))
+
+
+def document_graph(document: DocumentRecord, base: str = DEFAULT_BASE) -> Graph:
+    """All of a document's triples as one rdflib graph."""
+    graph = Graph()
+    for chunk in document_triples(document, base):
+        for triple in chunk:
+            graph.add(triple)
+    return graph
+
+
+def _document_triples(document: DocumentRecord, mint: _Minter) -> Iterator[Triple]:
+    doc = mint.document
+    yield doc, RDF.type, JX.SourceDocument
+    yield doc, JX.fileName, Literal(document.name)
+    yield doc, JX.contentHash, Literal(document.content_hash)
+    yield doc, JX.encoding, Literal(document.encoding)
+    for number, text in document.line_texts.items():
+        row = mint.row(number)
+        yield row, RDF.type, JX.SourceRow
+        yield row, JX.inDocument, doc
+        yield row, JX.lineNumber, Literal(number)
+        yield row, JX.rawText, Literal(text)
+    yield from _notes(doc, document.notes, mint)
+
+
+def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
+    subject = mint.project(project)
+    yield subject, RDF.type, JX.Project
+    if project.name:
+        yield subject, RDFS.label, Literal(project.name)
+    if project.agency:
+        agency = mint.agency(project.agency)
+        yield agency, RDF.type, JX.BudgetUnit
+        yield agency, RDF.type, ORG.FormalOrganization
+        yield agency, RDFS.label, Literal(project.agency)
+        yield subject, JX.declaredBy, agency
+    if project.budget is not None:
+        yield subject, JX.budget, _decimal(project.budget)
+    if project.budget_stated:
+        yield subject, JX.budgetStated, Literal(project.budget_stated)
+    if project.budget_unit is not None:
+        yield subject, JX.budgetStatedUnit, project.budget_unit
+    if project.year is not None:
+        yield subject, JX.fiscalYear, Literal(f"{project.year:04d}", datatype=XSD.gYear)
+    used_lines: set[int] = set()
+    for goal in project.goals:
+        yield from _goal_triples(subject, goal, mint, used_lines)
+    for line in sorted(set(project.lines) - used_lines):
+        yield subject, JX.sourceRow, mint.row(line)
+    yield from _notes(subject, project.notes, mint)
+
+
+def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: set[int]) -> Iterator[Triple]:
+    subject = URIRef(f"{project}/goal/{goal.kind}-{goal.number}")
+    yield project, JX.hasGoal, subject
+    yield subject, RDF.type, GOAL_CLASS[goal.kind]
+    if goal.label:
+        yield subject, RDFS.label, Literal(goal.label)
+    if goal.statement:
+        yield subject, JX.statement, Literal(goal.statement)
+    for line in (goal.statement_line, goal.label_line):
+        if line is not None:
+            used_lines.add(line)
+            yield subject, JX.sourceRow, mint.row(line)
+    for indicator in goal.indicators:
+        used_lines.update(indicator.lines)
+        yield from _indicator_triples(subject, indicator, mint)
+    yield from _notes(subject, goal.notes, mint)
+
+
+def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) -> Iterator[Triple]:
+    vocab = vocabulary()
+    subject = URIRef(f"{goal}/indicator/{indicator.position:02d}")
+    yield goal, JX.hasIndicator, subject
+    yield subject, RDF.type, indicator.level2 or JX.Indicator
+    yield subject, JX.position, Literal(indicator.position)
+    if indicator.name:
+        yield subject, RDFS.label, Literal(indicator.name)
+    if indicator.level2 is not None:
+        yield subject, JX.category, indicator.level2
+    if indicator.level1 is not None:
+        yield subject, JX.statedLevel1, indicator.level1
+    # The original wording is kept where it differs from the framework's preferred label.
+    for text, concept, predicate in ((indicator.level1_text, indicator.level1, JX.statedLevel1Text),
+                                     (indicator.level2_text, indicator.level2, JX.statedLevel2Text)):
+        if text and (concept is None or canon(text) != canon(vocab.label_zh[concept])):
+            yield subject, predicate, Literal(text)
+    if indicator.basis is not None:
+        yield subject, JX.basis, indicator.basis
+    if indicator.basis_text:
+        yield subject, JX.basisText, Literal(indicator.basis_text)
+    if indicator.value is not None:
+        yield from _target_triples(subject, indicator.value, mint)
+    for line in indicator.lines:
+        yield subject, JX.sourceRow, mint.row(line)
+    yield from _notes(subject, indicator.notes, mint)
+
+
+def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
+    subject = URIRef(f"{indicator}/target")
+    yield indicator, JX.target, subject
+    yield subject, JX.statedValue, Literal(value.stated)
+    if not value.quantitative:
+        yield subject, RDF.type, JX.QualitativeTarget
+        return
+    yield subject, RDF.type, JX.QuantitativeTarget
+    if value.comparator is not None:
+        yield subject, JX.comparator, value.comparator
+    assert value.number is not None and value.stated_number is not None
+    yield subject, JX.numericValue, _decimal(value.number)
+    yield subject, JX.statedNumber, _decimal(value.stated_number)
+    if value.unit is not None:
+        yield subject, JX.unit, value.unit.base
+    elif value.unit_text:
+        # A unit not in the unit table is kept as written, as a unit of its own.
+        unit = mint.unit(value.unit_text)
+        yield unit, RDF.type, JX.UnitOfMeasure
+        yield unit, RDFS.label, Literal(value.unit_text)
+        yield subject, JX.unit, unit
+    if value.stated_unit is not None:
+        yield subject, JX.statedUnit, value.stated_unit
+
+
+def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple]:
+    for index, note in enumerate(notes, start=1):
+        node = URIRef(f"{subject}/note/{index}")
+        yield node, RDF.type, JX.Finding if note.finding else JX.Repair
+        yield node, JX.noteKind, JX[note.kind]
+        yield node, JX.concerns, subject
+        # A note that saw the whole row points to the row instead of repeating its text.
+        if note.saw and note.saw != mint.line_texts.get(note.line or 0):
+            yield node, JX.saw, Literal(note.saw)
+        yield node, JX.decision, Literal(note.decision)
+        if note.line is not None:
+            yield node, JX.atRow, mint.row(note.line)
+
+
+__all__ = ["DEFAULT_BASE", "document_graph", "document_triples"]

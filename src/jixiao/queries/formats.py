@@ -1,0 +1,155 @@
+"""Render SELECT results as an aligned table, CSV (UTF-8 with BOM) or JSON, row by row.
+
+All three stream: JSON and CSV write each row as it comes; the table measures the first
+`TABLE_MEASURE_ROWS` rows for its column widths and then writes on without holding the rest
+(a later, wider cell just sticks out of its column).
+
+Values are plain: numbers as numbers (xsd:decimal kept exact, never through a float),
+booleans as booleans, every other term as its text; an unbound variable is null in JSON and an
+empty cell in CSV and the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from itertools import chain, islice
+from typing import TextIO
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from jixiao.stores.base import SelectResult
+
+_NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, XSD.short, XSD.byte,
+            XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
+            XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
+JsonValue = str | int | float | bool | None
+TABLE_MEASURE_ROWS = 1000
+
+
+def _number(text: str) -> int | Decimal | None:
+    """A numeric literal's value: an int when whole, else a Decimal without trailing zeros."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None  # NaN and INF have no JSON number; they are shown as written
+    if number == number.to_integral_value():
+        return int(number)
+    # normalize() drops trailing zeros (6.50 → 6.5) the way Oxigraph's canonical form does, so
+    # the same answer prints the same from every backend.
+    return number.normalize()
+
+
+def plain_value(term: Node | None) -> JsonValue | Decimal:
+    """A term as a plain value: numbers as numbers, booleans as booleans, the rest as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype in _NUMERIC:
+        number = _number(str(term))
+        return str(term) if number is None else number
+    if isinstance(term, Literal) and term.datatype == XSD.boolean:
+        return str(term).strip() in ("true", "1")
+    return str(term)
+
+
+def plain_rows(result: SelectResult) -> Iterator[dict[str, JsonValue | Decimal]]:
+    for row in result.rows:
+        yield {name: plain_value(row.get(name)) for name in result.variables}
+
+
+def _decimal_text(number: Decimal) -> str:
+    """Positional notation, never exponent notation (1E+2 is not how people write 100)."""
+    return format(number, "f")
+
+
+def _json_value(value: JsonValue | Decimal) -> str:
+    if isinstance(value, Decimal):
+        return _decimal_text(value)  # a JSON number with exactly the decimal's digits
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_json(result: SelectResult, out: TextIO) -> None:
+    """A JSON array of objects (keys = the query's variables), written row by row."""
+    out.write("[")
+    keys = [json.dumps(name, ensure_ascii=False) for name in result.variables]
+    for index, row in enumerate(plain_rows(result)):
+        out.write(",\n " if index else "\n ")
+        out.write("{" + ", ".join(f"{key}: {_json_value(value)}" for key, value in zip(keys, row.values(), strict=True)) + "}")
+    out.write("\n]\n")
+
+
+def _csv_cell(value: JsonValue | Decimal) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(result: SelectResult, out: TextIO) -> None:
+    """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(result.variables)
+    for row in plain_rows(result):
+        writer.writerow([_csv_cell(v) for v in row.values()])
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: wide and full-width (CJK) characters take two,
+    combining marks and zero-width characters none, everything else one."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def _cell_text(value: JsonValue | Decimal) -> str:
+    # Line breaks and tabs inside a goal statement would break the table's rows apart.
+    return " ".join(_csv_cell(value).split()) if isinstance(value, str) else _csv_cell(value)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def _table_line(cells: list[str], widths: list[int], numeric: list[bool]) -> str:
+    return "  ".join(_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(cells)).rstrip() + "\n"
+
+
+def write_table(result: SelectResult, out: TextIO) -> None:
+    """An aligned text table, numbers right-aligned, then `(N rows)`.
+
+    Column widths come from the header and the first TABLE_MEASURE_ROWS rows, so a large result
+    streams: later rows are written as they come, with the same widths.
+    """
+    rows = plain_rows(result)
+    head = list(islice(rows, TABLE_MEASURE_ROWS))
+    widths = [display_width(name) for name in result.variables]
+    for row in head:
+        for i, value in enumerate(row.values()):
+            widths[i] = max(widths[i], display_width(_cell_text(value)))
+    out.write(_table_line(list(result.variables), widths, [False] * len(widths)))
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    count = 0
+    for row in chain(head, rows):
+        values = list(row.values())
+        numeric = [isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values]
+        out.write(_table_line([_cell_text(v) for v in values], widths, numeric))
+        count += 1
+    out.write(f"({count} rows)\n")
+
+
+WRITERS = {"table": write_table, "csv": write_csv, "json": write_json}

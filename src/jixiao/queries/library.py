@@ -1,0 +1,206 @@
+"""The named query library: `.rq` files in queries/ with a header comment, and their parameters.
+
+Header lines at the top of each file (comment lines before the first line of SPARQL):
+    # title: 中文标题 / English title
+    # description: the question it answers (continued on lines indented by two spaces)
+    # param NAME: TYPE [= DEFAULT | required] — what it restricts
+    # columns: a, b, c
+    #   notes on columns, continued on lines indented by two spaces
+    # reasoning: none
+TYPE is one of literal, year, integer, decimal, iri. A parameter NAME is bound, as an RDF term
+of its TYPE, to the variable ?param_NAME: never pasted into the query text. A parameter not
+given on the command line is bound to its DEFAULT if it has one, is an error if `required`, and
+is left unbound otherwise (the query then does not restrict on it: `FILTER(!BOUND(?param_x) || ...)`).
+
+`reasoning: none` says the query answers the same on the asserted data + ontology as on its
+OWL RL closure (it follows jx:category/skos:broader rather than inferred rdf:types), so no
+reasoning is needed before running it. A query without that line (a user's own .rq file) may
+rely on entailments: `needs_reasoning` tells the caller to materialise them first
+(jixiao.graph.reason.materialise), which is cheap for the in-memory graph.
+
+Parameters must only be used in the outermost WHERE group, not inside sub-SELECTs: rdflib
+binds them everywhere, while the VALUES block other backends get is not visible inside a
+sub-SELECT, so a parameter there would answer differently per backend.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from jixiao.errors import UsageError
+from jixiao.resources import resource_dir
+from jixiao.stores.base import QueryBackend, SelectResult
+
+PARAM_TYPES = ("literal", "year", "integer", "decimal", "iri")
+REASONING_NONE = "none"
+# `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
+# The description follows an em dash, or a hyphen with spaces around it (a default may be `long-term`).
+_PARAM_SPEC = re.compile(r"^\s*(?P<type>\w+)\s*(?:=\s*(?P<default>.*?)|(?P<required>required))?\s*(?:(?:—|\s-{1,2}\s)\s*(?P<doc>.*))?$")
+_CONTINUED = ("description", "columns")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    doc: str
+    default: str | None = None
+    required: bool = False
+
+    def describe(self) -> str:
+        """`name (type)`, `name (type, default: x)` or `name (type, required)` for listings and errors.
+
+        A parameter with neither restricts nothing unless given.
+        """
+        if self.required:
+            return f"{self.name} ({self.type}, required)"
+        if self.default is not None:
+            return f"{self.name} ({self.type}, default: {self.default})"
+        return f"{self.name} ({self.type})"
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    params: dict[str, Parameter] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    column_notes: str = ""
+    reasoning: str = ""
+
+    @property
+    def needs_reasoning(self) -> bool:
+        """Whether the query may rely on OWL RL entailments (unknown queries are assumed to)."""
+        return self.reasoning != REASONING_NONE
+
+
+def _parse_header(name: str, path: Path, text: str) -> NamedQuery:
+    query = NamedQuery(name, path, text)
+    last_key = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        if body.startswith("   ") and last_key in _CONTINUED:
+            # A continuation line: more description, or notes on the columns.
+            if last_key == "description":
+                query.description += " " + body.strip()
+            else:
+                query.column_notes = (query.column_notes + " " + body.strip()).strip()
+            continue
+        key, _, value = body.strip().partition(":")
+        last_key = key
+        if key == "title":
+            query.title = value.strip()
+        elif key == "description":
+            query.description = value.strip()
+        elif key == "columns":
+            query.columns = [c.strip() for c in value.split(",") if c.strip()]
+        elif key == "reasoning":
+            query.reasoning = value.strip()
+        elif key.startswith("param "):
+            query.params[key[6:].strip()] = _parameter(key[6:].strip(), value, path)
+    return query
+
+
+def _parameter(name: str, spec: str, path: Path) -> Parameter:
+    match = _PARAM_SPEC.match(spec)
+    if match is None or match["type"] not in PARAM_TYPES:
+        found = match["type"] if match else spec.strip()
+        raise UsageError(f"{path}: parameter {name} has unknown type {found!r} (expected one of {', '.join(PARAM_TYPES)})")
+    parameter = Parameter(name, match["type"], (match["doc"] or "").strip(), match["default"], bool(match["required"]))
+    if parameter.default is not None:
+        _term(parameter, parameter.default)  # a bad default is the query file's error, found at load time
+    return parameter
+
+
+def library() -> dict[str, NamedQuery]:
+    """Every named query shipped in queries/, by name (the file name without .rq)."""
+    queries = {}
+    for path in sorted(resource_dir("queries").glob("*.rq")):
+        queries[path.stem] = _parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+    return queries
+
+
+def listing() -> str:
+    """The library as text for `jixiao query --list`: name and title, then parameters, per query."""
+    queries = library()
+    width = max(len(name) for name in queries) if queries else 0
+    lines = []
+    for name, query in queries.items():
+        lines.append(f"{name:<{width}}  {query.title}")
+        if query.params:
+            lines.append(f"{'':<{width}}    --param " + "; ".join(p.describe() for p in query.params.values()))
+    return "\n".join(lines)
+
+
+def load_query(name_or_path: str) -> NamedQuery:
+    """A named query, or any .rq file given by path."""
+    if name_or_path.endswith(".rq"):
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise UsageError(f"query file not found: {name_or_path}")
+        return _parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+    queries = library()
+    if name_or_path not in queries:
+        raise UsageError(f"unknown query {name_or_path!r}; the library has: {', '.join(queries)} "
+                         "(or give the path of a .rq file; `jixiao query --list` shows titles)")
+    return queries[name_or_path]
+
+
+def _term(parameter: Parameter, raw: str) -> Node:
+    if parameter.type == "literal":
+        return Literal(raw)
+    if parameter.type == "iri":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
+            raise UsageError(f"parameter {parameter.name} expects an absolute IRI, got {raw!r}")
+        return URIRef(raw)
+    if parameter.type == "year":
+        if not re.fullmatch(r"\d{4}", raw):
+            raise UsageError(f"parameter {parameter.name} expects a year YYYY, got {raw!r}")
+        return Literal(raw, datatype=XSD.gYear)
+    try:
+        number = Decimal(raw)
+    except InvalidOperation as error:
+        raise UsageError(f"parameter {parameter.name} expects a number, got {raw!r}") from error
+    if not number.is_finite():
+        raise UsageError(f"parameter {parameter.name} expects a finite number, got {raw!r}")
+    if parameter.type == "integer":
+        if number != number.to_integral():
+            raise UsageError(f"parameter {parameter.name} expects a whole number, got {raw!r}")
+        return Literal(int(number))
+    return Literal(number, datatype=XSD.decimal)
+
+
+def bind(query: NamedQuery, raw: dict[str, str]) -> dict[str, Node]:
+    """Turn `--param k=v` values (and defaults) into RDF terms for ?param_k.
+
+    An unknown name or a missing required parameter is an error that lists the parameters.
+    """
+    known = "; ".join(p.describe() for p in query.params.values()) or "none"
+    for name in raw:
+        if name not in query.params:
+            raise UsageError(f"query {query.name} has no parameter {name!r}; its parameters: {known}")
+    bindings: dict[str, Node] = {}
+    for name, parameter in query.params.items():
+        value = raw.get(name, parameter.default)
+        if value is None:
+            if parameter.required:
+                raise UsageError(f"query {query.name} needs --param {name}=...; its parameters: {known}")
+            continue
+        bindings[f"param_{name}"] = _term(parameter, value)
+    return bindings
+
+
+def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None) -> SelectResult:
+    return backend.select(query.text, bind(query, raw_params or {}))
