@@ -32,9 +32,9 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from jixiao.graph.build import load_graph
+from jixiao.namespaces import JX
 from jixiao.synthetic import write_corpus
 from jixiao.validation.validate import SH, run_pyshacl, shapes_graph, validate_graph, whole_graph
-from jixiao.vocabulary import JX
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "000_34530bcdda777c34.txt"

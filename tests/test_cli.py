@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from jixiao.graph.build import load_graph
-from jixiao.vocabulary import JX
+from jixiao.namespaces import JX
 
 
 def jixiao(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,10 +10,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
 from jixiao.graph.mapping import document_graph
+from jixiao.namespaces import JX
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import read_file
 from jixiao.synthetic import corpus, render
-from jixiao.vocabulary import JX
 
 
 def ingest(path: Path, base: str = "https://example.org/kg/", year: int | None = None) -> Graph:

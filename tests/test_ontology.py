@@ -8,7 +8,8 @@ from owlrl.Closure import ERRNS
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from jixiao.vocabulary import JX, load_ontology_graph
+from jixiao.namespaces import JX
+from jixiao.vocabulary import load_ontology_graph
 
 
 @pytest.fixture(scope="module")

@@ -30,8 +30,9 @@ from jixiao.graph.reason import (
     owlrl_closure,
     unsupported_axioms,
 )
+from jixiao.namespaces import JX, ORG, PROV
 from jixiao.synthetic import write_corpus
-from jixiao.vocabulary import JX, ORG, PROV, load_ontology_graph
+from jixiao.vocabulary import load_ontology_graph
 
 EX = Namespace("http://example.org/")
 

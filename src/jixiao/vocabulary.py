@@ -12,16 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from jixiao.namespaces import JX
 from jixiao.resources import ontology_files
-
-JX = Namespace("https://w3id.org/jixiao/ontology#")
-JXU = Namespace("https://w3id.org/jixiao/unit/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ONTOLOGY_GRAPH = URIRef("https://w3id.org/jixiao/ontology")
 
 
 def canon(text: str) -> str:

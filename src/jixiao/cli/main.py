@@ -13,7 +13,7 @@ import click
 from jixiao import __version__
 from jixiao.errors import InputError, JixiaoError, UsageError
 from jixiao.graph.build import OUTPUT_FORMATS, expand, load_graph, stderr_warn, table_chunks, write_chunks
-from jixiao.graph.mapping import DEFAULT_BASE
+from jixiao.namespaces import DEFAULT_BASE
 from jixiao.queries.formats import WRITERS
 from jixiao.queries.library import listing, load_query, run
 from jixiao.stores.base import MemoryBackend

@@ -19,9 +19,9 @@ import click
 from rdflib import Graph
 
 from jixiao.errors import JixiaoError, UsageError
-from jixiao.graph.build import OUTPUT_FORMATS, PREFIXES, atomic_output, load_graph, stderr_warn
-from jixiao.graph.mapping import DEFAULT_BASE
+from jixiao.graph.build import OUTPUT_FORMATS, atomic_output, load_graph, stderr_warn
 from jixiao.graph.reason import ENGINES, disjointness_violations, materialise
+from jixiao.namespaces import DEFAULT_BASE, PREFIXES
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2

@@ -13,7 +13,7 @@ import click
 
 from jixiao.errors import JixiaoError, UsageError
 from jixiao.graph.build import expand
-from jixiao.graph.mapping import DEFAULT_BASE
+from jixiao.namespaces import DEFAULT_BASE
 from jixiao.validation.validate import RENDERERS, validate_paths
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2

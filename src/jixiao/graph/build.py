@@ -16,7 +16,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from jixiao.errors import InputError
-from jixiao.graph.mapping import DEFAULT_BASE, Triple, document_triples
+from jixiao.graph.mapping import Triple, document_triples
+from jixiao.namespaces import DEFAULT_BASE, PREFIXES
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import read_file, supported_suffixes
 from jixiao.reading.records import DocumentRecord
@@ -25,13 +26,6 @@ from jixiao.vocabulary import load_ontology_graph
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
                ".rdf": "xml", ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".n3": "n3"}
 OUTPUT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
-PREFIXES = {
-    "jx": "https://w3id.org/jixiao/ontology#",
-    "jxu": "https://w3id.org/jixiao/unit/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
 Warn = Callable[[str], None]
 
 

@@ -14,11 +14,11 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from jixiao.namespaces import DEFAULT_BASE, JX, ORG
 from jixiao.reading.records import DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
 from jixiao.reading.values import ParsedValue
-from jixiao.vocabulary import JX, ORG, canon, vocabulary
+from jixiao.vocabulary import canon, vocabulary
 
-DEFAULT_BASE = "https://w3id.org/jixiao/id/"
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 GOAL_CLASS = {"long-term": JX.LongTermGoal, "annual": JX.AnnualGoal}
 
@@ -202,4 +202,4 @@ def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple
             yield node, JX.atRow, mint.row(note.line)
 
 
-__all__ = ["DEFAULT_BASE", "document_graph", "document_triples"]
+__all__ = ["document_graph", "document_triples"]

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from jixiao.errors import InputError
+from jixiao.namespaces import JX
 from jixiao.reading.readers import RawDocument, RawLine
 from jixiao.reading.records import ANNUAL, LONG_TERM, DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
 from jixiao.reading.values import parse_value, plain_decimal, resolve_unit
-from jixiao.vocabulary import JX, Vocabulary, canon, vocabulary
+from jixiao.vocabulary import Vocabulary, canon, vocabulary
 
 # The wording of the target-table template (not of the framework, which lives in ontology/).
 _TITLE = re.compile(r"绩效目标.*表$")

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from rdflib import URIRef
 
-from jixiao.vocabulary import JX, Unit, Vocabulary, canon, vocabulary
+from jixiao.namespaces import JX
+from jixiao.vocabulary import Unit, Vocabulary, canon, vocabulary
 
 _NUMBER = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)")
 # A unit longer than this is more likely a sentence (e.g. "2024年底前完成") than a unit.

@@ -24,10 +24,10 @@ from rdflib import URIRef
 
 from jixiao.errors import InputError
 from jixiao.graph.build import RDF_FORMATS, Warn, expand, table_chunks, write_chunks
-from jixiao.graph.mapping import DEFAULT_BASE
+from jixiao.namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from jixiao.resources import ontology_files
 from jixiao.stores.base import QueryBackend
-from jixiao.vocabulary import ONTOLOGY_GRAPH, load_ontology_graph
+from jixiao.vocabulary import load_ontology_graph
 
 _OXIGRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
                      "xml": pyoxigraph.RdfFormat.RDF_XML, "n3": pyoxigraph.RdfFormat.N3}

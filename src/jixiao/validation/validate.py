@@ -40,18 +40,17 @@ from pathlib import Path
 from typing import Any
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import BNode, Graph, Literal, Namespace
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from jixiao.graph.reason import compile_schema
+from jixiao.namespaces import JX, JXS, SH
 from jixiao.resources import resource_dir
-from jixiao.vocabulary import JX, vocabulary
+from jixiao.vocabulary import vocabulary
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-JXS = Namespace("https://w3id.org/jixiao/shapes#")
 INFERENCE = "rdfs-types"  # the explicit choice: type entailment only, materialised (see module docstring)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -506,7 +505,7 @@ def validate_paths(paths: Sequence[str | Path], base: str | None = None, year: i
                    batch: int = DEFAULT_BATCH, workers: int = 1) -> Report:
     """Validate RDF files or table files (ingested on the fly), or directories of them."""
     from jixiao.graph.build import load_graph
-    from jixiao.graph.mapping import DEFAULT_BASE
+    from jixiao.namespaces import DEFAULT_BASE
 
     data = load_graph(paths, base or DEFAULT_BASE, year, with_ontology=False)
     return validate_graph(data, batch, workers=workers, in_place=True)
