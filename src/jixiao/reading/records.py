@@ -11,6 +11,9 @@ from jixiao.reading.values import ParsedValue
 
 LONG_TERM = "long-term"
 ANNUAL = "annual"
+# What a table is about: one spending project, or a unit's whole spending (部门整体支出绩效目标表).
+PROJECT = "project"
+DEPARTMENT = "department"
 
 
 @dataclass
@@ -43,6 +46,13 @@ class IndicatorRecord:
     notes: list[Note] = field(default_factory=list)
     position: int = 0
     inherited: int = 0  # how many category cells came from the row above
+    # What else the row says, by the column it stands in.
+    description: str | None = None  # 绩效指标描述 / 指标解释 when it is not a copy of the name
+    previous: ParsedValue | None = None  # last year's actual value beside this year's target (2021年实际实现值)
+    previous_year: int | None = None
+    # Columns the ontology has no property for yet, kept as data: column-role local name
+    # (a jx:ColumnRole concept, e.g. "ScoreColumn" for 分值) -> the cell's text.
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -62,6 +72,30 @@ class GoalRecord:
 
 
 @dataclass
+class NamedUnit:
+    """A unit the form names, in the role the form gives it (申报单位, 主管部门, 实施单位 …).
+
+    `role` is the local name of a jx:UnitRole concept; `code` the budget code written with the
+    name (`[015001]武汉市青山区教育局` → 015001).
+    """
+
+    role: str
+    name: str
+    code: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class BudgetPart:
+    """A part of the budget the form lists (财政拨款, 其他资金, 当年市级财政资金 …), in 元."""
+
+    label: str
+    stated: str
+    amount: Decimal | None
+    line: int | None = None
+
+
+@dataclass
 class ProjectRecord:
     name: str | None = None
     name_line: int | None = None
@@ -75,6 +109,11 @@ class ProjectRecord:
     goals: list[GoalRecord] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    kind: str = PROJECT  # PROJECT, or DEPARTMENT for a unit's whole-spending table (no project name)
+    programme: str | None = None  # 一级项目名称: the programme this (二级) project belongs to
+    agency_code: str | None = None  # the declaring unit's budget code, where written
+    units: list[NamedUnit] = field(default_factory=list)  # every unit named, with its role
+    budget_parts: list[BudgetPart] = field(default_factory=list)
 
     def goal(self, kind: str, number: int) -> GoalRecord:
         """The goal of that kind and number, created on first use."""
