@@ -19,10 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jixiao.graph.build import load_graph
+from jixiao.graph.build import load_graph, write_ntriples
 from jixiao.queries.library import NamedQuery, library, run
-from jixiao.stores.base import MemoryBackend
-from jixiao.stores.loading import load_sources
+from jixiao.stores import MemoryBackend, QueryBackend, load_sources
 from jixiao.stores.oxigraph import OxigraphBackend
 from jixiao.stores.remote import RemoteEndpoint
 from jixiao.synthetic import write_corpus
@@ -55,6 +54,11 @@ def report(title: str, load_seconds: float, times: dict[str, tuple[int, float]])
         print(f"   {name:<30} {rows:>8} rows {seconds:8.3f} s")
 
 
+def load(backend: QueryBackend, files: list[Path]) -> list[Any]:
+    """What `jixiao ingest --store` and `jixiao load` do: one graph per file, tables read by the caller."""
+    return load_sources(backend, files, write_ntriples)
+
+
 def start_virtuoso(directory: Path, http_port: int = 28890, sql_port: int = 21111) -> str:
     env = {**os.environ, "VIRT_USER": "kg", "VIRT_PASSWORD": "kgpass"}
     subprocess.run([str(ROOT / "scripts" / "virtuoso-start.sh"), str(directory), str(http_port), str(sql_port)],
@@ -73,18 +77,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as work:
         work_dir = Path(work)
         files = write_corpus(work_dir / "tables", args.projects, per_file=args.per_file, n_agencies=200, years=(2023, 2024))
-        inputs = [str(f) for f in files]
+        inputs = list(files)
         subset = inputs[: max(1, args.rdflib_projects // args.per_file)]
         print(f"{args.projects} projects in {len(files)} files; rdflib subset: {len(subset) * args.per_file} projects")
 
         store = OxigraphBackend(work_dir / "store")
-        loaded, seconds = timed(lambda: load_sources(store, inputs))
+        loaded, seconds = timed(lambda: load(store, inputs))
         print(f"embedded store: {sum(item.triples for item in loaded)} triples")
         report(f"embedded Oxigraph, {args.projects} projects", seconds, query_times(store, queries))
         store.close()
 
         small = OxigraphBackend(None)
-        _, small_load = timed(lambda: load_sources(small, subset))
+        _, small_load = timed(lambda: load(small, subset))
         small_times = query_times(small, queries)
         memory, memory_load = timed(lambda: MemoryBackend(load_graph(subset)))
         memory_times = query_times(memory, queries)
@@ -99,7 +103,7 @@ def main() -> None:
             endpoint = start_virtuoso(virtuoso_dir)
             try:
                 remote = RemoteEndpoint(endpoint, user="kg", password="kgpass", timeout=600)
-                loaded, seconds = timed(lambda: load_sources(remote, inputs))
+                loaded, seconds = timed(lambda: load(remote, inputs))
                 report(f"Virtuoso, {args.projects} projects", seconds, query_times(remote, queries))
             finally:
                 subprocess.run([str(ROOT / "scripts" / "virtuoso-stop.sh"), str(virtuoso_dir)], check=False, capture_output=True)

@@ -11,7 +11,7 @@ from jixiao.graph.build import load_graph
 from jixiao.queries.formats import plain_rows
 from jixiao.queries.library import load_query, run
 from jixiao.reading.readers import read_bytes, read_file
-from jixiao.stores.base import MemoryBackend
+from jixiao.stores import MemoryBackend
 
 
 def indicator_rows(path: Path) -> list[dict]:

@@ -171,13 +171,6 @@ def test_in_memory_store(data: dict[str, Path], ns: str) -> None:
     assert backend.replace_graph(ns + "graph/b", data[ns + "graph/b"]) == len(sample_graph(ns))
 
 
-def test_rdflib_dataset_view(store: OxigraphBackend, data: dict[str, Path], ns: str) -> None:
-    store.replace_graph(ns + "graph/b", data[ns + "graph/b"])
-    dataset = store.as_rdflib_dataset()
-    rows = list(dataset.query(f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{ns}Project> }}"))
-    assert int(rows[0][0]) == 6
-
-
 @pytest.mark.parametrize(
     "term",
     [

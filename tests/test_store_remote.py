@@ -6,28 +6,29 @@ leave them untouched when anything fails; every failure must be an EndpointError
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from jixiao.stores.base import inject_values
+from jixiao.stores import inject_values
 from jixiao.stores.remote import (
     TEMP_GRAPH_PREFIX,
     EndpointError,
     RemoteEndpoint,
-    _JsonResultStream,
     detect_urls,
     json_term,
+    read_select_results,
 )
 from servers import (  # noqa: F401 - the server fixtures are used by name
     AGENCY_ZH,
@@ -65,6 +66,27 @@ def count_in(endpoint: RemoteEndpoint, graph: str) -> int:
     return endpoint.count_triples(graph)
 
 
+class InsertDataHook(httpx.HTTPTransport):
+    """The real network, with `before_insert(n)` called before the n-th INSERT DATA request goes out
+    (to cut the connection there, or stop the server); a no-op until a test sets it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before_insert: Callable[[int], None] = lambda sent: None
+        self.inserts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        form = urllib.parse.parse_qs(request.read().decode("ascii"))
+        if form.get("update", [""])[0].startswith("INSERT DATA"):
+            self.inserts += 1
+            self.before_insert(self.inserts)
+        return super().handle_request(request)
+
+
+def chunks(data: bytes, size: int) -> list[bytes]:
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
 def malformed_copy(source: Path, target: Path, repeat: int = 1) -> Path:
     """Valid triples (many, if repeat > 1) and then one broken line near the end."""
     text = source.read_text(encoding="utf-8")
@@ -87,7 +109,7 @@ def test_select_gives_the_rows_rdflib_gives(server: ServerEndpoint, data: dict[s
 
 
 def test_a_select_mentioning_update_keywords_is_still_a_select(server: ServerEndpoint, data: dict[str, Path], ns: str) -> None:
-    # SPARQLWrapper guesses the query form from keywords: this one once went out as an ADD update.
+    # SPARQLWrapper, used here before, guessed the query form from keywords: this one once went out as an ADD update.
     endpoint = server.backend()
     endpoint.replace_graph(ns + "graph/b", data[ns + "graph/b"])
     query = (
@@ -184,21 +206,19 @@ def test_a_malformed_file_leaves_the_graph_as_it_was(server: ServerEndpoint, dat
     assert list(endpoint.select("SELECT ?s WHERE { ?s <http://example.org/p> ?o }", {}).rows) == []
 
 
-def test_a_load_cut_off_mid_batch_leaves_the_graph_as_it_was(server: ServerEndpoint, data: dict[str, Path], ns: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    endpoint = server.backend(update_url=server.update_url, batch_size=5, retries=2, backoff=0.01)
+def test_a_load_cut_off_mid_batch_leaves_the_graph_as_it_was(server: ServerEndpoint, data: dict[str, Path], ns: str) -> None:
+    network = InsertDataHook()
+    endpoint = server.backend(update_url=server.update_url, batch_size=5, retries=2, backoff=0.01, transport=network)
     graph = ns + "graph/b"
     before = endpoint.replace_graph(graph, data[graph])
-    real_post = endpoint._post_update
     batches = {"sent": 0}
 
-    def failing_post(url: str, text: str, *args: Any) -> Any:
-        if text.startswith("INSERT DATA"):
-            batches["sent"] += 1
-            if batches["sent"] > 3:  # the connection dies after three batches, for good
-                raise ConnectionResetError(104, "Connection reset by peer")
-        return real_post(url, text, *args)
+    def cut_after_three(sent: int) -> None:
+        batches["sent"] += 1
+        if batches["sent"] > 3:  # the connection dies after three batches, for good
+            raise httpx.ReadError("Connection reset by peer")
 
-    monkeypatch.setattr(endpoint, "_post_update", failing_post)
+    network.before_insert = cut_after_three
     with pytest.raises(EndpointError) as caught:
         endpoint.replace_graph(graph, data[ns + "graph/a"])
     assert "after 3 attempts" in str(caught.value) and "left unchanged" in str(caught.value)
@@ -207,7 +227,7 @@ def test_a_load_cut_off_mid_batch_leaves_the_graph_as_it_was(server: ServerEndpo
     assert endpoint.temporary_graphs() == []
 
 
-def test_a_server_stopped_during_the_load(data: dict[str, Path], ns: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_stopped_during_the_load(data: dict[str, Path], ns: str, tmp_path: Path) -> None:
     """A real Oxigraph server of this test's own, stopped between two INSERT DATA batches."""
     binary = oxigraph_binary()
     if binary is None:
@@ -225,26 +245,24 @@ def test_a_server_stopped_during_the_load(data: dict[str, Path], ns: str, tmp_pa
     start()
     try:
         base = f"http://127.0.0.1:{port}"
-        endpoint = RemoteEndpoint(base, update_url=f"{base}/update", batch_size=5, retries=1, backoff=0.01)
+        network = InsertDataHook()
+        endpoint = RemoteEndpoint(base, update_url=f"{base}/update", batch_size=5, retries=1, backoff=0.01, transport=network)
         graph = ns + "graph/b"
         before = endpoint.replace_graph(graph, data[graph])
-        real_post = endpoint._post_update
         batches = {"sent": 0}
 
-        def post_then_stop(url: str, text: str, *args: Any) -> Any:
-            if text.startswith("INSERT DATA"):
-                batches["sent"] += 1
-                if batches["sent"] == 3:
-                    stop()
-            return real_post(url, text, *args)
+        def stop_before_the_third(sent: int) -> None:
+            batches["sent"] += 1
+            if batches["sent"] == 3:
+                stop()
 
-        monkeypatch.setattr(endpoint, "_post_update", post_then_stop)
+        network.before_insert = stop_before_the_third
         with pytest.raises(EndpointError) as caught:
             endpoint.replace_graph(graph, data[ns + "graph/a"])
         message = str(caught.value)
         assert f"{base}/update" in message and "connection refused" in message
         assert "left unchanged" in message and "could not be dropped" in message
-        monkeypatch.undo()
+        network.before_insert = lambda sent: None
         start()
         assert count_in(endpoint, graph) == before
         # The cut-off load left its temporary graph; it is never listed, and can be cleaned up.
@@ -338,7 +356,7 @@ def test_bad_query_names_the_server_message(server: ServerEndpoint) -> None:
 
 def test_urls_detected_from_one_url() -> None:
     virtuoso = detect_urls("http://h:8890/sparql", authenticated=True)
-    assert (virtuoso.flavour, virtuoso.update, virtuoso.gsp, virtuoso.gsp_graph_param) == (
+    assert (virtuoso.dialect.name, virtuoso.update, virtuoso.gsp, virtuoso.dialect.gsp_graph_param) == (
         "virtuoso",
         "http://h:8890/sparql-auth",
         "http://h:8890/sparql-graph-crud-auth",
@@ -347,7 +365,7 @@ def test_urls_detected_from_one_url() -> None:
     assert detect_urls("http://h:8890/sparql/", authenticated=False).update == "http://h:8890/sparql"
     for url in ("http://h:7878", "http://h:7878/", "http://h:7878/query"):
         oxigraph = detect_urls(url, authenticated=False)
-        assert (oxigraph.flavour, oxigraph.query, oxigraph.update, oxigraph.gsp) == (
+        assert (oxigraph.dialect.name, oxigraph.query, oxigraph.update, oxigraph.gsp) == (
             "oxigraph",
             "http://h:7878/query",
             "http://h:7878/update",
@@ -386,19 +404,19 @@ def test_json_results_are_read_one_binding_at_a_time() -> None:
     ]
     document = {"head": {"vars": ["s", "o"]}, "results": {"bindings": rows}}
     for text in (json.dumps(document), json.dumps(document, ensure_ascii=False, indent=2)):
-        variables, bindings = _JsonResultStream(io.BytesIO(text.encode("utf-8")), "u", chunk_size=3).open()
+        variables, bindings = read_select_results(chunks(text.encode("utf-8"), 3), "u")
         assert variables == ["s", "o"] and list(bindings) == rows
     late_head = {"results": {"bindings": rows}, "head": {"vars": ["s", "o"]}}
-    variables, bindings = _JsonResultStream(io.BytesIO(json.dumps(late_head).encode()), "u").open()
+    variables, bindings = read_select_results([json.dumps(late_head).encode()], "u")
     assert variables == ["s", "o"] and list(bindings) == rows
     assert json_term(rows[0]["o"]) == Literal("鄂州 😀", lang="zh")
     assert json_term(rows[1]["o"]) == Literal("27.06", datatype=URIRef(XSD_DECIMAL))
     assert json_term({"type": "literal", "value": "x", "datatype": "http://www.w3.org/2001/XMLSchema#string"}) == Literal("x")
     truncated = json.dumps(document)[:-40].encode()
     with pytest.raises(EndpointError, match=r"ended early|malformed"):
-        list(_JsonResultStream(io.BytesIO(truncated), "u", chunk_size=16).open()[1])
+        list(read_select_results(chunks(truncated, 16), "u")[1])
     with pytest.raises(EndpointError, match="ASK"):
-        _JsonResultStream(io.BytesIO(b'{"head": {}, "boolean": true}'), "u").open()
+        read_select_results([b'{"head": {}, "boolean": true}'], "u")
 
 
 class _FakeSparql(BaseHTTPRequestHandler):

@@ -16,7 +16,7 @@ from jixiao.graph.build import OUTPUT_FORMATS, expand, load_graph, stderr_warn, 
 from jixiao.namespaces import DEFAULT_BASE
 from jixiao.queries.formats import WRITERS
 from jixiao.queries.library import listing, load_query, run
-from jixiao.stores.base import MemoryBackend
+from jixiao.stores import open_backend
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
@@ -89,18 +89,20 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
 
 
 def open_store(store_dir: Path) -> Any:
-    from jixiao.stores.oxigraph import OxigraphBackend
-
-    return OxigraphBackend(store_dir)
+    return open_backend(store=store_dir)
 
 
 def _load_into(backend: Any, inputs: list[str], base: str, year: int | None, graph: str | None,
                quiet_findings: bool = False) -> None:
+    from functools import partial
+
+    from jixiao.graph.build import write_ntriples
     from jixiao.stores.loading import load_sources
 
     warn = None if quiet_findings else stderr_warn
     try:
-        loaded = load_sources(backend, inputs, base, year, graph, warn, progress=lambda files: list(progress(files, "load")))
+        loaded = load_sources(backend, expand(inputs), partial(write_ntriples, base=base, year=year, warn=warn), base, graph,
+                              progress=lambda files: list(progress(files, "load")))
     finally:
         backend.close()
     for item in loaded:
@@ -147,21 +149,17 @@ def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path 
     if sum(bool(x) for x in (data, endpoint, store_dir)) != 1:
         raise UsageError("give exactly one of: DATA files, --endpoint URL, --store DIR")
     if endpoint:
-        from jixiao.stores.remote import RemoteEndpoint
-
-        return RemoteEndpoint(endpoint, user=user, password=password)
+        return open_backend(endpoint=endpoint, user=user, password=password)
     if store_dir is not None:
         if not store_dir.is_dir():
             raise UsageError(f"no store at {store_dir} (create it with: jixiao ingest FILES --store {store_dir})")
-        from jixiao.stores.oxigraph import OxigraphBackend
-
-        return OxigraphBackend(store_dir, read_only=True)
+        return open_backend(store=store_dir, read_only=True)
     graph = load_graph(data, base, year)
     if needs_reasoning:
         from jixiao.graph.reason import materialise
 
         materialise(graph)
-    return MemoryBackend(graph)
+    return open_backend(graph=graph)
 
 
 @main.command()
@@ -178,9 +176,7 @@ def _query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path 
 def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
          update_url: str | None, gsp_url: str | None, base: str, year: int | None) -> None:
     """Push DATA to a SPARQL 1.1 store, replacing each target graph as a whole."""
-    from jixiao.stores.remote import RemoteEndpoint
-
-    backend = RemoteEndpoint(endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password)
+    backend = open_backend(endpoint=endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password)
     _load_into(backend, list(data), base, year, graph)
 
 

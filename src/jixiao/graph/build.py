@@ -101,6 +101,26 @@ def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int 
     return graph
 
 
+def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int | None = None, warn: Warn | None = None) -> None:
+    """One DATA file (a table or RDF) as N-Triples in `target`: what the store loader is given."""
+    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        write_chunks(table_chunks([path], base, year, warn), target, "nt")
+    elif rdf_format in _OXIGRAPH_FORMATS:  # parsed and written by Oxigraph, far faster than rdflib
+        import pyoxigraph
+
+        try:
+            quads = pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[rdf_format]))
+            pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {error.msg}") from error
+    else:  # JSON-LD and the quad formats go through rdflib
+        Graph().parse(path, format=rdf_format).serialize(target, format="nt", encoding="utf-8")
+
+
+_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "n3": "N3"}
+
+
 @contextmanager
 def atomic_output(target: Path, mode: str = "w") -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it only if the block succeeds."""

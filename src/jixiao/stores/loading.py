@@ -4,6 +4,10 @@ Re-loading a file replaces its graph (never duplicates it). Each graph is first 
 N-Triples to a temporary file, then handed to the backend's `replace_graph`, which swaps it in
 only once the whole file has loaded, so a failure leaves the previous contents in place.
 
+The loader does not read tables or RDF files: the caller gives it the files and a function that
+writes one file's triples as N-Triples (the command line uses jixiao.graph.build's), so storing
+depends on no reader.
+
 Entities that several files describe (budget units, units of measure minted for unknown units)
 go to one shared graph instead, merged with what it already holds: stores present the union of
 their named graphs as a bag, so the same triple in two file graphs would be counted twice.
@@ -14,23 +18,20 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
 from rdflib import URIRef
 
-from jixiao.errors import InputError
-from jixiao.graph.build import RDF_FORMATS, Warn, expand, table_chunks, write_chunks
 from jixiao.namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from jixiao.resources import ontology_files
 from jixiao.stores.base import QueryBackend
 from jixiao.vocabulary import load_ontology_graph
 
-_OXIGRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-                     "xml": pyoxigraph.RdfFormat.RDF_XML, "n3": pyoxigraph.RdfFormat.N3}
+NTriplesWriter = Callable[[Path, Path], None]
+"""Writes the triples of one source file (first path) as N-Triples into a new file (second path)."""
 
 
 # Subjects minted by mapping.py for entities shared across files: <BASE/agency/HASH>, <BASE/unit/HASH>.
@@ -79,22 +80,6 @@ def _merge_shared(backend: QueryBackend, base: str, lines: list[str]) -> LoadedG
         return LoadedGraph("shared entities", iri, backend.replace_graph(iri, target))
 
 
-def _to_ntriples(path: Path, target: Path, base: str, year: int | None, warn: Warn | None) -> None:
-    rdf_format = RDF_FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        write_chunks(table_chunks([path], base, year, warn), target, "nt")
-    elif rdf_format in _OXIGRAPH_FORMATS:
-        try:
-            quads = pyoxigraph.parse(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format])
-            pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        except SyntaxError as error:
-            raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {error.msg}") from error
-    else:  # JSON-LD and the quad formats go through rdflib
-        from rdflib import Graph
-
-        Graph().parse(path, format=rdf_format).serialize(target, format="nt", encoding="utf-8")
-
-
 @contextmanager
 def _ntriples_file() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="jixiao-load-") as directory:
@@ -109,21 +94,19 @@ def load_ontology(backend: QueryBackend) -> LoadedGraph:
     return LoadedGraph(", ".join(p.name for p in ontology_files()), str(ONTOLOGY_GRAPH), count)
 
 
-def load_sources(backend: QueryBackend, inputs: list[str], base: str = DEFAULT_BASE, year: int | None = None,
-                 graph: str | None = None, warn: Warn | None = None,
-                 progress: Callable[[list[Path]], list[Path]] | None = None) -> list[LoadedGraph]:
-    """Load each input file into its own graph (or all into `graph`), after the ontology."""
-    files = expand(inputs)
+def load_sources(backend: QueryBackend, files: Sequence[Path], write_ntriples: NTriplesWriter, base: str = DEFAULT_BASE,
+                 graph: str | None = None, progress: Callable[[list[Path]], list[Path]] | None = None) -> list[LoadedGraph]:
+    """Load each file into its own graph (or all into `graph`), after the ontology."""
     loaded = [load_ontology(backend)]
     if graph is not None:
         with _ntriples_file() as target:
-            _concatenate(files, target, base, year, warn)
+            _concatenate(files, target, write_ntriples)
             loaded.append(LoadedGraph(f"{len(files)} files", graph, backend.replace_graph(graph, target)))
         return loaded
     shared: list[str] = []
-    for path in progress(files) if progress else files:
+    for path in progress(list(files)) if progress else files:
         with _ntriples_file() as target:
-            _to_ntriples(path, target, base, year, warn)
+            write_ntriples(path, target)
             shared += _split_shared(target)
             iri = source_graph_iri(path, base)
             loaded.append(LoadedGraph(str(path), iri, backend.replace_graph(iri, target)))
@@ -131,10 +114,10 @@ def load_sources(backend: QueryBackend, inputs: list[str], base: str = DEFAULT_B
     return [*loaded, merged] if merged else loaded
 
 
-def _concatenate(files: list[Path], target: Path, base: str, year: int | None, warn: Warn | None) -> None:
+def _concatenate(files: Sequence[Path], target: Path, write_ntriples: NTriplesWriter) -> None:
     with target.open("w", encoding="utf-8") as out:
         for path in files:
             part = target.with_suffix(".part.nt")
-            _to_ntriples(path, part, base, year, warn)
+            write_ntriples(path, part)
             out.write(part.read_text(encoding="utf-8"))
             part.unlink()

@@ -3,8 +3,8 @@
 One named graph per source file, the ontology in its own graph; queries see the union of all
 graphs as their default graph. Terms come back as rdflib terms with datatype and language tag
 exactly as stored (Oxigraph canonicalises lexical forms on load, e.g. "1.50" -> "1.5", so compare
-numbers by value). Parameters are passed to Oxigraph as SPARQL substitutions (SEP-0007), never
-pasted into the query text.
+numbers by value). Parameters go in as a VALUES block of serialised RDF terms (`inject_values`),
+never as the user's raw text.
 
 Replacing a graph never loses its previous contents when the new file is bad: the file is loaded
 into a temporary graph (or straight into the target when the target does not exist yet), and
@@ -67,7 +67,7 @@ def to_rdflib(term: Any) -> Node:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the Oxigraph term; used for query substitutions."""
+    """An rdflib term as the equal Oxigraph term (the inverse of to_rdflib)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -125,16 +125,11 @@ class OxigraphBackend:
     # ---- queries ---------------------------------------------------------------------------
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
-        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        # Parameters always go in as a VALUES block: Oxigraph's own substitutions (SEP-0007) bind
+        # only variables of the SELECT projection, and parameters such as ?param_year appear only
+        # in patterns and FILTERs.
         try:
-            try:
-                result = self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
-            except RuntimeError:
-                if not substitutions:
-                    raise
-                # Oxigraph substitutes only variables of the SELECT projection; parameters used
-                # only in patterns or FILTERs (?param_year) go in as a VALUES block instead.
-                result = self.store.query(inject_values(query, bindings), use_default_graph_as_union=True)
+            result = self.store.query(inject_values(query, bindings), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise StoreError(f"invalid SPARQL query: {error}") from error
         except (OSError, RuntimeError) as error:
@@ -238,17 +233,6 @@ class OxigraphBackend:
                 self.store.remove_graph(graph)
 
     # ---- life cycle ------------------------------------------------------------------------
-
-    def as_rdflib_dataset(self) -> Any:
-        """The same store behind an rdflib Dataset (oxrdflib), default graph = union of graphs.
-
-        For code that wants rdflib's Graph API over the persistent store; queries through it run
-        on Oxigraph's engine.
-        """
-        import rdflib
-        from oxrdflib import OxigraphStore
-
-        return rdflib.Dataset(store=OxigraphStore(store=self.store), default_union=True)
 
     def close(self) -> None:
         if self._store is not None:
