@@ -17,6 +17,7 @@ import owlrl
 import pytest
 from owlrl.Closure import ERRNS
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 import jixiao
@@ -282,3 +283,42 @@ def test_a_new_concept_scheme_is_a_table_and_a_few_lines_of_config(checkout: Pat
     assert (role, SKOS.inScheme, URIRef(str(JX) + "RoleScheme")) in graph
     assert (URIRef("https://w3id.org/jixiao/ontology/roles"), OWL.versionInfo, Literal(_pyproject_version())) in graph
     assert "    NameColumn: URIRef  # 三级指标 / indicator name" in (checkout / "src/jixiao/ontology_terms.py").read_text(encoding="utf-8")
+
+
+def test_tabulating_the_generated_turtle_gives_back_the_same_graph(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The inverse of the build: empty tables, refilled from the generated files, build the same graphs."""
+    before = {name: Graph().parse(checkout / "ontology" / name) for name in ("framework.ttl", "units.ttl")}
+    for table in (checkout / "ontology/src").glob("*.csv"):
+        table.write_text(table.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    for name in before:
+        assert ontology_build.main(["--root", str(checkout), "--tabulate", str(checkout / "ontology" / name)]) == 0
+        left = Graph().parse(data=capsys.readouterr().out, format="turtle")
+        assert not set(left.subjects(RDF.type, SKOS.Concept))  # every concept found its table
+    assert ontology_build.main(["--root", str(checkout)]) == 0
+    for name, graph in before.items():
+        assert isomorphic(graph, Graph().parse(checkout / "ontology" / name))
+
+
+def test_tabulating_adds_rows_and_values_and_prints_the_rest(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (checkout / "extra.ttl").write_text(textwrap.dedent("""
+        @prefix jx: <https://w3id.org/jixiao/ontology#> .
+        @prefix jxu: <https://w3id.org/jixiao/unit/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        jx:newForm a owl:AnnotationProperty .
+        jx:GreaterOrEqual skos:hiddenLabel "至少"@zh ; jx:suffixForm "或以上"@zh ; jx:newForm "x"@zh .
+        jxu:Furlong a skos:Concept, jx:UnitOfMeasure ; skos:inScheme jx:UnitScheme ;
+            skos:prefLabel "浪"@zh, "furlong"@en ; rdfs:label "浪"@zh, "furlong"@en ;
+            jx:quantityKind jx:Length ; jx:baseUnit jxu:Metre ; jx:conversionFactor "201.168"^^xsd:decimal ;
+            skos:closeMatch <http://qudt.org/vocab/unit/FUR> .
+        """), encoding="utf-8")
+    assert ontology_build.main(["--root", str(checkout), "--tabulate", str(checkout / "extra.ttl")]) == 0
+    left = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    assert set(left.subjects()) == {URIRef(str(JX) + "newForm"), JX.GreaterOrEqual}  # no column states jx:newForm
+    comparators = (checkout / "ontology/src/comparators.csv").read_text(encoding="utf-8")
+    assert "不小于|大于等于|大于或等于|至少,以上|及以上|或以上," in comparators
+    assert "\nFurlong,浪,furlong,,Length,Metre,201.168,,unit:FUR,,\n" in (checkout / "ontology/src/units.csv").read_text(encoding="utf-8")
+    assert ontology_build.main(["--root", str(checkout)]) == 0
+    assert ontology_build.main(["--root", str(checkout), "--check"]) == 0

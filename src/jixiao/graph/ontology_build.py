@@ -33,7 +33,7 @@ ONTOLOGY_DIR = Path("ontology")
 LIST_SEPARATOR = "|"
 # Predicates written first in a block, in this order; the rest follow the table's columns.
 LEADING = (RDF.type,)
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _VERSION_IRI = re.compile(r"(owl:versionIRI\s+<[^>]*/)([^/>]+)(>)")
 _VERSION_INFO = re.compile(r'(owl:versionInfo\s+")([^"]*)(")')
 
@@ -93,7 +93,7 @@ class Config:
             prefix, local = default_prefix or "", text
         if prefix not in self.prefixes:
             raise BuildError(f"{where}: unknown prefix {prefix!r} in {text!r} (declare it under [prefixes] in {CONFIG})")
-        if not _LOCAL_NAME.match(local):
+        if not LOCAL_NAME.match(local):
             raise BuildError(f"{where}: {local!r} is not a valid local name")
         return URIRef(self.prefixes[prefix] + local)
 
@@ -113,7 +113,8 @@ def load_config(root: Path) -> Config:
 # Tables -> blocks
 # ---------------------------------------------------------------------------
 
-def _column(config: Config, header: str, where: str) -> Column:
+def column_for_header(config: Config, header: str, where: str) -> Column:
+    """The column a table header (`label@zh`, `baseUnit`) names, as [columns] in build.toml declares it."""
     name, at, language = header.partition("@")
     spec = config.columns.get(name)
     if spec is None:
@@ -163,7 +164,7 @@ def _read_rows(config: Config, table: dict[str, Any]) -> tuple[list[Column], lis
         raise BuildError(f"{path}:1: the header must start with the column id")
     header = [h.strip() for h in records[0]]
     special = {"id", table.get("hierarchy", {}).get("column")}
-    columns = [_column(config, h, f"{path}:1") for h in header if h not in special]
+    columns = [column_for_header(config, h, f"{path}:1") for h in header if h not in special]
     rows: list[Row] = []
     seen: set[URIRef] = set()
     for line, record in enumerate(records[1:], start=2):
@@ -219,7 +220,7 @@ def _table_blocks(config: Config, table: dict[str, Any], ontology: URIRef) -> li
     scheme_spec = dict(table["scheme"])
     scheme = Block(config.iri(scheme_spec.pop("id"), table["prefix"], where))
     scheme.add(RDF.type, SKOS.ConceptScheme)
-    _fill(config, scheme, ((_column(config, key, where), str(value)) for key, value in scheme_spec.items()), where)
+    _fill(config, scheme, ((column_for_header(config, key, where), str(value)) for key, value in scheme_spec.items()), where)
     scheme.add(RDFS.isDefinedBy, ontology)
     types = [config.iri(t, None, where) for t in table.get("types", [])]
     structure = _hierarchy(config, table, rows, scheme.subject, path) if "hierarchy" in table else {}
@@ -273,7 +274,7 @@ class TurtleWriter:
             return "a"
         for prefix, namespace in self.prefixes:
             local = iri[len(namespace):]
-            if iri.startswith(namespace) and _LOCAL_NAME.match(local):
+            if iri.startswith(namespace) and LOCAL_NAME.match(local):
                 self.used.add(prefix)
                 return f"{prefix}:{local}"
         return f"<{iri}>"
@@ -302,7 +303,7 @@ def _sorted_blocks(graph: Graph, first: URIRef) -> list[Block]:
     return blocks
 
 
-def _header_blocks(config: Config, name: str, spec: dict[str, Any], ontology: URIRef) -> list[Block]:
+def _header_blocks(config: Config, spec: dict[str, Any], ontology: URIRef) -> list[Block]:
     graph = Graph()
     if spec.get("header"):
         path = config.src_dir / spec["header"]
@@ -323,7 +324,7 @@ def render_output(config: Config, name: str) -> str:
     spec = config.outputs[name]
     ontology = URIRef(spec["iri"])
     tables = [table for table in config.tables if table["output"] == name]
-    blocks = _header_blocks(config, name, spec, ontology)
+    blocks = _header_blocks(config, spec, ontology)
     for table in tables:
         blocks += _table_blocks(config, table, ontology)
     writer = TurtleWriter(config.prefixes)
@@ -406,18 +407,37 @@ def _stale(root: Path, files: dict[Path, str]) -> Iterator[Path]:
             yield path
 
 
+def _tabulate(root: Path, out: Path, turtle: Path) -> int:
+    from jixiao.graph.ontology_tabulate import tabulate  # the inverse of the build, which it imports
+
+    tables, left, problems = tabulate(root, turtle)
+    for path, text in sorted(tables.items()):
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text, encoding="utf-8")
+        print(f"added rows or values to {path}", file=sys.stderr)
+    for problem in problems:
+        print(f"build-ontology: {problem}", file=sys.stderr)
+    print(f"# What of {turtle} no table holds: keep it by hand.", file=sys.stderr)
+    sys.stdout.write(left.serialize(format="turtle"))
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build-ontology", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: the current directory)")
     parser.add_argument("--out", type=Path, help="write into this directory instead of --root")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
+    parser.add_argument("--tabulate", type=Path, metavar="FILE.ttl",
+                        help="move the concepts of a hand-written Turtle file into the tables; print what no table holds")
     args = parser.parse_args(argv)
+    out = args.out or args.root
     try:
+        if args.tabulate:
+            return _tabulate(args.root, out, args.tabulate)
         files = build(args.root)
     except BuildError as error:
         print(f"build-ontology: {error}", file=sys.stderr)
         return 2
-    out = args.out or args.root
     stale = list(_stale(out, files))
     if args.check:
         for path in stale:
