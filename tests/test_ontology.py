@@ -249,6 +249,18 @@ def test_a_parent_outside_the_table_is_an_error(checkout: Path, capsys: pytest.C
     assert "categories.csv:17: parent 'NoSuchIndicator' is not a row" in capsys.readouterr().err
 
 
+def test_a_concept_in_two_tables_is_an_error(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _append(checkout / "ontology/src/note-kinds.csv", "Money,货币,money,定义。,Definition.\n")
+    assert ontology_build.main(["--root", str(checkout), "--check"]) == 2
+    assert "quantity-kinds.csv:2: 'Money' is also a row of note-kinds.csv" in capsys.readouterr().err
+
+
+def test_a_table_for_an_undeclared_output_is_an_error(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _append(checkout / "ontology/src/build.toml", '\n[[tables]]\nfile = "x.csv"\noutput = "nowhere"\nprefix = "jx"\nscheme = { id = "X" }\n')
+    assert ontology_build.main(["--root", str(checkout), "--check"]) == 2
+    assert "[[tables]] #7: output 'nowhere' is not under [outputs]" in capsys.readouterr().err
+
+
 def test_check_reports_a_table_edited_without_building(checkout: Path) -> None:
     assert ontology_build.main(["--root", str(checkout), "--check"]) == 0
     _append(checkout / "ontology/src/units.csv", "Furlong,浪,furlong,,Length,Metre,201.168,,,浪,a furlong\n")

@@ -98,13 +98,33 @@ class Config:
         return URIRef(self.prefixes[prefix] + local)
 
 
+TABLE_KEYS = ("file", "output", "prefix", "scheme")
+
+
+def _require(entry: dict[str, Any], keys: Iterable[str], where: str) -> None:
+    missing = [key for key in keys if key not in entry]
+    if missing:
+        raise BuildError(f"{where}: missing {', '.join(missing)}")
+
+
 def load_config(root: Path) -> Config:
+    """Read build.toml and the project's version, checking every table names an output and a scheme."""
+    root = root.resolve()
     path = root / CONFIG
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         version = tomllib.loads((root / PYPROJECT).read_text(encoding="utf-8"))["project"]["version"]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
         raise BuildError(f"{path}: {error}") from error
+    _require(raw, ("prefixes", "columns", "outputs", "tables"), str(path))
+    for name, output in raw["outputs"].items():
+        _require(output, ("file", "iri"), f"{path} [outputs.{name}]")
+    for number, table in enumerate(raw["tables"], start=1):
+        where = f"{path} [[tables]] #{number}"
+        _require(table, TABLE_KEYS, where)
+        _require(table["scheme"], ("id",), f"{where} scheme")
+        if table["output"] not in raw["outputs"]:
+            raise BuildError(f"{where}: output {table['output']!r} is not under [outputs]")
     return Config(root, raw["prefixes"], raw.get("sources", {}), raw["columns"], raw["outputs"], raw["tables"],
                   raw.get("namespaces", {}), str(version))
 
@@ -163,6 +183,8 @@ def _read_rows(config: Config, table: dict[str, Any]) -> tuple[list[Column], lis
     if not records or records[0][:1] != ["id"]:
         raise BuildError(f"{path}:1: the header must start with the column id")
     header = [h.strip() for h in records[0]]
+    if len(set(header)) != len(header):
+        raise BuildError(f"{path}:1: a column is named twice in the header")
     special = {"id", table.get("hierarchy", {}).get("column")}
     columns = [column_for_header(config, h, f"{path}:1") for h in header if h not in special]
     rows: list[Row] = []
@@ -341,7 +363,15 @@ def render_output(config: Config, name: str) -> str:
 # ---------------------------------------------------------------------------
 
 def generated_turtle(config: Config) -> dict[Path, str]:
-    return {ONTOLOGY_DIR / spec["file"]: render_output(config, name) for name, spec in config.outputs.items()}
+    """Every output's Turtle; a concept defined by two tables is an error."""
+    texts = {ONTOLOGY_DIR / spec["file"]: render_output(config, name) for name, spec in config.outputs.items()}
+    owner: dict[URIRef, str] = {}
+    for table in config.tables:
+        for row in _read_rows(config, table)[1]:
+            if row.id in owner:
+                raise BuildError(f"{config.src_dir / table['file']}:{row.line}: {row.cells['id']!r} is also a row of {owner[row.id]}")
+            owner[row.id] = table["file"]
+    return texts
 
 
 def versioned_hand_written(config: Config, generated: Iterable[Path]) -> dict[Path, str]:

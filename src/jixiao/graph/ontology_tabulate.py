@@ -123,6 +123,9 @@ def _place(config: Config, table: Table, row: dict[str, str], graph: Graph, subj
             together = [(subject, config.iri(p, None, ""), obj) for p in config.columns[column.name]["predicates"]]
             if value is None or not all(triple in graph for triple in together):
                 continue
+            if column.is_list and LIST_SEPARATOR in value:
+                problems.append(f"{_short(config, subject, None)}: {value!r} holds {LIST_SEPARATOR!r}, which separates the values of {header}")
+                break
             if header not in table.header:
                 table.header.append(header)
             present = [v for v in row.get(header, "").split(LIST_SEPARATOR) if v]
