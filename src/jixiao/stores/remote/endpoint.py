@@ -15,6 +15,7 @@ import re
 import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -307,11 +308,5 @@ def _survey_ntriples(path: Path) -> tuple[int, bool]:
 
 
 def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+    while batch := list(islice(lines, size)):
         yield batch
