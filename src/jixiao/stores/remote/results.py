@@ -1,13 +1,15 @@
 """SPARQL 1.1 JSON results, parsed incrementally (ijson) and turned into rdflib terms.
 
-Only the binding being read is held in memory, whatever the size of the answer; the whole
-document is kept only when a server writes "head" after the bindings (allowed by JSON, done by no
-server we know).
+Only the bindings of the chunk being read are held in memory, whatever the size of the answer;
+the whole document is kept only when a server writes "head" after the bindings (allowed by JSON,
+done by no server we know).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import ijson
@@ -43,46 +45,53 @@ def json_term(binding: Mapping[str, str]) -> Node:
 
 
 def read_select_results(chunks: Iterable[bytes], url: str) -> tuple[list[str], Iterator[Mapping[str, Any]]]:
-    """The variables of a SPARQL JSON result and an iterator over its bindings, read as `chunks` arrive."""
-    events = _events(chunks, url)
+    """The variables of a SPARQL JSON result and an iterator over its bindings, read as `chunks` arrive.
+
+    The head is found by ijson's event parser, which stops looking once the bindings begin; the
+    bindings are built by ijson's item parser (in C) from the chunks read so far and the rest.
+    """
+    chunks = iter(chunks)
+    read: list[bytes] = []
+    events: list[Event] = ijson.sendable_list()
+    head = ijson.parse_coro(events)
     variables: list[str] = []
-    head_read = False
-    for prefix, event, value in events:
-        if prefix == "head.vars.item":
-            variables.append(value)
-        elif prefix == "head" and event == "end_map":
-            head_read = True
-        elif prefix == "boolean":
-            raise EndpointError(f"{url}: the query is an ASK query, not a SELECT query")
-        elif prefix == "results.bindings" and event == "start_array":
-            if head_read:
-                return variables, _bindings(events, url)
-            rest = list(events)  # the head comes after the bindings: keep them until it is read
-            variables = [value for prefix, _, value in rest if prefix == "head.vars.item"]
-            return variables, _bindings(iter(rest), url)
+    head_read = bindings_begin = False
+    for chunk in chunks:
+        read.append(chunk)
+        with _errors(url, "malformed SPARQL JSON results"):
+            head.send(chunk)
+        for prefix, event, value in events:
+            if prefix == "head.vars.item":
+                variables.append(value)
+            head_read = head_read or (prefix == "head" and event == "end_map")
+            bindings_begin = bindings_begin or (prefix == "results.bindings" and event == "start_array")
+            if prefix == "boolean":
+                raise EndpointError(f"{url}: the query is an ASK query, not a SELECT query")
+        del events[:]
+        if head_read and bindings_begin:
+            return variables, _bindings(itertools.chain(read, chunks), url)
+    with _errors(url, "the result stream ended early (truncated answer)"):
+        head.close()
     raise EndpointError(f"{url}: the answer is not SPARQL JSON results")
 
 
-def _events(chunks: Iterable[bytes], url: str) -> Iterator[Event]:
-    parsed: list[Event] = ijson.sendable_list()
-    parser = ijson.parse_coro(parsed)
-    try:
-        for chunk in chunks:
+def _bindings(chunks: Iterable[bytes], url: str) -> Iterator[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = ijson.sendable_list()
+    parser = ijson.items_coro(found, _BINDING)
+    for chunk in chunks:
+        with _errors(url, "malformed SPARQL JSON results"):
             parser.send(chunk)
-            yield from parsed
-            del parsed[:]
-    except ijson.JSONError as error:
-        raise EndpointError(f"{url}: malformed SPARQL JSON results: {_first_line(error)}") from error
-    try:
+        yield from found
+        del found[:]
+    with _errors(url, "the result stream ended early (truncated answer)"):
         parser.close()  # fails if the document is incomplete
+    yield from found
+
+
+@contextmanager
+def _errors(url: str, problem: str) -> Iterator[None]:
+    try:
+        yield
     except ijson.JSONError as error:
-        raise EndpointError(f"{url}: the result stream ended early (truncated answer): {_first_line(error)}") from error
-    yield from parsed
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _bindings(events: Iterator[Event], url: str) -> Iterator[Mapping[str, Any]]:
-    yield from ijson.items(events, _BINDING)
+        text = str(error).strip()
+        raise EndpointError(f"{url}: {problem}: {text.splitlines()[0] if text else type(error).__name__}") from error
