@@ -34,9 +34,12 @@ class EndpointError(JixiaoError):
 
 @dataclass(frozen=True)
 class Dialect:
+    """One kind of server: data, and the few methods that read it."""
+
     name: str
     path: re.Pattern[str]  # the query URL's path; group "root" is what the other URLs hang from
-    query: str = "/query"  # paths below the root; None: no such service
+    # Services as paths below the root; "": the query URL itself; None: the server has none.
+    query: str = "/query"
     update: str | None = "/update"
     gsp: str | None = None
     credentials_suffix: str = ""  # appended to the update and GSP paths when credentials are given
