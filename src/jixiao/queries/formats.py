@@ -1,5 +1,8 @@
 """Render SELECT results as an aligned table, CSV (UTF-8 with BOM) or JSON, row by row.
 
+Each output format is a writer registered by name (`@output_format("csv")`); `jixiao query
+--format` offers the names registered in FORMATS.
+
 All three stream: JSON and CSV write each row as it comes; the table measures the first
 `TABLE_MEASURE_ROWS` rows for its column widths and then writes on without holding the rest
 (a later, wider cell just sticks out of its column).
@@ -14,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import TextIO
@@ -30,6 +33,25 @@ _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, 
             XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
 JsonValue = str | int | float | bool | None
 TABLE_MEASURE_ROWS = 1000
+Writer = Callable[[SelectResult, TextIO], None]
+FORMATS: dict[str, Writer] = {}
+
+
+def output_format(name: str) -> Callable[[Writer], Writer]:
+    """Register a function as the writer of the output format `name`."""
+
+    def register(function: Writer) -> Writer:
+        FORMATS[name] = function
+        return function
+
+    return register
+
+
+def write(name: str, result: SelectResult, out: TextIO) -> None:
+    """Write `result` to `out` in the output format `name`."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown output format {name!r}; known: {', '.join(FORMATS)}")
+    FORMATS[name](result, out)
 
 
 def _number(text: str) -> int | Decimal | None:
@@ -75,6 +97,7 @@ def _json_value(value: JsonValue | Decimal) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+@output_format("json")
 def write_json(result: SelectResult, out: TextIO) -> None:
     """A JSON array of objects (keys = the query's variables), written row by row."""
     out.write("[")
@@ -95,6 +118,7 @@ def _csv_cell(value: JsonValue | Decimal) -> str:
     return str(value)
 
 
+@output_format("csv")
 def write_csv(result: SelectResult, out: TextIO) -> None:
     """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8."""
     out.write("\ufeff")
@@ -129,6 +153,7 @@ def _table_line(cells: list[str], widths: list[int], numeric: list[bool]) -> str
     return "  ".join(_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(cells)).rstrip() + "\n"
 
 
+@output_format("table")
 def write_table(result: SelectResult, out: TextIO) -> None:
     """An aligned text table, numbers right-aligned, then `(N rows)`.
 
@@ -151,5 +176,3 @@ def write_table(result: SelectResult, out: TextIO) -> None:
         count += 1
     out.write(f"({count} rows)\n")
 
-
-WRITERS = {"table": write_table, "csv": write_csv, "json": write_json}
