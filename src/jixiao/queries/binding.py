@@ -17,6 +17,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from jixiao.errors import UsageError
+from jixiao.registry import Registry
 
 if TYPE_CHECKING:
     from jixiao.queries.library import NamedQuery
@@ -50,32 +51,22 @@ class Parameter:
 
 
 Converter = Callable[[str, str], Node]  # (parameter name, raw text) → term
-CONVERTERS: dict[str, Converter] = {}
+CONVERTERS: Registry[Converter] = Registry("parameter type")
 
 
-def converter(type_name: str) -> Callable[[Converter], Converter]:
-    """Register a function as the converter of parameters of type `type_name`."""
-
-    def register(function: Converter) -> Converter:
-        CONVERTERS[type_name] = function
-        return function
-
-    return register
-
-
-@converter("literal")
+@CONVERTERS.register("literal")
 def _literal(_name: str, raw: str) -> Node:
     return Literal(raw)
 
 
-@converter("year")
+@CONVERTERS.register("year")
 def _year(name: str, raw: str) -> Node:
     if not re.fullmatch(r"\d{4}", raw):
         raise UsageError(f"parameter {name} expects a year YYYY, got {raw!r}")
     return Literal(raw, datatype=XSD.gYear)
 
 
-@converter("integer")
+@CONVERTERS.register("integer")
 def _integer(name: str, raw: str) -> Node:
     number = _number(name, raw)
     if number != number.to_integral():
@@ -83,12 +74,12 @@ def _integer(name: str, raw: str) -> Node:
     return Literal(int(number))
 
 
-@converter("decimal")
+@CONVERTERS.register("decimal")
 def _decimal(name: str, raw: str) -> Node:
     return Literal(_number(name, raw), datatype=XSD.decimal)
 
 
-@converter("iri")
+@CONVERTERS.register("iri")
 def _iri(name: str, raw: str) -> Node:
     if not is_absolute_iri(raw):
         raise UsageError(f"parameter {name} expects an absolute IRI, got {raw!r}")

@@ -1,6 +1,6 @@
 """Render SELECT results as an aligned table, CSV (UTF-8 with BOM) or JSON, row by row.
 
-Each output format is a writer registered by name (`@output_format("csv")`); `jixiao query
+Each output format is a writer registered by name (`@FORMATS.register("csv")`); `jixiao query
 --format` offers the names registered in FORMATS.
 
 All three stream: JSON and CSV write each row as it comes; the table measures the first
@@ -26,6 +26,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from jixiao.registry import Registry
 from jixiao.stores.base import SelectResult
 
 _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, XSD.short, XSD.byte,
@@ -34,23 +35,11 @@ _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, 
 JsonValue = str | int | float | bool | None
 TABLE_MEASURE_ROWS = 1000
 Writer = Callable[[SelectResult, TextIO], None]
-FORMATS: dict[str, Writer] = {}
-
-
-def output_format(name: str) -> Callable[[Writer], Writer]:
-    """Register a function as the writer of the output format `name`."""
-
-    def register(function: Writer) -> Writer:
-        FORMATS[name] = function
-        return function
-
-    return register
+FORMATS: Registry[Writer] = Registry("output format")
 
 
 def write(name: str, result: SelectResult, out: TextIO) -> None:
     """Write `result` to `out` in the output format `name`."""
-    if name not in FORMATS:
-        raise ValueError(f"unknown output format {name!r}; known: {', '.join(FORMATS)}")
     FORMATS[name](result, out)
 
 
@@ -97,7 +86,7 @@ def _json_value(value: JsonValue | Decimal) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-@output_format("json")
+@FORMATS.register("json")
 def write_json(result: SelectResult, out: TextIO) -> None:
     """A JSON array of objects (keys = the query's variables), written row by row."""
     out.write("[")
@@ -118,7 +107,7 @@ def _csv_cell(value: JsonValue | Decimal) -> str:
     return str(value)
 
 
-@output_format("csv")
+@FORMATS.register("csv")
 def write_csv(result: SelectResult, out: TextIO) -> None:
     """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8."""
     out.write("\ufeff")
@@ -153,7 +142,7 @@ def _table_line(cells: list[str], widths: list[int], numeric: list[bool]) -> str
     return "  ".join(_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(cells)).rstrip() + "\n"
 
 
-@output_format("table")
+@FORMATS.register("table")
 def write_table(result: SelectResult, out: TextIO) -> None:
     """An aligned text table, numbers right-aligned, then `(N rows)`.
 

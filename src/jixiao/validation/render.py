@@ -5,31 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from jixiao.registry import Registry
 from jixiao.validation.report import SEVERITY_ORDER, Report
 
 Renderer = Callable[[Report], str]
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: Registry[Renderer] = Registry("report format")
 SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
-
-
-def renderer(name: str) -> Callable[[Renderer], Renderer]:
-    """Register a function as the renderer called `name`."""
-
-    def register(function: Renderer) -> Renderer:
-        RENDERERS[name] = function
-        return function
-
-    return register
 
 
 def render(report: Report, name: str) -> str:
     """The report as the renderer `name` writes it."""
-    if name not in RENDERERS:
-        raise ValueError(f"unknown report format {name!r}; known: {', '.join(RENDERERS)}")
     return RENDERERS[name](report)
 
 
-@renderer("text")
+@RENDERERS.register("text")
 def render_text(report: Report) -> str:
     """Grouped by project; each result in the table's language (Chinese) with English beside."""
     lines: list[str] = []
@@ -52,7 +41,7 @@ def render_text(report: Report) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-@renderer("json")
+@RENDERERS.register("json")
 def render_json(report: Report) -> str:
     """{"conforms", "results"}; "conforms" is the exit status's sense: no Violation. (The ttl
     report's sh:conforms keeps SHACL's sense: no result of any severity.)"""
@@ -60,7 +49,7 @@ def render_json(report: Report) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
-@renderer("ttl")
+@RENDERERS.register("ttl")
 def render_ttl(report: Report) -> str:
     """The standard SHACL sh:ValidationReport, in Turtle."""
     return report.graph.serialize(format="turtle")
