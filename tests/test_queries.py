@@ -24,8 +24,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from jixiao.errors import UsageError
 from jixiao.graph.build import load_graph
 from jixiao.graph.reason import fast_closure, owlrl_closure
-from jixiao.queries import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
 from jixiao.queries.formats import plain_value
+from jixiao.queries.library import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
 from jixiao.stores.base import MemoryBackend, inject_values
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "queries"

@@ -22,7 +22,8 @@ from rdflib.term import Node
 from jixiao.namespaces import JX
 from jixiao.vocabulary import vocabulary
 
-# The structure of a project: what is part of it (its goals, their indicators, their targets).
+# What a part is built around, and what is part of it (its goals, their indicators, their targets).
+ROOT_CLASS = JX.Project
 PARTS = (JX.hasGoal, JX.hasIndicator, JX.target)
 DEFAULT_BATCH = 1  # projects per pyshacl run: 1 to 10 take the same time, see benchmarks/bench_validate.py
 
@@ -72,7 +73,7 @@ def partition(data: Graph, batch: int = DEFAULT_BATCH) -> Iterator[set[Node]]:
     of jx:hasGoal is still a project.
     """
     terms = ontology_by_subject()
-    projects = set(data.subjects(RDF.type, JX.Project))
+    projects = set(data.subjects(RDF.type, ROOT_CLASS))
     ordered = sorted(projects, key=str)
     size = max(1, batch)
     placed: set[Node] = set()

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from jixiao.namespaces import JX, JXS, SH
-from jixiao.validation.partition import PARTS
+from jixiao.validation.partition import PARTS, ROOT_CLASS
 from jixiao.validation.shapes import shapes_graph
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -120,7 +120,7 @@ def locate(graph: Graph, focus: Node) -> Place:
             row = _best_row(graph, walk)
         if indicator is None and (walk, RDF.type, JX.Indicator) in graph:
             indicator = walk
-        if (walk, RDF.type, JX.Project) in graph:
+        if (walk, RDF.type, ROOT_CLASS) in graph:
             project = walk
         walk = _parent(graph, walk)
     agency = graph.value(project, JX.declaredBy) if project is not None else None
