@@ -9,7 +9,7 @@ the part of the OWL RL closure the shapes depend on, and on the seed it equals t
 RDFS and OWL RL closures give,
 apart from the universal classes rdfs:Resource and owl:Thing (tests/test_validate.py checks it).
 The rest of the OWL RL closure (inverse and super-property triples, owl:sameAs, ...) is not used by any shape,
-and computing it costs far more (DESIGN.md: 78 s at 1,000 projects). Each triple's entailed types
+and computing it costs far more (docs/design.md, Scale: 78 s at 1,000 projects). Each triple's entailed types
 depend on that triple alone, so they can be computed project by project.
 
 Scale. pyshacl over one large graph grows faster than the data, so the data are split into one
@@ -519,7 +519,7 @@ SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 
 
 def render_json(report: Report) -> str:
-    """DESIGN.md's structure; "conforms" is the exit status's sense: no Violation. (The ttl report's
+    """The structure of docs/design.md's command-line contract; "conforms" is the exit status's sense: no Violation. (The ttl report's
     sh:conforms keeps SHACL's sense: no result of any severity.)"""
     return json.dumps({"conforms": report.conforms, "results": [r.as_json() for r in report.results]},
                       ensure_ascii=False, indent=2) + "\n"
