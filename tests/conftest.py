@@ -26,9 +26,9 @@ SERVER_FIXTURES = frozenset({"virtuoso_endpoint", "oxigraph_endpoint"})
 # fixture rule cannot see), and TopQuadrant's SHACL on a Java runtime.
 SLOW_MODULES = frozenset({"test_store_remote", "test_backends_agree", "test_shacl_crosscheck"})
 # Cross-checks inside otherwise fast modules, by a word their names share: the fast reasoner
-# against owlrl, per-project validation against pyshacl over the whole graph, query answers
-# with and without the OWL RL closure.
-CROSS_CHECK_WORDS = ("owlrl", "owl_rl", "engines_agree", "whole_graph", "depend_on_reasoning")
+# against owlrl, per-project validation against pyshacl over the whole graph, every named query
+# with and without the OWL RL closure, and in the embedded store against rdflib.
+CROSS_CHECK_WORDS = ("owlrl", "owl_rl", "engines_agree", "whole_graph", "depend_on_reasoning", "gives_the_same_answers")
 
 
 def is_slow(item: pytest.Item) -> bool:
