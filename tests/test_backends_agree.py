@@ -98,13 +98,25 @@ def test_reload_and_interrupted_load_keep_the_graph_whole(virtuoso_endpoint: Ser
     count_query = tmp_path / "count.rq"
     count_query.write_text(f"SELECT (COUNT(*) AS ?triples) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", encoding="utf-8")
 
+    # The graph is dropped at the end: the server is shared by the session and queries see the
+    # union of its graphs, so a graph left behind would change every later test's answers.
+    with server.backend() as backend:
+        try:
+            _reload_and_break(table, graph, count_query, target, credentials, server)
+        finally:
+            backend.drop_graph(graph)
+        assert graph not in backend.graph_names()
+
+
+def _reload_and_break(table: Path, graph: str, count_query: Path, target: list[str], credentials: list[str],
+                      server: ServerEndpoint) -> None:
     assert cli("load", table, "--graph", graph, *target, *credentials).exit_code == 0
     first = answers(target, str(count_query), [])
     assert first[0]["triples"] == 2852
     assert cli("load", table, "--graph", graph, *target, *credentials).exit_code == 0
     assert answers(target, str(count_query), []) == first  # reloaded, not duplicated
 
-    broken = tmp_path / "broken.nt"
+    broken = table.parent / "broken.nt"
     broken.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> \"unterminated .\n", encoding="utf-8")
     failed = cli("load", broken, "--graph", graph, *target, *credentials)
     assert failed.exit_code != 0 and "broken.nt" in failed.output
