@@ -462,7 +462,7 @@ def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
     state = _Reader(document, year)
     state.project.year = year
     for line in document.lines:
-        if line.cells is None:
+        if line.form not in ("markdown", "csv"):  # the other text forms are read by the layout (issue 9)
             state.read_text_line(line)
         else:
             state.read_table_row(line)
