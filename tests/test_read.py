@@ -35,8 +35,11 @@ def test_table_in_other_encodings_reads_the_same_as_utf8(tmp_path: Path, seed_pa
 def test_markdown_rows_keep_line_numbers_and_drop_rules(seed_path: Path) -> None:
     document = read_file(seed_path)
     by_number = {line.number: line for line in document.lines}
-    assert by_number[7].text == "鄂州市人力资源和社会保障局本级" and by_number[7].cells is None
+    assert by_number[7].text == "鄂州市人力资源和社会保障局本级"
+    assert (by_number[7].form, by_number[7].cells) == ("text", ("鄂州市人力资源和社会保障局本级",))
     assert by_number[13].cells[:4] == ("项目名称", "业务运行保障", "项目预算", "130")
+    assert by_number[13].form == "markdown"
+    assert {line.form for line in document.lines} == {"text", "markdown"}
     assert 12 not in by_number  # |----|--| rule
     assert all(line.complete for line in document.lines)
 
