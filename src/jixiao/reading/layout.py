@@ -29,6 +29,7 @@ _SCORE_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 _NUMBER_ONLY = re.compile(r"^\d+(?:\.\d+)?分?$")
 _ROW_START_COST = 1.5
 _DROP_COST = 4.0
+_VALUE_AFTER_NAME = 2.0
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,8 @@ def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list
                     score, starts = best[t - 1][p] + fits[j] - _ROW_START_COST, True
                 elif j > prev_col:
                     score, starts = best[t - 1][p] + fits[j], False
+                    if columns[j].role == "ValueColumn" and p < width and columns[p].role == "Level3Column" and fits[j] > 0:
+                        score += _VALUE_AFTER_NAME  # the usual shape: a name, then its value
                 else:
                     continue
                 if same and columns[j].role in ("DescriptionColumn", "ExplanationColumn") and p < width:

@@ -56,7 +56,7 @@ _FIELD_LABELS = {
 _STRUCTURAL = ("项目绩效总目标", "名称", "目标说明", "总体目标", "绩效目标")
 # Cells in order: a table's title (its trailing year or number in brackets aside), a bare year
 # cell, a blank sign-off date, and the word that marks a unit's whole-spending table.
-_ORDERED_TITLE = re.compile(r"绩效(?:目标|评价指标)[^，,。;；:：]{0,12}表\d*$")
+_ORDERED_TITLE = re.compile(r"绩效(?:目标|评价指标)[^，,。;；:：]{0,12}表\d*(?:[(（][^()（）]*[)）])?.{0,4}$")
 _TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 _YEAR_CELL = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 _BLANK_DATE = re.compile(r"年月日$")
@@ -167,7 +167,10 @@ class _Reader:
             if match and self.year is None:
                 self.project.year = int(match.group(0))
         elif field_name == "name":
-            if self.project.name:
+            if self.project.name and self.project.programme is None and not self.project.goals:
+                # Two project names before any indicator row: the first names the programme (一级/二级项目).
+                self.project.programme = self.project.name
+            elif self.project.name:
                 self.new_project()
             self.project.name, self.project.name_line = value, line
         elif field_name == "budget":
@@ -463,6 +466,8 @@ class _Reader:
         index += 1
         if match.money_unit:
             self.money_unit = match.money_unit
+        if not (colon and value) and index < len(tokens) and _is_field_label(tokens[index].text):
+            return self.read_label_run(tokens, index - 1)
         if not (colon and value):
             # The label may be broken over two cells (主管部门 / 及编码), and its value follows.
             while index < len(tokens) and (longer := forms.form_field(label + tokens[index].text)) is not None:
@@ -473,6 +478,27 @@ class _Reader:
         if value:
             self.set_form_field(match, label if colon else text, value, token.line)
         return index
+
+    def read_label_run(self, tokens: list[Token], start: int) -> int:
+        """Labels one after another, then their values: paired from the right (a caption at the left has no value).
+
+        `项目主管部门 | 实施单位 | 中共黄石市委党校`, or in a stream `总体目标 / 中期目标 / 年度目标 / text / text`.
+        """
+        end = start
+        while end < len(tokens) and _is_field_label(tokens[end].text) and _on_one_row(tokens[start], tokens[end]):
+            end += 1
+        values = end
+        while values < len(tokens) and _on_one_row(tokens[start], tokens[values]) and _is_value_of_field(tokens[values], tokens[start], self.vocab):
+            values += 1
+        labels, texts = tokens[start:end], tokens[end:values]
+        paired = min(len(labels), len(texts))
+        for label, value in zip(labels[len(labels) - paired:], texts[len(texts) - paired:], strict=True):
+            match = forms.form_field(label.text)
+            if match is not None:
+                if match.money_unit:
+                    self.money_unit = match.money_unit
+                self.set_form_field(match, label.text, value.text.strip(), value.line)
+        return values
 
     def read_title(self, text: str, line: int) -> None:
         self.new_project()
@@ -499,7 +525,10 @@ class _Reader:
             code, unit_name = forms.split_unit_code(value)
             self.set_unit(match.field.unit_role, unit_name, code, line)
         elif name == "ProjectNameField":
-            if self.project.name:
+            if self.project.name and self.project.programme is None and not self.project.goals:
+                # Two project names before any indicator row: the first names the programme (一级/二级项目).
+                self.project.programme = self.project.name
+            elif self.project.name:
                 self.new_project()
             self.project.name, self.project.name_line = value, line
         elif name == "ProgrammeField":
@@ -705,6 +734,15 @@ def _looks_like_unit_name(name: str, vocab: Vocabulary) -> bool:
     key = canon(name)
     return (len(key) >= 4 and not any(ch.isdigit() for ch in key) and key not in vocab.level1 and key not in vocab.level2
             and forms.form_field(key) is None and forms.column_role(key) is None)
+
+
+def _is_field_label(text: str) -> bool:
+    label, colon, value = _split_label(text.strip())
+    return not (colon and value) and forms.form_field(label) is not None
+
+
+def _on_one_row(a: Token, b: Token) -> bool:
+    return a.row is None or b.row is None or a.row == b.row
 
 
 def _is_value_of_field(candidate: Token, label: Token, vocab: Vocabulary) -> bool:
