@@ -627,6 +627,11 @@ class _Reader:
         kinds = sorted({c.goal_kind for c in columns if c.goal_kind} or {default_kind}, key=lambda k: k != LONG_TERM)
         goal_cell = next((t for j, t in row.cells if columns[j].role == "GoalColumn"), None)
         produced = False
+        states_category = any(columns[j].role in ("Level1Column", "Level2Column") for j, _ in row.cells)
+        if not states_category and self.categories.level1 is None and self.categories.level2 is None:
+            # Every indicator has a category: cells before the table's first category are no indicator row.
+            self.project.notes.append(Note("NotAnIndicatorRow", text, "before the table's first category; not an indicator", lines[0]))
+            return None
         for kind in kinds:
             cells = {columns[j].role: t for j, t in row.cells if columns[j].goal_kind in (None, kind)}
             if "Level3Column" not in cells and "ValueColumn" not in cells:
