@@ -450,7 +450,8 @@ class _Reader:
         """Read the cell at `index` as a title, a year, a form field or a unit with its code; return the next index."""
         token = tokens[index]
         text = token.text.strip()
-        if forms.non_indicator_marker(text) is not None:
+        if (marker := forms.non_indicator_marker(text)) is not None:
+            self.project.notes.append(Note("NotAnIndicatorRow", text, f"{marker}; not an indicator", token.line))
             return index + 1
         match, label, colon, value = _field_in(text)
         if match is None and _is_title(text):
@@ -604,7 +605,7 @@ class _Reader:
         kept: list[Token] = []
         for token in tokens:
             if forms.non_indicator_marker(token.text) is not None:
-                project.notes.append(Note("NotAnIndicatorRow", token.text, "page furniture; not an indicator", token.line))
+                project.notes.append(Note("NotAnIndicatorRow", token.text, f"{forms.non_indicator_marker(token.text)}; not an indicator", token.line))
             else:
                 kept.append(token)
         roles = {c.role for c in columns}
