@@ -214,7 +214,7 @@ def strip_score_range(text: str) -> str:
 def split_unit_code(text: str) -> tuple[str | None, str]:
     """A unit name and the budget code written before it, if any."""
     match = _UNIT_CODE.match(text)
-    if match is None or len(match.group(3).strip()) < 2 or match.group(3).lstrip()[0] in "年月日号":
+    if match is None or len(match.group(3).strip()) < 2 or not match.group(3).lstrip()[0].isalpha() or match.group(3).lstrip()[0] in "年月日号":
         return None, text.strip()
     return match.group(1) or match.group(2), match.group(3).strip()
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from jixiao.reading.forms import column_role, form_field, goal_qualifier, strip_score_range
+from jixiao.reading.forms import column_role, form_field, goal_qualifier, split_unit_code, strip_score_range
 from jixiao.reading.values import parse_value
 from jixiao.vocabulary import Vocabulary, canon
 
@@ -24,12 +24,17 @@ from jixiao.vocabulary import Vocabulary, canon
 CATEGORY_ROLES = ("Level1Column", "Level2Column")
 # Roles that are captions of the table, not data columns.
 CAPTION_ROLES = ("IndicatorsCaption",)
+# A column holding a form field's value on the row that starts each project: "Field:" + the jx:FormField's local name.
+FIELD_ROLE_PREFIX = "Field:"
 _GOAL_LABEL = re.compile(r"^(中长期|长期|年度)?(?:绩效)?目标(\d*)$")
 _SCORE_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 _NUMBER_ONLY = re.compile(r"^\d+(?:\.\d+)?分?$")
-_ROW_START_COST = 1.5
+_ROW_START_COST = 2.0
 _DROP_COST = 4.0
 _VALUE_AFTER_NAME = 2.0
+_TEXT_BEFORE_VALUE = ("Level3Column", "DescriptionColumn", "ExplanationColumn")
+_REPEAT_AS_DESCRIPTION = 4.5
+_REPEAT_AS_VALUE = -12.0
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def header_role(text: str) -> tuple[str, str | None, int | None] | None:
         if kind is not None and (rest := column_role(key[cut:])) is not None:
             return rest.role, kind, rest.year
     field_match = form_field(cleaned)
-    if field_match is not None and field_match.field.goal_kind is not None:
-        return CAPTION_ROLES[0], field_match.field.goal_kind, None
+    if field_match is not None:
+        # A form field as a column of the indicator table (单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …).
+        return FIELD_ROLE_PREFIX + field_match.field.name, None, None
     return None
 
 
@@ -103,18 +109,50 @@ def read_header(tokens: list[Token], start: int) -> tuple[list[Column], int, str
         role = header_role(token.text)
         if role is None:
             break
+        if role[0].startswith(FIELD_ROLE_PREFIX) and (row is None or (not columns and not _row_names_role(tokens, index, row))):
+            break  # a field label before the header, not a column of it
         if role[0] in CAPTION_ROLES:
             caption_kind = role[1] or caption_kind
         else:
             columns.append(Column(role[0], role[1], role[2], token.text))
         index += 1
     roles = {c.role for c in columns}
-    if len(columns) < 3 or not roles & {"Level1Column", "Level3Column"}:
+    if len([c for c in columns if not c.role.startswith(FIELD_ROLE_PREFIX)]) < 3 or not roles & {"Level1Column", "Level3Column"}:
         return None
+    if "ValueColumn" not in roles:
+        targets, index = _read_target_columns(tokens, index, row)
+        columns += targets
     sub, index = _read_subheader(tokens, index)
     if sub:
         columns = _refine(columns, sub)
     return columns, index, caption_kind
+
+
+def _read_target_columns(tokens: list[Token], index: int, row: int | None) -> tuple[list[Column], int]:
+    """A header with no value column names its target columns after the roles: one per place
+    (`指标解释 | 西坪镇尧山村 | 桃舟乡吾培村 …`), up to the end of the row or, in a stream, the first category."""
+    targets: list[Column] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if token.row != row:  # off the header's row, or a known row after a stream header
+            break
+        key = canon(strip_score_range(token.text))
+        if row is None and (key.endswith("指标") or any(ch.isdigit() for ch in key) or len(key) > 20):
+            break
+        targets.append(Column("ValueColumn", None, None, token.text))
+        index += 1
+    return targets, index
+
+
+def _row_names_role(tokens: list[Token], index: int, row: int) -> bool:
+    """Whether the known row from `index` on names the level-1 or level-3 column (so its field labels are columns)."""
+    for token in tokens[index:]:
+        if token.row != row:
+            return False
+        role = column_role(token.text)
+        if role is not None and role.role in ("Level1Column", "Level3Column"):
+            return True
+    return False
 
 
 def _read_subheader(tokens: list[Token], index: int) -> tuple[list[Column], int]:
@@ -153,6 +191,7 @@ class CellKind:
     number_only: bool
     goal_label: bool
     category_like: bool
+    unit_code: bool
 
 
 def classify(text: str, vocab: Vocabulary) -> CellKind:
@@ -167,12 +206,15 @@ def classify(text: str, vocab: Vocabulary) -> CellKind:
         number_only=bool(_NUMBER_ONLY.match(canon(text))),
         goal_label=bool(_GOAL_LABEL.match(canon(text))),
         category_like=key.endswith("指标") and len(key) <= 12,
+        unit_code=split_unit_code(text)[0] is not None,
     )
 
 
-def fit(kind: CellKind, role: str, same_as_previous: bool) -> float:
+def fit(kind: CellKind, role: str) -> float:
     """How well a cell fits a column role (higher is better; negative is a misfit)."""
     is_category = kind.level1 is not None or kind.level2 is not None
+    if role.startswith(FIELD_ROLE_PREFIX):
+        return _field_fit(kind, role[len(FIELD_ROLE_PREFIX):], is_category)
     if role == "GoalColumn":
         return 5.0 if kind.goal_label else -8.0
     if role == "Level1Column":
@@ -184,13 +226,13 @@ def fit(kind: CellKind, role: str, same_as_previous: bool) -> float:
     if role == "Level3Column":
         return -3.0 if kind.basis else -2.0 if kind.valued else 3.0
     if role == "ValueColumn":
-        return -8.0 if same_as_previous else 4.0 if kind.valued else -3.0 if kind.basis else 1.0
+        return 4.0 if kind.valued else -3.0 if kind.basis else 1.0
     if role == "PreviousActualColumn":
         return 1.0 if kind.valued else -6.0
     if role == "BasisColumn":
         return 5.0 if kind.basis else -3.0 if kind.valued else 0.5
     if role in ("DescriptionColumn", "ExplanationColumn"):
-        return 6.0 if same_as_previous else -2.0 if kind.valued else 1.5
+        return -2.0 if kind.valued else 1.5
     if role == "ScoreColumn":
         return 1.5 if kind.number_only else -4.0
     if role == "UnitOfMeasureColumn":
@@ -198,6 +240,17 @@ def fit(kind: CellKind, role: str, same_as_previous: bool) -> float:
     if role == "ValueTypeColumn":
         return -3.0 if kind.valued else 0.5
     return -2.0 if kind.valued else 0.5
+
+
+def _field_fit(kind: CellKind, field_name: str, is_category: bool) -> float:
+    """How well a cell fits a form-field column: a unit with its code the unit columns, an amount the budget, text the rest."""
+    if is_category:
+        return -6.0
+    if field_name in ("BudgetField", "BudgetPartField"):
+        return 3.0 if kind.valued else -4.0
+    if kind.unit_code:
+        return 4.0 if field_name.endswith("UnitField") or field_name.endswith("DepartmentField") else -1.0
+    return -4.0 if kind.valued else 1.0 if field_name in ("ProjectNameField", "AnnualGoalField", "LongTermGoalField") else 0.5
 
 
 def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list[AlignedRow]:
@@ -219,7 +272,7 @@ def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list
     last_column: list[list[int]] = [[-1] * (width + 1) for _ in tokens]
     for t, token in enumerate(tokens):
         same = t > 0 and canon(tokens[t - 1].text) == canon(token.text)
-        fits = [fit(kinds[t], c.role, same) for c in columns]
+        fits = [fit(kinds[t], c.role) for c in columns]
         if t == 0:
             for j in range(width):
                 best[0][j], back[0][j] = fits[j] - _ROW_START_COST, (-1, -1, True)
@@ -238,12 +291,14 @@ def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list
                     score, starts = best[t - 1][p] + fits[j] - _ROW_START_COST, True
                 elif j > prev_col:
                     score, starts = best[t - 1][p] + fits[j], False
-                    if columns[j].role == "ValueColumn" and p < width and columns[p].role == "Level3Column" and fits[j] > 0:
-                        score += _VALUE_AFTER_NAME  # the usual shape: a name, then its value
+                    if columns[j].role == "ValueColumn" and p < width and columns[p].role in _TEXT_BEFORE_VALUE and fits[j] > 0:
+                        score += _VALUE_AFTER_NAME  # the usual shape: a name (and its description), then its value
                 else:
                     continue
-                if same and columns[j].role in ("DescriptionColumn", "ExplanationColumn") and p < width:
-                    score += 0.0 if columns[p].role == "Level3Column" else -6.0
+                if same and p < width and columns[p].role == "Level3Column":
+                    # A cell repeating the name beside it is its description, never its value.
+                    score += _REPEAT_AS_DESCRIPTION if columns[j].role in ("DescriptionColumn", "ExplanationColumn") else 0.0
+                    score += _REPEAT_AS_VALUE if columns[j].role == "ValueColumn" else 0.0
                 if score > best[t][j]:
                     best[t][j], back[t][j], last_column[t][j] = score, (p, j, starts), j
             drop = best[t - 1][p] - _DROP_COST

@@ -24,7 +24,7 @@ from rdflib import URIRef
 from jixiao.errors import InputError
 from jixiao.namespaces import JX
 from jixiao.reading import forms
-from jixiao.reading.layout import AlignedRow, Column, Token, align, read_header
+from jixiao.reading.layout import FIELD_ROLE_PREFIX, AlignedRow, Column, Token, align, read_header
 from jixiao.reading.readers import RawDocument, RawLine
 from jixiao.reading.records import (
     ANNUAL,
@@ -63,6 +63,7 @@ _BLANK_DATE = re.compile(r"年月日$")
 _DEPARTMENT_WIDE = "整体"
 _POSITIONAL_FORMS = ("markdown", "csv")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
+_NAME_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 # Which named unit is the project's agency: the declaring unit, else the one carrying it out,
 # else its supervising department.
@@ -438,7 +439,7 @@ class _Reader:
                 index = self.read_form_cell(tokens, index)
                 continue
             columns, index, caption_kind = header
-            end = self.table_end(tokens, index)
+            end = self.table_end(tokens, index, any(c.role.startswith(FIELD_ROLE_PREFIX) for c in columns))
             self.read_ordered_table(tokens[index:end], columns, caption_kind, at_end and end == len(tokens))
             index = end
 
@@ -582,7 +583,7 @@ class _Reader:
                 amount = plain_decimal(parsed.stated_number * unit.factor)
         self.project.budget_parts.append(BudgetPart(label, stated, amount, line))
 
-    def table_end(self, tokens: list[Token], index: int) -> int:
+    def table_end(self, tokens: list[Token], index: int, fields_in_columns: bool = False) -> int:
         """Where the table starting at `index` ends: at a title, a form field, a unit with its code, a new header or after a sign-off."""
         while index < len(tokens):
             text = tokens[index].text.strip()
@@ -593,7 +594,7 @@ class _Reader:
                                    or read_header(tokens, index) is not None):
                 return index
             code, name = forms.split_unit_code(text)
-            if code is not None and _looks_like_unit_name(name, self.vocab) and tokens[index].row is not None:
+            if code is not None and _looks_like_unit_name(name, self.vocab) and tokens[index].row is not None and not fields_in_columns:
                 return index
             index += 1
         return index
@@ -625,6 +626,7 @@ class _Reader:
         lines = row.lines
         text = " | ".join(token.text for _, token in row.cells)
         line = RawLine(lines[0], text)
+        row = self.read_field_cells(row, columns)
         kinds = sorted({c.goal_kind for c in columns if c.goal_kind} or {default_kind}, key=lambda k: k != LONG_TERM)
         goal_cell = next((t for j, t in row.cells if columns[j].role == "GoalColumn"), None)
         produced = False
@@ -641,9 +643,19 @@ class _Reader:
             if goal_cell is not None and (match := _GOAL_LABEL.match(canon(goal_cell.text))):
                 goal = self.project.goal(_goal_kind(match.group(1), kind), int(match.group(2) or 1))
                 goal.label, goal.label_line = goal_cell.text, goal_cell.line
-            extra = {columns[j].role: t.text for j, t in row.cells
-                     if columns[j].role not in _OWN_ROLES and columns[j].goal_kind in (None, kind)}
-            goal.indicators.append(self.aligned_indicator(cells, line, lines, has_basis, extra, columns, row))
+            extra: dict[str, str] = {}
+            for j, t in row.cells:
+                if columns[j].role not in _OWN_ROLES and columns[j].goal_kind in (None, kind):
+                    # Two columns of one role (指标性质 and 指标方向性) keep both texts.
+                    extra[columns[j].role] = f"{extra[columns[j].role]} | {t.text}" if columns[j].role in extra else t.text
+            values = [(j, t) for j, t in row.cells if columns[j].role == "ValueColumn" and columns[j].goal_kind in (None, kind)]
+            target_columns = [c for c in columns if c.role == "ValueColumn" and c.goal_kind in (None, kind)]
+            for j, value in values if len(target_columns) > 1 else [(None, None)]:
+                if value is not None and j is not None:
+                    # One target column per place: an indicator per column, the column's label kept.
+                    cells = {**cells, "ValueColumn": value}
+                    extra = {**extra, "ValueColumnLabel": columns[j].label}
+                goal.indicators.append(self.aligned_indicator(cells, line, lines, has_basis, extra, columns, row))
             produced = True
         if not produced:
             cells = {columns[j].role: t for j, t in row.cells}
@@ -651,6 +663,25 @@ class _Reader:
             self.project.notes.append(Note("NotAnIndicatorRow", text or " | ".join(t.text for t in row.dropped),
                                            "no indicator name or value in the row; categories kept for the rows below", lines[0]))
         return self.categories.level1
+
+    def read_field_cells(self, row: AlignedRow, columns: list[Column]) -> AlignedRow:
+        """Cells of form-field columns set the project's fields (a new project name starts a new project);
+        a row of fields with no project name and no indicator (a unit's total line) is recorded, not read."""
+        fields = [(columns[j].role[len(FIELD_ROLE_PREFIX):], columns[j].label, t) for j, t in row.cells
+                  if columns[j].role.startswith(FIELD_ROLE_PREFIX)]
+        if not fields:
+            return row
+        rest = AlignedRow([(j, t) for j, t in row.cells if not columns[j].role.startswith(FIELD_ROLE_PREFIX)], row.dropped)
+        if not any(name == "ProjectNameField" for name, _, _ in fields):
+            self.project.notes.append(Note("NotAnIndicatorRow", " | ".join(t.text for _, _, t in fields),
+                                           "form fields without a project name (a total line); not read", fields[0][2].line))
+            return rest
+        ordered = sorted(fields, key=lambda f: f[0] != "ProjectNameField")  # the name first: it may start the next project
+        for _, label, token in ordered:
+            match = forms.form_field(label)
+            if match is not None:
+                self.set_form_field(match, label, token.text, token.line)
+        return rest
 
     def category_cells(self, cells: dict[str, Token]) -> list[_Cell]:
         """The row's category cells at the canonical columns; a level-1 cell that is also a level-2 name
@@ -695,7 +726,7 @@ class _Reader:
         if description is not None and name is not None and canon(description.text) == canon(name.text):
             notes.append(Note("DescriptionRepeatsName", description.text, "a copy of the name; not read as the value", description.line))
             description_text = None
-        value_text = _composed_value(value_token.text, extra, self.vocab) if value_token is not None else None
+        value_text = _composed_value(value_token.text, extra, name.text if name else "", self.vocab) if value_token is not None else None
         value = parse_value(value_text, self.vocab) if value_text is not None else None
         if value_token is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
@@ -780,14 +811,17 @@ def _labelled_pairs(text: str) -> list[tuple[forms.FieldMatch, str, str]]:
     return pairs
 
 
-def _composed_value(text: str, extra: dict[str, str], vocab: Vocabulary) -> str:
-    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value."""
+def _composed_value(text: str, extra: dict[str, str], name: str, vocab: Vocabulary) -> str:
+    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value;
+    with no unit cell, a unit in brackets at the end of the name (`开展修复工程(个)`) is the value's unit."""
     if not _BARE_NUMBER.match(canon(text)):
         return text
     unit = extra.get("UnitOfMeasureColumn", "")
     unit = unit if canon(unit) in vocab.units else ""
-    comparator = next((cell for role, cell in extra.items() if role == "DirectionColumn"
-                       and any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
+    if not unit and (bracket := _NAME_UNIT.search(canon(name))) and bracket.group(1) in vocab.units:
+        unit = bracket.group(1)
+    cells = [cell.strip() for role, text in extra.items() if role == "DirectionColumn" for cell in text.split(" | ")]
+    comparator = next((cell for cell in cells if any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
     return f"{comparator}{text}{unit}"
 
 
@@ -883,6 +917,7 @@ def _same_row(a: IndicatorRecord, b: IndicatorRecord) -> bool:
         and canon(a.name) == canon(b.name or "")
         and canon(a.value.stated if a.value else "") == canon(b.value.stated if b.value else "")
         and (a.basis, a.basis_text) == (b.basis, b.basis_text)
+        and a.extra.get("ValueColumnLabel") == b.extra.get("ValueColumnLabel")  # one target per place is no duplicate
     )
 
 
@@ -902,6 +937,23 @@ def _form_of(line: RawLine) -> str:
     return "markdown" if line.cells is not None else "text"
 
 
+def _has_seed_header(lines: tuple[RawLine, ...]) -> bool:
+    """Whether a positional row is the seed template's header (目标名称 | 一级指标 | … | 指标值确定依据)."""
+    canonical = {"目标名称", "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"}
+    return any(_form_of(line) in _POSITIONAL_FORMS and "一级指标" in (keys := {canon(c) for c in line.cells or () if c.strip()})
+               and keys <= canonical for line in lines)
+
+
+def _has_other_header(lines: tuple[RawLine, ...]) -> bool:
+    """Whether a positional row is a header of another template: then positions are not the seed's and cells are read in order."""
+    for line in lines:
+        if _form_of(line) in _POSITIONAL_FORMS:
+            tokens = [Token(c.strip(), line.number, line.number) for c in line.cells or () if c.strip()]
+            if any(read_header(tokens, start) is not None for start in range(len(tokens))):
+                return True
+    return False
+
+
 def _tokens(lines: list[RawLine], vocab: Vocabulary) -> list[Token]:
     """The cells of lines read in order; a line with several cells is a known row, a single cell belongs to a stream.
 
@@ -912,7 +964,7 @@ def _tokens(lines: list[RawLine], vocab: Vocabulary) -> list[Token]:
     for line in lines:
         form = _form_of(line)
         cells = [c.strip() for c in (line.cells if line.cells is not None else (line.text,)) if c and c.strip()]
-        row = line.number if len(cells) > 1 and form in ("bars", "spaces") else None
+        row = line.number if len(cells) > 1 and form in ("bars", "spaces", *_POSITIONAL_FORMS) else None
         for cell in cells:
             previous = tokens[-1] if tokens else None
             if previous is not None and previous.row is None and row is None and not _known_name(previous.text, vocab) \
@@ -934,15 +986,16 @@ def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
     state = _Reader(document, year)
     state.project.year = year
     lines = document.lines
+    positional = _POSITIONAL_FORMS if _has_seed_header(lines) or not _has_other_header(lines) else ()
     index = 0
     while index < len(lines):
-        if _form_of(lines[index]) in _POSITIONAL_FORMS:
+        if _form_of(lines[index]) in positional:
             state.read_table_row(lines[index])
             state.project.lines.append(lines[index].number)
             index += 1
             continue
         end = index
-        while end < len(lines) and _form_of(lines[end]) not in _POSITIONAL_FORMS:
+        while end < len(lines) and _form_of(lines[end]) not in positional:
             end += 1
         run = lines[index:end]
         state.read_ordered(_tokens(run, state.vocab), at_end=end == len(lines))
