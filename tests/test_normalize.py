@@ -351,3 +351,31 @@ def test_department_wide_table_has_no_project_name() -> None:
 def test_form_fields_without_any_table_are_refused() -> None:
     with pytest.raises(InputError, match="no indicator rows"):
         _document(*_stream("项目名称", "某项目", "申报单位", "某局"))
+
+
+def test_form_fields_as_columns_give_a_project_per_name() -> None:
+    header = ("单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重")
+    document = _document(
+        ("markdown", ("部门预算项目绩效目标申报表(2023年度)",)), ("markdown", ("金额单位:元",)), ("markdown", header),
+        ("markdown", ("820-某镇部门", "8,827,620.53")),
+        ("markdown", ("820001-某镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放", "产出指标", "数量指标", "村组干部人数",
+                      "≥", "230", "人", "10")),
+        ("markdown", ("效益指标", "社会效益指标", "维护社会稳定", "≥", "95", "%", "10")),
+        ("markdown", ("基层组织活动经费", "660,000.00", "保障村社区运转", "满意度指标", "服务对象满意度指标", "群众满意度", "≥", "95", "%", "10")))
+    first, second = document.projects
+    assert (first.name, first.agency, first.agency_code, first.budget, first.year) == (
+        "村组干部报酬", "某镇人民政府", "820001", Decimal("3309840"), 2023)
+    assert (second.name, second.agency, second.budget) == ("基层组织活动经费", "某镇人民政府", Decimal("660000"))
+    assert [i.value.stated for i in first.indicators() if i.value] == ["≥230人", "≥95%"]
+    assert second.indicators()[0].extra["ScoreColumn"] == "10"
+    assert any(n.kind == "NotAnIndicatorRow" and "820-某镇部门" in n.saw for n in first.notes)
+
+
+def test_one_target_column_per_place_gives_an_indicator_per_column() -> None:
+    document = _document(*_stream(
+        "项目名称", "水利专项资金", "资金总额", "100", "绩效 指标", "一级指标", "二级指标", "三级指标", "指 标 解 释", "甲村", "乙村",
+        "产出 指标", "数量指标", "开展水利工程建设(个)", "反映工程开展情况", "1", "2"))
+    rows = document.projects[0].indicators()
+    assert [(r.name, r.value.stated if r.value else None, r.extra.get("ValueColumnLabel")) for r in rows] == [
+        ("开展水利工程建设(个)", "1个", "甲村"), ("开展水利工程建设(个)", "2个", "乙村")]
+    assert rows[0].extra["ExplanationColumn"] == "反映工程开展情况"
