@@ -12,10 +12,11 @@ OCR text of a PDF and document-site previews run a table's cells together:
 Rules (each general; none names a table):
 
 1. A label occurrence is a cell, except where it is part of other text: preceded by a digit
-   and beginning with a unit (`2023年度`), followed by `表` (a table's title names it:
+   and beginning with 年, 月 or 日 (a date: `2023年度`), followed by `表` (a table's title names it:
    `…绩效目标表`) or by `%` (a name such as `服务对象满意度%`). A bracket group right after a
    label is its annotation and stays with it (`成本指标(0-20)分`, `二级指标(长期)`); so does a
-   colon (`申报单位:`). A label of two characters (`分值`, `备注`) counts only beside another label.
+   colon (`申报单位:`) and an ordinal (`长期绩效目标1`, `指标2:`: one digit 1-9 not read as a
+   quantity with its unit). A label of two characters (`分值`, `备注`) counts only beside another label.
 2. Between labels, a value is split off where its shape is unmistakable: a comparator symbol
    followed by a number, anywhere (`=300天`, `≥11`); a number with its unit at the end of the
    text (`…覆盖率100%`); a bare number only at the end of the line (a name may end in digits);
@@ -56,6 +57,7 @@ _CLAUSE_PUNCTUATION = ":：,，、;；。"
 _OPEN_BRACKETS = "(（[【"
 _CLOSE_BRACKETS = ")）]】"
 _MAX_ANNOTATION_CHARS = 10
+_DATE_UNITS = "年月日"  # after a number they write a date (`2023年度`), not a label
 # A number's neighbours that make it part of a longer number, a date or a code.
 _NUMBER_GLUE = set("0123456789.,-/:")
 
@@ -105,7 +107,7 @@ class Lexicon:
         suffixes = sorted({f for f, _ in vocab.comparator_suffixes}, key=lambda f: (-len(f), f))
         symbols = [f for f in prefixes if not _has_cjk(f)]
         value = (f"(?:{_alternation(prefixes)})?{_NUMBER}(?:{_alternation(units)})?(?:{_alternation(suffixes)})?")
-        return cls(re.compile(_alternation(patterns)), re.compile(value), re.compile(_alternation(units)), re.compile(_alternation(symbols) + r"(?=\d)"))
+        return cls(re.compile(_alternation(patterns)), re.compile(value), re.compile(_alternation(units)), re.compile(f"(?:{_alternation(symbols)})(?=\\d)"))
 
 
 def _alternation(items: list[str]) -> str:
@@ -168,9 +170,9 @@ def _label_spans(key: str, lexicon: Lexicon) -> list[tuple[_Span, bool]]:
         start, end = match.span()
         before = key[start - 1] if start else ""
         after = key[end] if end < len(key) else ""
-        if (before.isdigit() and _starts_with_unit(key[start:end], lexicon)) or after in ("表", "%"):
+        if (before.isdigit() and key[start] in _DATE_UNITS) or after in ("表", "%"):
             continue
-        found.append((start, _annotated_end(key, end)))
+        found.append((start, _annotated_end(key, _ordinal_end(key, end, lexicon))))
     accepted = [(s, e) for s, e in found if e - s > 2 or any(e == s2 or e2 == s for s2, e2 in found if (s2, e2) != (s, e) and e2 - s2 > 2)]
     spans = []
     for start, end in accepted:
@@ -188,9 +190,24 @@ def label_cell(text: str, lexicon: Lexicon) -> bool:
     return match is not None and _annotated_end(key, match.end()) == len(key)
 
 
-def _starts_with_unit(label: str, lexicon: Lexicon) -> bool:
-    """After a digit, a label that begins with a unit is part of a quantity or a date (`2023年度`)."""
-    return bool(lexicon.unit.match(label))
+def _ordinal_end(key: str, end: int, lexicon: Lexicon) -> int:
+    """A single digit 1-9 right after a label numbers it (`长期绩效目标1`, `指标2:`), unless a unit makes it a quantity.
+
+    The digit must be followed by a colon or Chinese text that does not start a label; there a
+    one-character unit followed by more Chinese text is read as a word (`年度绩效目标1本年度…`);
+    a longer unit (`1万元`), a symbol (`1%`) or a unit ending the text (`1人`) is a quantity.
+    """
+    if end >= len(key) or key[end] not in "123456789":
+        return end
+    following = key[end + 1:end + 2]
+    if not (following in (":", "：") or _has_cjk(following)) or lexicon.labels.match(key, end + 1):
+        return end  # at the end, before a number or before the next label, the digit is a value
+    unit = lexicon.unit.match(key, end + 1)
+    if unit is None:
+        return end + 1
+    after_unit = key[unit.end():unit.end() + 1]
+    one_cjk_char_word = len(unit.group()) == 1 and _has_cjk(unit.group()) and _has_cjk(after_unit)
+    return end + 1 if one_cjk_char_word else end
 
 
 def _annotated_end(key: str, end: int) -> int:
