@@ -17,10 +17,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from jixiao.reading.forms import all_labels
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import RawLine, read_bytes, read_file
 from jixiao.reading.records import DocumentRecord
-from jixiao.reading.segment import Lexicon, ontology_labels, segment
+from jixiao.reading.segment import Lexicon, default_lexicon, framework_labels, segment
 from jixiao.reading.textforms import read_lines
 from jixiao.synthetic import FORMS, random_project, render
 from jixiao.vocabulary import vocabulary
@@ -29,21 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "real"
 SHARED_REAL = ROOT.parent / "shared" / "real-tables"
 
-# Until the layout's ontology/forms.ttl lands, a stand-in for its column-role and form-field
-# labels (tests only: production reads them from the ontology graph).
-STAND_IN_FORM_LABELS = ["目标名称", "一级指标", "二级指标", "三级指标", "指标值", "指标目标值", "指标值确定依据", "目标值", "分值",
-                        "备注", "项目名称", "项目预算", "项目绩效总目标", "名称", "目标说明", "长期绩效目标", "年度绩效目标",
-                        "资金总额", "其他资金", "财政拨款", "申报单位"]
-
-
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return stand_in_lexicon()
-
-
-def stand_in_lexicon() -> Lexicon:
-    vocab = vocabulary()
-    return Lexicon.build(ontology_labels(vocab) + STAND_IN_FORM_LABELS, vocab)
+    """The ontology's labels: framework categories, bases, form fields and column roles (ontology/forms.ttl)."""
+    return default_lexicon()
 
 
 def lines_of(text: str, name: str = "t.md") -> list[RawLine]:
@@ -269,16 +259,36 @@ def test_every_separated_form_gives_the_markdown_cells(projects: list, form: str
     assert cell_stream(lines_of(render(projects, form=form))) == markdown
 
 
+# The seed template's statement header `| 名称 | 目标说明 |` has no labels in ontology/forms.ttl yet,
+# so `名称目标说明` cannot be cut; a stand-in for the two labels (tests only) shows the rest splits.
+PENDING_FORM_LABELS = ["名称", "目标说明"]
+
+
+def quantitative(projects: list) -> bool:
+    """Every value starts with a comparator: a qualitative value written straight after its name
+    (有效提高, or the name repeated) has no shape to cut at (see reading/segment.py)."""
+    return all(row.value[:1] in "=≥≤<>" for p in projects for row in p.long_term + p.annual)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(projects=PROJECTS)
-def test_run_together_form_gives_the_markdown_cells(projects: list) -> None:
-    # A qualitative value written straight after its name (有效提高, or the name repeated) has
-    # no shape to cut at: such tables are left out of this property (see segment.py).
-    assume(all(row.value[:1] in "=≥≤<>" for p in projects for row in p.long_term + p.annual))
-    lexicon = stand_in_lexicon()
+def test_run_together_form_gives_the_markdown_cells_with_the_pending_labels(projects: list) -> None:
+    assume(quantitative(projects))
+    vocab = vocabulary()
+    labels = framework_labels(vocab) + all_labels() + PENDING_FORM_LABELS
+    lexicon = Lexicon.build(labels, vocab, list(default_lexicon().numbered))
     markdown = [cell for line in read_lines(render(projects), lexicon) for cell in line.cells if cell]
     together = [cell for line in read_lines(render(projects, form="run-together"), lexicon) for cell in line.cells if cell]
     assert together == markdown
+
+
+@pytest.mark.xfail(strict=True, reason="ontology/forms.ttl has no label for the statement header cells 名称 / 目标说明 "
+                   "of the seed's template, so the run-together `名称目标说明` stays one cell")
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects=PROJECTS)
+def test_run_together_form_gives_the_markdown_cells(projects: list) -> None:
+    assume(quantitative(projects))
+    assert cell_stream(lines_of(render(projects, form="run-together"))) == cell_stream(lines_of(render(projects)))
 
 
 def content(document: DocumentRecord) -> list[tuple]:
@@ -302,8 +312,7 @@ LAYOUT_PENDING = {
     "bars": "the layout (reading/normalize.py) does not yet read bar rows: cells in column order with merged cells collapsed",
     "lines": "the layout does not yet find rows in a cell stream (one cell per line)",
     "spaces": "the layout does not yet read space-separated rows: cells in column order, empty cells dropped",
-    "run-together": "the layout does not yet find rows in a cell stream of run-together cells, and the ontology has no "
-                    "column-role or form-field labels (ontology/forms.ttl) to cut the header and the project row at",
+    "run-together": "the layout does not yet find rows in a cell stream of run-together cells",
 }
 
 
@@ -314,7 +323,7 @@ LAYOUT_PENDING = {
 @given(projects=PROJECTS)
 def test_every_text_form_gives_the_records_of_the_markdown_form(tmp_path_factory, projects: list, form: str) -> None:
     if form == "run-together":
-        assume(all(row.value[:1] in "=≥≤<>" for p in projects for row in p.long_term + p.annual))
+        assume(quantitative(projects))
     directory = tmp_path_factory.mktemp("forms")
     markdown, other = directory / "markdown.md", directory / f"{form}.md"
     markdown.write_text(render(projects), encoding="utf-8")
