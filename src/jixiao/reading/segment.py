@@ -80,6 +80,8 @@ class CanonText:
 
     @classmethod
     def of(cls, text: str) -> CanonText:
+        if unicodedata.is_normalized("NFKC", text) and text == text.casefold() and not any(c.isspace() for c in text):
+            return cls(text, tuple(range(len(text) + 1)))  # already a key: each character stands for itself
         chars: list[str] = []
         origin: list[int] = []
         for index, char in enumerate(text):
@@ -115,7 +117,11 @@ class Lexicon:
         suffixes = sorted({f for f, _ in vocab.comparator_suffixes}, key=lambda f: (-len(f), f))
         symbols = [f for f in prefixes if not _has_cjk(f)]
         value = f"(?:{_alternation(prefixes)})?{_NUMBER}(?:{_alternation(units)})?(?:{_alternation(suffixes)})?"
-        return cls(labels=re.compile("|".join(patterns) or _NOTHING),
+        # A lookahead on the labels' first characters lets the engine skip most positions at once.
+        first = "".join(sorted({k[0] for k in keys if not k.startswith(canon(_YEAR_PLACEHOLDER))} | ({"1", "2"} if any(
+            k.startswith(canon(_YEAR_PLACEHOLDER)) for k in keys) else set())))
+        label_pattern = f"(?=[{re.escape(first)}])(?:{'|'.join(patterns)})" if patterns else _NOTHING
+        return cls(labels=re.compile(label_pattern),
                    numbered=frozenset(canon(label) for label in numbered or ()),
                    categories=frozenset(vocab.level1) | frozenset(vocab.level2),
                    value=re.compile(value), unit=re.compile(_alternation(units)),
@@ -314,6 +320,8 @@ def segment(text: str, lexicon: Lexicon | None = None) -> Segmentation:
     mapped = CanonText.of(text)
     key = mapped.key
     labelled = _label_spans(key, lexicon)
+    if not labelled and not any(c.isdigit() for c in key):
+        return Segmentation((text.strip(),) if text.strip() else (), 0, False, False, False, False)  # nothing to cut at
     labels = [span for span, _ in labelled]
     spans: list[_Span] = []
     previous_end, after_label, value_after_label = 0, False, False

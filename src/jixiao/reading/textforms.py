@@ -119,7 +119,8 @@ def _read_block(block: list[tuple[int, str]], lexicon: Lexicon) -> list[LineCell
 
 def _is_label_row(line: str, lexicon: Lexicon) -> bool:
     """Two or more of the line's space-separated tokens are labels: the copy separates cells by one space."""
-    return sum(1 for token in _ANY_SEPARATOR.split(line.strip()) if label_cell(token, lexicon)) >= 2
+    tokens = _ANY_SEPARATOR.split(line.strip())
+    return len(tokens) >= 2 and sum(1 for token in tokens if label_cell(token, lexicon)) >= 2
 
 
 def _bar_line(number: int, line: str) -> LineCells | tuple[int, str]:
@@ -153,22 +154,28 @@ def _unescape(cell: str) -> str:
 
 def _resolve_bar_only(read: list[LineCells | tuple[int, str]]) -> list[LineCells]:
     """A bar-only line takes the form of the nearest bar line with content before it (else after it)."""
-    forms = [r.form if isinstance(r, LineCells) and r.form in (MARKDOWN, BARS) else None for r in read]
+    following: list[str | None] = [None] * len(read)
+    upcoming: str | None = None
+    for index in range(len(read) - 1, -1, -1):
+        following[index] = upcoming
+        item = read[index]
+        if isinstance(item, LineCells) and item.form in (MARKDOWN, BARS):
+            upcoming = item.form
     resolved: list[LineCells] = []
+    previous: str | None = None
     for index, item in enumerate(read):
         if isinstance(item, LineCells):
+            previous = item.form if item.form in (MARKDOWN, BARS) else previous
             resolved.append(item)
             continue
         number, line = item
-        before = next((f for f in reversed(forms[:index]) if f), None)
-        form = before or next((f for f in forms[index:] if f), MARKDOWN)
-        if form == BARS:
+        if (previous or following[index] or MARKDOWN) == BARS:
             resolved.append(LineCells(number, line.rstrip(), BARS, ()))
             continue
         cells, complete = _split_markdown_row(line.strip())
         resolved.append(LineCells(number, line.rstrip(), MARKDOWN, cells, complete))
     # The |---|---| rule under a Markdown header carries no content.
-    return [r for r in resolved if not (r.form == MARKDOWN and _is_rule(r.cells))]
+    return [r for r in resolved if not (r.form == MARKDOWN and "-" in r.text and _is_rule(r.cells))]
 
 
 def _is_rule(cells: tuple[str, ...]) -> bool:
