@@ -308,12 +308,14 @@ def content(document: DocumentRecord) -> list[tuple]:
     return projects
 
 
-LAYOUT_PENDING = {
-    "bars": "the layout (reading/normalize.py) does not yet read bar rows: cells in column order with merged cells collapsed",
-    "lines": "the layout does not yet find rows in a cell stream (one cell per line)",
-    "spaces": "the layout does not yet read space-separated rows: cells in column order, empty cells dropped",
-    "run-together": "the layout does not yet find rows in a cell stream of run-together cells",
-}
+# What the layout (reading/normalize.py, "cells in order") does not yet do with the seed template
+# written in order; every non-Markdown form gives the same records today (see the test below).
+LAYOUT_PENDING_REASON = (
+    "the layout does not yet read the seed template's form rows in column order: the goal statement row "
+    "`长期绩效目标1 | …` is not attached to its goal (statement None, TableCutOff and AnnualOnlyTable noted), the section "
+    "title `长期绩效目标表`/`年度绩效目标表` starts a new project with no name instead of switching to the long-term/annual "
+    "table, and the goal cell `长期目标1` before the first indicator row is not taken as that table's goal")
+LAYOUT_PENDING = {form: LAYOUT_PENDING_REASON for form in ("bars", "lines", "spaces", "run-together")}
 
 
 @pytest.mark.parametrize("form", [
@@ -329,3 +331,17 @@ def test_every_text_form_gives_the_records_of_the_markdown_form(tmp_path_factory
     markdown.write_text(render(projects), encoding="utf-8")
     other.write_text(render(projects, form=form), encoding="utf-8")
     assert content(normalize(read_file(other))) == content(normalize(read_file(markdown)))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(projects=PROJECTS)
+def test_every_form_without_positions_gives_the_same_records(tmp_path_factory, projects: list) -> None:
+    """Bar rows, one cell per line, space-separated and run-together cells are read alike by the layout."""
+    assume(quantitative(projects))
+    directory = tmp_path_factory.mktemp("forms")
+    read = []
+    for form in ("bars", "lines", "spaces", "run-together"):
+        path = directory / f"{form}.md"
+        path.write_text(render(projects, form=form), encoding="utf-8")
+        read.append(content(normalize(read_file(path))))
+    assert all(records == read[0] for records in read[1:])
