@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from jixiao.reading.forms import all_labels
@@ -294,7 +294,7 @@ def test_run_together_form_gives_the_markdown_cells_with_the_pending_labels(proj
 
 @pytest.mark.xfail(strict=True, reason="ontology/forms.ttl has no label for the statement header cells 名称 / 目标说明 "
                    "of the seed's template, so the run-together `名称目标说明` stays one cell")
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow])
 @given(projects=PROJECTS)
 def test_run_together_form_gives_the_markdown_cells(projects: list) -> None:
     assume(quantitative(projects))
@@ -331,14 +331,19 @@ LAYOUT_PENDING = {form: LAYOUT_PENDING_REASON for form in ("bars", "lines", "spa
 @pytest.mark.parametrize("form", [
     pytest.param(form, marks=pytest.mark.xfail(strict=True, reason=LAYOUT_PENDING[form])) if form in LAYOUT_PENDING else form
     for form in FORMS if form != "markdown"])
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(projects=PROJECTS)
-def test_every_text_form_gives_the_records_of_the_markdown_form(tmp_path_factory, projects: list, form: str) -> None:
+# No shrinking: a failing example is reported as found (shrinking re-reads many whole tables).
+@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(projects=PROJECTS, damage=st.sampled_from([0.0, 0.3]), seed=st.integers(0, 1000))
+def test_every_text_form_gives_the_records_of_the_markdown_form(tmp_path_factory, projects: list, damage: float, seed: int,
+                                                                 form: str) -> None:
+    # The Markdown form carries the seed's damage (rows shifted against the columns); the other
+    # forms keep no positions, so the damage cannot show in them.
     if form == "run-together":
         assume(quantitative(projects))
     directory = tmp_path_factory.mktemp("forms")
     markdown, other = directory / "markdown.md", directory / f"{form}.md"
-    markdown.write_text(render(projects), encoding="utf-8")
+    markdown.write_text(render(projects, damage=damage, seed=seed), encoding="utf-8")
     other.write_text(render(projects, form=form), encoding="utf-8")
     assert content(normalize(read_file(other))) == content(normalize(read_file(markdown)))
 
