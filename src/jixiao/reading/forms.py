@@ -10,7 +10,8 @@ Public API (stable; the text-form segmenter and the layout use it):
   ``2021年实际实现值`` → previous-actual column, 2021) and the goal kind of a qualifier
   (``指标值(长期)`` → value column, long-term).
 - ``non_indicator_marker(text) -> str | None`` — the local name of the jx:NonIndicatorRowMarker
-  a cell shows (``SignOffRow`` for 盖章 cells, ``PageFurniture`` for 索引号, 还剩1页未读 …).
+  a cell shows (``SignOffRow`` for 盖章 cells, ``PageFurniture`` for 索引号, 还剩1页未读 …,
+  ``Footnote`` for a cell starting 注:).
 - ``goal_qualifier(text) -> str | None`` — LONG_TERM or ANNUAL for 长期/实施期/… or 年度/本年度/….
 - ``strip_score_range(text) -> str`` — a category cell without its score range
   (``成本指标(0-20)分`` → ``成本指标``).
@@ -77,6 +78,7 @@ class _Tables:
     qualifiers: dict[str, str] = field(default_factory=dict)
     markers_whole: dict[str, str] = field(default_factory=dict)
     markers_inside: list[tuple[str, str]] = field(default_factory=list)
+    markers_prefix: list[tuple[str, str]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     money_units: set[str] = field(default_factory=set)
 
@@ -133,6 +135,8 @@ def _tables() -> _Tables:
             tables.markers_whole[canon(label).rstrip(":")] = _local(concept)
         for part in graph.objects(concept, JX.markerSubstring):
             tables.markers_inside.append((canon(str(part)), _local(concept)))
+        for part in graph.objects(concept, JX.markerPrefix):
+            tables.markers_prefix.append((canon(str(part)), _local(concept)))
     for unit in graph.subjects(JX.quantityKind, JX.Money):
         tables.money_units.update(canon(t) for t in _label_texts(graph, unit))  # type: ignore[arg-type]
     tables.labels.sort(key=lambda label: (-len(label), label))
@@ -195,6 +199,9 @@ def non_indicator_marker(text: str) -> str | None:
         return tables.markers_whole[key.rstrip(":：")]
     for part, marker in tables.markers_inside:
         if part in key:
+            return marker
+    for part, marker in tables.markers_prefix:
+        if key.startswith(part):
             return marker
     return None
 

@@ -63,6 +63,7 @@ _BLANK_DATE = re.compile(r"年月日$")
 _DEPARTMENT_WIDE = "整体"
 _POSITIONAL_FORMS = ("markdown", "csv")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
+_BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 # Which named unit is the project's agency: the declaring unit, else the one carrying it out,
 # else its supervising department.
 _AGENCY_ROLES = ("DeclaringUnit", "ImplementingUnit", "SupervisingDepartment")
@@ -126,6 +127,7 @@ class _Reader:
     categories: _CategoryState = field(default_factory=_CategoryState)
     columns: dict[str, int] = field(default_factory=lambda: dict(_CANONICAL_COLUMNS))
     last_indicator_row: RawLine | None = None
+    notes: list[Note] = field(default_factory=list)  # about the document, not one project
     written_year: int | None = None  # the year the document writes (title, year cell), for later projects
     ordered_projects: list[int] = field(default_factory=list)  # ids of projects read from cells in order
 
@@ -448,15 +450,25 @@ class _Reader:
         """Read the cell at `index` as a title, a year, a form field or a unit with its code; return the next index."""
         token = tokens[index]
         text = token.text.strip()
-        if forms.non_indicator_marker(text) is not None:
+        if (marker := forms.non_indicator_marker(text)) is not None:
+            self.project.notes.append(Note("NotAnIndicatorRow", text, f"{marker}; not an indicator", token.line))
             return index + 1
-        label, colon, value = _split_label(text)
-        match = forms.form_field(label) if colon else forms.form_field(text)
+        match, label, colon, value = _field_in(text)
         if match is None and _is_title(text):
             self.read_title(text, token.line)
             return index + 1
         if match is None and (year := _YEAR_CELL.match(canon(text))):
             self.set_year(int(year.group(1)), token.line)
+            return index + 1
+        if match is None and (unit := _money_unit_in_label(text)):
+            self.money_unit = unit
+            return index + 1
+        if match is None and len(pairs := _labelled_pairs(text)) > 1:
+            for pair_match, pair_label, pair_value in pairs:
+                if pair_match.money_unit:
+                    self.money_unit = pair_match.money_unit
+                if pair_value:
+                    self.set_form_field(pair_match, pair_label, pair_value, token.line)
             return index + 1
         if match is None:
             code, name = forms.split_unit_code(text)
@@ -491,6 +503,9 @@ class _Reader:
         while values < len(tokens) and _on_one_row(tokens[start], tokens[values]) and _is_value_of_field(tokens[values], tokens[start], self.vocab):
             values += 1
         labels, texts = tokens[start:end], tokens[end:values]
+        for label in labels:
+            if (unit := _field_in(label.text)[0]) is not None and unit.money_unit:
+                self.money_unit = unit.money_unit
         paired = min(len(labels), len(texts))
         for label, value in zip(labels[len(labels) - paired:], texts[len(texts) - paired:], strict=True):
             match = forms.form_field(label.text)
@@ -574,7 +589,7 @@ class _Reader:
             marker = forms.non_indicator_marker(text)
             if marker == "SignOffRow" or (marker is None and _BLANK_DATE.search(canon(text))):
                 return index
-            if marker is None and (_is_title(text) or forms.form_field(_split_label(text)[0]) is not None
+            if marker is None and (_is_title(text) or _field_in(text)[0] is not None
                                    or read_header(tokens, index) is not None):
                 return index
             code, name = forms.split_unit_code(text)
@@ -590,7 +605,7 @@ class _Reader:
         kept: list[Token] = []
         for token in tokens:
             if forms.non_indicator_marker(token.text) is not None:
-                project.notes.append(Note("NotAnIndicatorRow", token.text, "page furniture; not an indicator", token.line))
+                project.notes.append(Note("NotAnIndicatorRow", token.text, f"{forms.non_indicator_marker(token.text)}; not an indicator", token.line))
             else:
                 kept.append(token)
         roles = {c.role for c in columns}
@@ -613,6 +628,11 @@ class _Reader:
         kinds = sorted({c.goal_kind for c in columns if c.goal_kind} or {default_kind}, key=lambda k: k != LONG_TERM)
         goal_cell = next((t for j, t in row.cells if columns[j].role == "GoalColumn"), None)
         produced = False
+        states_category = any(columns[j].role in ("Level1Column", "Level2Column") for j, _ in row.cells)
+        if not states_category and self.categories.level1 is None and self.categories.level2 is None:
+            # Every indicator has a category: cells before the table's first category are no indicator row.
+            self.project.notes.append(Note("NotAnIndicatorRow", text, "before the table's first category; not an indicator", lines[0]))
+            return None
         for kind in kinds:
             cells = {columns[j].role: t for j, t in row.cells if columns[j].goal_kind in (None, kind)}
             if "Level3Column" not in cells and "ValueColumn" not in cells:
@@ -675,11 +695,12 @@ class _Reader:
         if description is not None and name is not None and canon(description.text) == canon(name.text):
             notes.append(Note("DescriptionRepeatsName", description.text, "a copy of the name; not read as the value", description.line))
             description_text = None
-        value = parse_value(value_token.text, self.vocab) if value_token is not None else None
+        value_text = _composed_value(value_token.text, extra, self.vocab) if value_token is not None else None
+        value = parse_value(value_text, self.vocab) if value_text is not None else None
         if value_token is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
-            notes.extend(Note(n.kind, value_token.text, n.decision, value_token.line, n.kind != "ImpliedComparator") for n in value.notes)  # type: ignore[union-attr]
+            notes.extend(Note(n.kind, value_text or value_token.text, n.decision, value_token.line, n.kind != "ImpliedComparator") for n in value.notes)  # type: ignore[union-attr]
         if name is None:
             notes.append(Note("MissingName", line.text, "no indicator name given", line.number, True))
         if row.dropped:
@@ -704,7 +725,11 @@ class _Reader:
         # A document with a table read from cells in order may hold projects cut off before their
         # table: they are kept with a note, not refused (docs/reading.md, "Cut-off tables").
         ordered = any(id(p) in self.ordered_projects for p in self.projects)
-        self.projects = [p for p in self.projects if not ordered or p.indicators() or p.name]
+        if ordered:
+            for empty in [p for p in self.projects if not p.indicators()]:
+                self.notes.append(Note("TableCutOff", empty.name or "", "form fields with no indicator table after them; no project made",
+                                       empty.name_line, True))
+            self.projects = [p for p in self.projects if p.indicators()]
         for project in self.projects:
             _merge_duplicate_rows(project)
             if ordered:
@@ -736,9 +761,39 @@ def _looks_like_unit_name(name: str, vocab: Vocabulary) -> bool:
             and forms.form_field(key) is None and forms.column_role(key) is None)
 
 
+_LABEL_BRACKET = re.compile(r"^(.{1,8}?)[(（]([^()（）]+)[)）]$")
+
+
+def _money_unit_in_label(text: str) -> str | None:
+    """`投入目标 (万元)`: a short label whose bracket names a money unit sets the unit of the amounts after it."""
+    match = _LABEL_BRACKET.match(canon(text))
+    return match.group(2) if match and forms.is_money_unit(match.group(2)) else None
+
+
+def _labelled_pairs(text: str) -> list[tuple[forms.FieldMatch, str, str]]:
+    """`填报单位:(盖章) 单位:万元`: several label:value pairs in one cell, separated by spaces."""
+    pairs = []
+    for part in text.split():
+        match, label, colon, value = _field_in(part)
+        if match is not None and colon:
+            pairs.append((match, label, value))
+    return pairs
+
+
+def _composed_value(text: str, extra: dict[str, str], vocab: Vocabulary) -> str:
+    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value."""
+    if not _BARE_NUMBER.match(canon(text)):
+        return text
+    unit = extra.get("UnitOfMeasureColumn", "")
+    unit = unit if canon(unit) in vocab.units else ""
+    comparator = next((cell for role, cell in extra.items() if role == "DirectionColumn"
+                       and any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
+    return f"{comparator}{text}{unit}"
+
+
 def _is_field_label(text: str) -> bool:
-    label, colon, value = _split_label(text.strip())
-    return not (colon and value) and forms.form_field(label) is not None
+    match, _, colon, value = _field_in(text)
+    return match is not None and not (colon and value)
 
 
 def _on_one_row(a: Token, b: Token) -> bool:
@@ -751,7 +806,7 @@ def _is_value_of_field(candidate: Token, label: Token, vocab: Vocabulary) -> boo
     if label.row is not None and candidate.row is not None and candidate.row != label.row:
         return False
     text = candidate.text.strip()
-    return not (forms.form_field(_split_label(text)[0]) or forms.column_role(text) or _is_title(text)
+    return not (_field_in(text)[0] or forms.column_role(text) or _is_title(text)
                 or forms.non_indicator_marker(text))
 
 
@@ -765,6 +820,17 @@ def _note_ordered_project(project: ProjectRecord) -> None:
         first = project.budget_parts[0]
         project.budget, project.budget_stated, project.budget_line = first.amount, first.stated, first.line
         project.notes.append(Note("MissingField", first.label, f"no total stated; the budget is the part {first.label}", first.line, True))
+
+
+def _field_in(text: str) -> tuple[forms.FieldMatch | None, str, str, str]:
+    """The form field a cell names: the whole cell as a label (其中:财政拨款), or the label before a colon
+    with its value after it (申报单位：X). Returns (field, label, colon, value)."""
+    text = text.strip()
+    whole = forms.form_field(text)
+    if whole is not None:
+        return whole, text, "", ""
+    label, colon, value = _split_label(text)
+    return (forms.form_field(label) if colon else None), label, colon, value
 
 
 def _split_label(text: str) -> tuple[str, str, str]:
@@ -836,15 +902,31 @@ def _form_of(line: RawLine) -> str:
     return "markdown" if line.cells is not None else "text"
 
 
-def _tokens(lines: list[RawLine]) -> list[Token]:
-    """The cells of lines read in order; a line with several cells is a known row, a single cell belongs to a stream."""
+def _tokens(lines: list[RawLine], vocab: Vocabulary) -> list[Token]:
+    """The cells of lines read in order; a line with several cells is a known row, a single cell belongs to a stream.
+
+    In a stream, a name broken over two lines (`经济效益` / `指标`) is joined when the two parts
+    together, and not the first alone, are a category, a column role or a form field.
+    """
     tokens: list[Token] = []
     for line in lines:
         form = _form_of(line)
         cells = [c.strip() for c in (line.cells if line.cells is not None else (line.text,)) if c and c.strip()]
         row = line.number if len(cells) > 1 and form in ("bars", "spaces") else None
-        tokens.extend(Token(cell, line.number, row) for cell in cells)
+        for cell in cells:
+            previous = tokens[-1] if tokens else None
+            if previous is not None and previous.row is None and row is None and not _known_name(previous.text, vocab) \
+                    and _known_name(previous.text + cell, vocab):
+                tokens[-1] = Token(previous.text + cell, previous.line, None)
+            else:
+                tokens.append(Token(cell, line.number, row))
     return tokens
+
+
+def _known_name(text: str, vocab: Vocabulary) -> bool:
+    key = canon(text)
+    return (key in vocab.level1 or key in vocab.level2 or forms.column_role(text) is not None
+            or forms.form_field(text) is not None)
 
 
 def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
@@ -863,7 +945,7 @@ def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
         while end < len(lines) and _form_of(lines[end]) not in _POSITIONAL_FORMS:
             end += 1
         run = lines[index:end]
-        state.read_ordered(_tokens(run), at_end=end == len(lines))
+        state.read_ordered(_tokens(run, state.vocab), at_end=end == len(lines))
         state.project.lines.extend(line.number for line in run)
         index = end
     projects = state.finish()
@@ -872,4 +954,4 @@ def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
         raise InputError(document.path, first, "no performance-target table found (expected a row "
                          "'| 项目名称 | … |' and an indicator table '| 目标名称 | 一级指标 | … |') / 未找到绩效目标表")
     texts = {line.number: line.text for line in document.lines}
-    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, projects)
+    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, projects, state.notes)
