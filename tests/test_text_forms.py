@@ -101,16 +101,6 @@ def test_a_line_without_separator_is_one_text_cell() -> None:
     assert (line.form, line.cells, line.text) == ("text", ("鄂州市人力资源和社会保障局本级",), "鄂州市人力资源和社会保障局本级")
 
 
-def test_a_label_broken_over_two_lines_of_a_cell_stream_is_one_cell() -> None:
-    lines = lines_of("效益指标\n\n经济效益\n\n指标\n\n年增粮食\n\n3500公斤\n主管部门\n及编码\n")
-    assert [(line.number, line.form, line.cells) for line in lines] == [
-        (1, "text", ("效益指标",)), (3, "text", ("经济效益指标",)), (5, "text", ()), (7, "text", ("年增粮食",)),
-        (9, "text", ("3500公斤",)), (10, "text", ("主管部门及编码",)), (11, "text", ())]
-    # Two cells that are each a label, or a name and its value, stay apart.
-    assert [line.cells for line in lines_of("产出指标\n数量指标\n培训人数\n100人\n")] == [
-        ("产出指标",), ("数量指标",), ("培训人数",), ("100人",)]
-
-
 def test_carriage_return_and_nul_never_break_a_cell() -> None:
     lines = lines_of("| 年度本级\r预算金额 | 25\x000万 |\r\n申报单位\r：测试局\r\n")
     assert [(line.number, line.cells) for line in lines] == [(1, ("年度本级预算金额", "250万")), (2, ("申报单位：测试局",))]

@@ -223,11 +223,6 @@ def label_cell(text: str, lexicon: Lexicon) -> bool:
     return match is not None and _annotated_end(key, match.end()) == len(key)
 
 
-def is_value(text: str, lexicon: Lexicon) -> bool:
-    """The whole text has the shape of a value (`≥95%`, `100`, `20万元`)."""
-    return lexicon.value.fullmatch(canon(text)) is not None
-
-
 def _ordinal_end(key: str, start: int, end: int, lexicon: Lexicon) -> int:
     """A single digit 1-9 right after a label numbers it (`长期绩效目标1`, `指标2:`), unless a unit makes it a quantity.
 

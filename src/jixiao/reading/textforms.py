@@ -19,9 +19,7 @@ positions can be trusted:
   labels and the shape of values (reading/segment.py states the rules, including when a line
   is one).
 - `text` — anything else: one cell, `cells == (text,)`. Consecutive text lines are a cell stream
-  (one cell per line) whose rows the layout finds. A label broken over two lines of the stream
-  (`经济效益` / `指标`, `主管部门` / `及编码`: together a label, the second alone neither a label nor
-  a value) is one cell: the first line carries it whole and the second has no cells.
+  (one cell per line) whose rows the layout finds.
 
 A line that holds only bars (`|`, `||||||`) has no cells; it takes the form of the nearest line
 with bars and content before it (after it, at the start of a file), so a lone `|` between
@@ -37,7 +35,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jixiao.reading.segment import Lexicon, default_lexicon, is_value, label_cell, segment
+from jixiao.reading.segment import Lexicon, default_lexicon, label_cell, segment
 
 MARKDOWN = "markdown"
 BARS = "bars"
@@ -92,25 +90,7 @@ def read_lines(text: str, lexicon: Lexicon | None = None) -> list[LineCells]:
     read: list[LineCells | tuple[int, str]] = []
     for block in blocks(text):
         read += _read_block(block, lexicon)
-    return _join_broken_cells(_resolve_bar_only(read), lexicon)
-
-
-def _join_broken_cells(lines: list[LineCells], lexicon: Lexicon) -> list[LineCells]:
-    """A label broken over two text lines (`经济效益` / `指标`, `主管部门` / `及编码`) is one cell.
-
-    The two lines of the stream join when together they are a label and the second alone is
-    neither a label nor a value; the first line then carries the whole cell, the second none.
-    """
-    joined = list(lines)
-    for index in range(len(joined) - 1):
-        first, second = joined[index], joined[index + 1]
-        if first.form != TEXT or second.form != TEXT or not first.cells or not second.cells:
-            continue
-        whole = first.cells[0] + second.cells[0]
-        if label_cell(whole, lexicon) and not label_cell(second.cells[0], lexicon) and not is_value(second.cells[0], lexicon):
-            joined[index] = LineCells(first.number, first.text, TEXT, (whole,))
-            joined[index + 1] = LineCells(second.number, second.text, TEXT, ())
-    return joined
+    return _resolve_bar_only(read)
 
 
 def _read_block(block: list[tuple[int, str]], lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
