@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph, Literal
 
+from jixiao.namespaces import JX
 from jixiao.reading.forms import all_labels
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import RawLine, read_bytes, read_file
@@ -143,6 +146,22 @@ def test_run_together_label_glued_to_percent_is_a_name_and_two_values_split(lexi
     assert segment("成本指标经济成本指标成本控制率(%)≤100%100%", lexicon).cells == (
         "成本指标", "经济成本指标", "成本控制率(%)", "≤100%", "100%")
     assert segment("质量指标建档立卡学生全面覆盖100%10", lexicon).cells == ("质量指标", "建档立卡学生全面覆盖", "100%", "10")
+
+
+def test_run_together_keeps_an_ocr_comparator_with_its_number() -> None:
+    # `二` for `=` is an OCR form of a comparator in the ontology (jx:ocrForm, the values engineer's);
+    # a vocabulary with it keeps `二100百分比` whole for the value parser to repair.
+    vocab = vocabulary()
+    graph = Graph()
+    for triple in vocab.graph:
+        graph.add(triple)
+    graph.add((JX.Equal, JX.ocrForm, Literal("二", lang="zh")))
+    with_ocr = replace(vocab, graph=graph)
+    lexicon = Lexicon.build(framework_labels(with_ocr) + all_labels(), with_ocr)
+    assert segment("经济成本指标资金使用效率二100百分比社会成本指标", lexicon).cells == (
+        "经济成本指标", "资金使用效率", "二100百分比", "社会成本指标")
+    # Never cut out of the middle of a text: 二 is an ordinary character too.
+    assert segment("数量指标第二100米跑道", lexicon).cells == ("数量指标", "第二100米跑道")
 
 
 def test_run_together_never_cuts_dates_years_titles_or_numbered_names(lexicon: Lexicon) -> None:

@@ -7,7 +7,8 @@ OCR text of a PDF and document-site previews run a table's cells together:
   (ontology/framework.ttl), and the form-field and column-role labels (concepts of class
   `jx:FormField` / `jx:ColumnRole`, ontology/forms.ttl; a `YYYY` in a label stands for a year);
 - the **shape of values** — a comparator form, a number, a unit from units.ttl, a suffix
-  comparator (`95%以上`), all from the vocabulary.
+  comparator (`95%以上`), and the characters OCR writes for a comparator (`二100` for `=100`,
+  jx:ocrForm), all from the vocabulary.
 
 Rules (each general; none names a table):
 
@@ -113,7 +114,7 @@ class Lexicon:
         keys = sorted({canon(label) for label in labels if _has_cjk(label) and len(canon(label)) >= 2}, key=lambda k: (-len(k), k))
         patterns = [re.escape(k).replace(re.escape(canon(_YEAR_PLACEHOLDER)), r"(?:19|20)\d{2}") for k in keys]
         units = sorted((u for u in vocab.units if not u.isascii() or not u.isalpha() or len(u) <= 2), key=lambda u: (-len(u), u))
-        prefixes = sorted({f for f, _ in vocab.comparator_prefixes}, key=lambda f: (-len(f), f))
+        prefixes = sorted({f for f, _ in vocab.comparator_prefixes} | _ocr_forms(vocab), key=lambda f: (-len(f), f))
         suffixes = sorted({f for f, _ in vocab.comparator_suffixes}, key=lambda f: (-len(f), f))
         symbols = [f for f in prefixes if not _has_cjk(f)]
         value = f"(?:{_alternation(prefixes)})?{_NUMBER}(?:{_alternation(units)})?(?:{_alternation(suffixes)})?"
@@ -129,6 +130,17 @@ class Lexicon:
 
 
 _NOTHING = r"(?!)"
+
+
+def _ocr_forms(vocab: Vocabulary) -> set[str]:
+    """Characters OCR writes for a comparator (`二` for `=`: jx:ocrForm), kept with the number they stand before.
+
+    They are prefixes of values at the end or the start of a text only, never cut out of the
+    middle of one (they are ordinary Chinese characters too); the value parser repairs them.
+    """
+    graph = vocab.graph
+    return {canon(str(form)) for comparator in graph.subjects(RDF.type, JX.Comparator)
+            for form in graph.objects(comparator, JX.ocrForm) if isinstance(form, Literal)}
 
 
 def _alternation(items: list[str]) -> str:
