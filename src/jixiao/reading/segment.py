@@ -119,9 +119,9 @@ class Lexicon:
         symbols = [f for f in prefixes if not _has_cjk(f)]
         value = f"(?:{_alternation(prefixes)})?{_NUMBER}(?:{_alternation(units)})?(?:{_alternation(suffixes)})?"
         # A lookahead on the labels' first characters lets the engine skip most positions at once.
-        first = "".join(sorted({k[0] for k in keys if not k.startswith(canon(_YEAR_PLACEHOLDER))} | ({"1", "2"} if any(
-            k.startswith(canon(_YEAR_PLACEHOLDER)) for k in keys) else set())))
-        label_pattern = f"(?=[{re.escape(first)}])(?:{'|'.join(patterns)})" if patterns else _NOTHING
+        year = canon(_YEAR_PLACEHOLDER)
+        first = {k[0] for k in keys if not k.startswith(year)} | ({"1", "2"} if any(k.startswith(year) for k in keys) else set())
+        label_pattern = f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(patterns)})" if patterns else _NOTHING
         return cls(labels=re.compile(label_pattern),
                    numbered=frozenset(canon(label) for label in numbered or ()),
                    categories=frozenset(vocab.level1) | frozenset(vocab.level2),

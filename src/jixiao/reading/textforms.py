@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jixiao.reading.segment import Lexicon, default_lexicon, label_cell, segment
+from jixiao.reading.segment import Lexicon, Segmentation, default_lexicon, label_cell, segment
 
 MARKDOWN = "markdown"
 BARS = "bars"
@@ -94,26 +94,27 @@ def read_lines(text: str, lexicon: Lexicon | None = None) -> list[LineCells]:
 
 
 def _read_block(block: list[tuple[int, str]], lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
+    """The lines of one block; bar-only lines are left as (number, line) for their neighbours to decide."""
     single_spaces = any(_is_label_row(line, lexicon) for _, line in block if "|" not in line)
     read: list[LineCells | tuple[int, str]] = []
-    segmented: dict[int, tuple[int, str]] = {}
-    segmentations = {}
+    unseparated: list[tuple[int, Segmentation]] = []  # position in `read` of each line with no separator, and its cut
     for number, line in block:
         if "|" in line:
             read.append(_bar_line(number, line))
             continue
-        cells = _split_spaces(line, single_spaces)
+        text = line.strip()
+        cells = _split_spaces(text, single_spaces)
         if len(cells) >= 2:
-            read.append(LineCells(number, line.strip(), SPACES, cells))
+            read.append(LineCells(number, text, SPACES, cells))
             continue
-        segmentations[number] = segment(line.strip(), lexicon)
-        segmented[number] = (len(read), line.strip())
-        read.append(LineCells(number, line.strip(), TEXT, (line.strip(),)))
-    run_together_block = any(s.is_row for s in segmentations.values())
-    for number, found in segmentations.items():
+        unseparated.append((len(read), segment(text, lexicon)))
+        read.append(LineCells(number, text, TEXT, (text,)))
+    run_together_block = any(found.is_row for _, found in unseparated)
+    for index, found in unseparated:
         if found.is_row or (run_together_block and found.fits_block):
-            index, text = segmented[number]
-            read[index] = LineCells(number, text, RUN_TOGETHER, found.cells)
+            line_read = read[index]
+            assert isinstance(line_read, LineCells)
+            read[index] = LineCells(line_read.number, line_read.text, RUN_TOGETHER, found.cells)
     return read
 
 
