@@ -89,8 +89,11 @@ def test_single_spaces_separate_cells_in_a_block_with_a_row_of_labels() -> None:
     assert [line.form for line in lines] == ["spaces", "spaces"]
     assert lines[0].cells == ("主管部门", "县财政局", "实施单位", "开发区管委会")
     assert lines[1].cells == ("产出指标", "数量指标", "安置小区物业费", "8个")
-    # The next block (after a blank line) is decided on its own.
+    # The next block (after a blank line) is decided on its own: a row of the table goes on, …
+    assert lines_of(block + "\n质量指标 服务质量 显著提升\n")[-1].cells == ("质量指标", "服务质量", "显著提升")
+    # … page text after it does not, nor text before any row of labels.
     assert lines_of(block + "\n发布机构 教育局\n")[-1].form == "text"
+    assert lines_of("质量指标 服务质量 显著提升\n\n" + block)[0].form == "text"
 
 
 def test_space_inside_brackets_is_no_separator_and_a_bracket_token_annotates_its_cell() -> None:

@@ -12,8 +12,10 @@ positions can be trusted:
 - `spaces` — cells separated by a tab or a run of two or more spaces; and by single spaces in a
   block (lines between blank lines) where some line's space-separated tokens are two or more
   labels of the ontology (`产出指标 数量指标 …`, `一级指标 二级指标 …`): such a copy put one
-  space between cells. A separator inside brackets is no separator (`(   2023年度)`), and a token
-  that is only a bracket group annotates the cell before it (`项目资金 (万元)`).
+  space between cells. A block right after such a block keeps reading single spaces so when
+  one of its lines starts with a label (a table whose rows have blank lines between them).
+  A separator inside brackets is no separator (`(   2023年度)`), and a token that is only a
+  bracket group annotates the cell before it (`项目资金 (万元)`).
 - `csv` — a CSV/TSV row (reading/readers.py): positions are reliable. A row of a single field is text.
 - `run-together` — cells written with no separator at all; cut into cells from the ontology's
   labels and the shape of values (reading/segment.py states the rules, including when a line
@@ -88,14 +90,30 @@ def read_lines(text: str, lexicon: Lexicon | None = None) -> list[LineCells]:
     """Every non-empty line of a plain-text or Markdown file with its cells and form."""
     lexicon = lexicon or default_lexicon()
     read: list[LineCells | tuple[int, str]] = []
+    single_spaces = False
     for block in blocks(text):
-        read += _read_block(block, lexicon)
+        single_spaces = _single_spaces(block, single_spaces, lexicon)
+        read += _read_block(block, single_spaces, lexicon)
     return _resolve_bar_only(read)
 
 
-def _read_block(block: list[tuple[int, str]], lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
+def _single_spaces(block: list[tuple[int, str]], before: bool, lexicon: Lexicon) -> bool:
+    """Whether one space separates cells in this block: a line of it is a row of labels, or the
+    block before was read so and a line of this one starts a row with a label (rows of a table
+    with blank lines between them)."""
+    spaced = [line for _, line in block if "|" not in line]
+    if any(_is_label_row(line, lexicon) for line in spaced):
+        return True
+    return before and any(_starts_with_label(line, lexicon) for line in spaced)
+
+
+def _starts_with_label(line: str, lexicon: Lexicon) -> bool:
+    tokens = _ANY_SEPARATOR.split(line.strip())
+    return len(tokens) >= 2 and label_cell(tokens[0], lexicon)
+
+
+def _read_block(block: list[tuple[int, str]], single_spaces: bool, lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
     """The lines of one block; bar-only lines are left as (number, line) for their neighbours to decide."""
-    single_spaces = any(_is_label_row(line, lexicon) for _, line in block if "|" not in line)
     read: list[LineCells | tuple[int, str]] = []
     unseparated: list[tuple[int, Segmentation]] = []  # position in `read` of each line with no separator, and its cut
     for number, line in block:
