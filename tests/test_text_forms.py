@@ -281,6 +281,14 @@ def test_every_separated_form_gives_the_markdown_cells(projects: list, form: str
     assert cell_stream(lines_of(render(projects, form=form))) == markdown
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects=PROJECTS, separator=st.sampled_from([" ", "\t", "   ", "\u3000\u3000"]))
+def test_spaces_of_any_width_give_the_markdown_cells(projects: list, separator: str) -> None:
+    # One space between cells is read as a separator because the table's rows hold labels.
+    spaced = render(projects, form="spaces").replace("  ", separator)
+    assert cell_stream(lines_of(spaced)) == cell_stream(lines_of(render(projects)))
+
+
 # The seed template's statement header `| 名称 | 目标说明 |` has no labels in ontology/forms.ttl yet,
 # so `名称目标说明` cannot be cut; a stand-in for the two labels (tests only) shows the rest splits.
 PENDING_FORM_LABELS = ["名称", "目标说明"]
