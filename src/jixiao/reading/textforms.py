@@ -12,8 +12,10 @@ positions can be trusted:
 - `spaces` — cells separated by a tab or a run of two or more spaces; and by single spaces in a
   block (lines between blank lines) where some line's space-separated tokens are two or more
   labels of the ontology (`产出指标 数量指标 …`, `一级指标 二级指标 …`): such a copy put one
-  space between cells. A separator inside brackets is no separator (`(   2023年度)`), and a token
-  that is only a bracket group annotates the cell before it (`项目资金 (万元)`).
+  space between cells. A block right after such a block keeps reading single spaces so when
+  one of its lines starts with a label (a table whose rows have blank lines between them).
+  A separator inside brackets is no separator (`(   2023年度)`), and a token that is only a
+  bracket group annotates the cell before it (`项目资金 (万元)`).
 - `csv` — a CSV/TSV row (reading/readers.py): positions are reliable. A row of a single field is text.
 - `run-together` — cells written with no separator at all; cut into cells from the ontology's
   labels and the shape of values (reading/segment.py states the rules, including when a line
@@ -35,7 +37,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jixiao.reading.segment import Lexicon, default_lexicon, label_cell, segment
+from jixiao.reading.segment import Lexicon, Segmentation, default_lexicon, label_cell, segment
 
 MARKDOWN = "markdown"
 BARS = "bars"
@@ -88,38 +90,56 @@ def read_lines(text: str, lexicon: Lexicon | None = None) -> list[LineCells]:
     """Every non-empty line of a plain-text or Markdown file with its cells and form."""
     lexicon = lexicon or default_lexicon()
     read: list[LineCells | tuple[int, str]] = []
+    single_spaces = False
     for block in blocks(text):
-        read += _read_block(block, lexicon)
+        single_spaces = _single_spaces(block, single_spaces, lexicon)
+        read += _read_block(block, single_spaces, lexicon)
     return _resolve_bar_only(read)
 
 
-def _read_block(block: list[tuple[int, str]], lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
-    single_spaces = any(_is_label_row(line, lexicon) for _, line in block if "|" not in line)
+def _single_spaces(block: list[tuple[int, str]], before: bool, lexicon: Lexicon) -> bool:
+    """Whether one space separates cells in this block: a line of it is a row of labels, or the
+    block before was read so and a line of this one starts a row with a label (rows of a table
+    with blank lines between them)."""
+    spaced = [line for _, line in block if "|" not in line]
+    if any(_is_label_row(line, lexicon) for line in spaced):
+        return True
+    return before and any(_starts_with_label(line, lexicon) for line in spaced)
+
+
+def _starts_with_label(line: str, lexicon: Lexicon) -> bool:
+    tokens = _ANY_SEPARATOR.split(line.strip())
+    return len(tokens) >= 2 and label_cell(tokens[0], lexicon)
+
+
+def _read_block(block: list[tuple[int, str]], single_spaces: bool, lexicon: Lexicon) -> list[LineCells | tuple[int, str]]:
+    """The lines of one block; bar-only lines are left as (number, line) for their neighbours to decide."""
     read: list[LineCells | tuple[int, str]] = []
-    segmented: dict[int, tuple[int, str]] = {}
-    segmentations = {}
+    unseparated: list[tuple[int, Segmentation]] = []  # position in `read` of each line with no separator, and its cut
     for number, line in block:
         if "|" in line:
             read.append(_bar_line(number, line))
             continue
-        cells = _split_spaces(line, single_spaces)
+        text = line.strip()
+        cells = _split_spaces(text, single_spaces)
         if len(cells) >= 2:
-            read.append(LineCells(number, line.strip(), SPACES, cells))
+            read.append(LineCells(number, text, SPACES, cells))
             continue
-        segmentations[number] = segment(line.strip(), lexicon)
-        segmented[number] = (len(read), line.strip())
-        read.append(LineCells(number, line.strip(), TEXT, (line.strip(),)))
-    run_together_block = any(s.is_row for s in segmentations.values())
-    for number, found in segmentations.items():
+        unseparated.append((len(read), segment(text, lexicon)))
+        read.append(LineCells(number, text, TEXT, (text,)))
+    run_together_block = any(found.is_row for _, found in unseparated)
+    for index, found in unseparated:
         if found.is_row or (run_together_block and found.fits_block):
-            index, text = segmented[number]
-            read[index] = LineCells(number, text, RUN_TOGETHER, found.cells)
+            line_read = read[index]
+            assert isinstance(line_read, LineCells)
+            read[index] = LineCells(line_read.number, line_read.text, RUN_TOGETHER, found.cells)
     return read
 
 
 def _is_label_row(line: str, lexicon: Lexicon) -> bool:
     """Two or more of the line's space-separated tokens are labels: the copy separates cells by one space."""
-    return sum(1 for token in _ANY_SEPARATOR.split(line.strip()) if label_cell(token, lexicon)) >= 2
+    tokens = _ANY_SEPARATOR.split(line.strip())
+    return len(tokens) >= 2 and sum(1 for token in tokens if label_cell(token, lexicon)) >= 2
 
 
 def _bar_line(number: int, line: str) -> LineCells | tuple[int, str]:
@@ -153,22 +173,28 @@ def _unescape(cell: str) -> str:
 
 def _resolve_bar_only(read: list[LineCells | tuple[int, str]]) -> list[LineCells]:
     """A bar-only line takes the form of the nearest bar line with content before it (else after it)."""
-    forms = [r.form if isinstance(r, LineCells) and r.form in (MARKDOWN, BARS) else None for r in read]
+    following: list[str | None] = [None] * len(read)
+    upcoming: str | None = None
+    for index in range(len(read) - 1, -1, -1):
+        following[index] = upcoming
+        item = read[index]
+        if isinstance(item, LineCells) and item.form in (MARKDOWN, BARS):
+            upcoming = item.form
     resolved: list[LineCells] = []
+    previous: str | None = None
     for index, item in enumerate(read):
         if isinstance(item, LineCells):
+            previous = item.form if item.form in (MARKDOWN, BARS) else previous
             resolved.append(item)
             continue
         number, line = item
-        before = next((f for f in reversed(forms[:index]) if f), None)
-        form = before or next((f for f in forms[index:] if f), MARKDOWN)
-        if form == BARS:
+        if (previous or following[index] or MARKDOWN) == BARS:
             resolved.append(LineCells(number, line.rstrip(), BARS, ()))
             continue
         cells, complete = _split_markdown_row(line.strip())
         resolved.append(LineCells(number, line.rstrip(), MARKDOWN, cells, complete))
     # The |---|---| rule under a Markdown header carries no content.
-    return [r for r in resolved if not (r.form == MARKDOWN and _is_rule(r.cells))]
+    return [r for r in resolved if not (r.form == MARKDOWN and "-" in r.text and _is_rule(r.cells))]
 
 
 def _is_rule(cells: tuple[str, ...]) -> bool:
