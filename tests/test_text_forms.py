@@ -312,8 +312,6 @@ def test_run_together_form_gives_the_markdown_cells_with_the_pending_labels(proj
     assert together == markdown
 
 
-@pytest.mark.xfail(strict=True, reason="ontology/forms.ttl has no label for the statement header cells 名称 / 目标说明 "
-                   "of the seed's template, so the run-together `名称目标说明` stays one cell")
 @settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow])
 @given(projects=PROJECTS)
 def test_run_together_form_gives_the_markdown_cells(projects: list) -> None:
@@ -338,14 +336,9 @@ def content(document: DocumentRecord) -> list[tuple]:
     return projects
 
 
-# What the layout (reading/normalize.py, "cells in order") does not yet do with the seed template
-# written in order; every non-Markdown form gives the same records today (see the test below).
-LAYOUT_PENDING_REASON = (
-    "the layout does not yet read the seed template's form rows in column order: the goal statement row "
-    "`长期绩效目标1 | …` is not attached to its goal (statement None, TableCutOff and AnnualOnlyTable noted), the section "
-    "title `长期绩效目标表`/`年度绩效目标表` starts a new project with no name instead of switching to the long-term/annual "
-    "table, and the goal cell `长期目标1` before the first indicator row is not taken as that table's goal")
-LAYOUT_PENDING = {form: LAYOUT_PENDING_REASON for form in ("bars", "lines", "spaces", "run-together")}
+# Forms the layout does not yet read as the Markdown form is read (none today: the seed template
+# written in order is read by reading/normalize.py's "cells in order" route).
+LAYOUT_PENDING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("form", [

@@ -265,6 +265,7 @@ def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list
         return []
     kinds = [classify(t.text, vocab) for t in tokens]
     width = len(columns)
+    has_description = any(c.role in ("DescriptionColumn", "ExplanationColumn") for c in columns)
     # best[t][j]: best score with token t placed in column j (j == width: dropped, row unchanged)
     minus = float("-inf")
     best = [[minus] * (width + 1) for _ in tokens]
@@ -298,7 +299,8 @@ def align(tokens: list[Token], columns: list[Column], vocab: Vocabulary) -> list
                 if same and p < width and columns[p].role == "Level3Column":
                     # A cell repeating the name beside it is its description, never its value.
                     score += _REPEAT_AS_DESCRIPTION if columns[j].role in ("DescriptionColumn", "ExplanationColumn") else 0.0
-                    score += _REPEAT_AS_VALUE if columns[j].role == "ValueColumn" else 0.0
+                    # With no description column it stays the value, as written (a reviewer's finding).
+                    score += _REPEAT_AS_VALUE if columns[j].role == "ValueColumn" and has_description else 0.0
                 if score > best[t][j]:
                     best[t][j], back[t][j], last_column[t][j] = score, (p, j, starts), j
             drop = best[t - 1][p] - _DROP_COST

@@ -455,6 +455,17 @@ class _Reader:
             self.project.notes.append(Note("NotAnIndicatorRow", text, f"{marker}; not an indicator", token.line))
             return index + 1
         match, label, colon, value = _field_in(text)
+        if match is None and (section := _SECTION.match(canon(text))):
+            # 长期绩效目标表 / 年度绩效目标表: the next table is of that goal, in the same project.
+            self.section = _goal_kind(section.group(1), ANNUAL)
+            return index + 1
+        if match is None and (goal_label := _GOAL_LABEL.match(canon(text))) and index + 1 < len(tokens) \
+                and _on_one_row(token, tokens[index + 1]) and _is_value_of_field(tokens[index + 1], token, self.vocab) \
+                and read_header(tokens, index + 1) is None:
+            # 长期绩效目标1 | statement: a goal's statement.
+            goal = self.project.goal(_goal_kind(goal_label.group(1), ANNUAL), int(goal_label.group(2) or 1))
+            goal.statement, goal.statement_line = tokens[index + 1].text.strip(), tokens[index + 1].line
+            return index + 2
         if match is None and _is_title(text):
             self.read_title(text, token.line)
             return index + 1
@@ -590,7 +601,7 @@ class _Reader:
             marker = forms.non_indicator_marker(text)
             if marker == "SignOffRow" or (marker is None and _BLANK_DATE.search(canon(text))):
                 return index
-            if marker is None and (_is_title(text) or _field_in(text)[0] is not None
+            if marker is None and (_is_title(text) or _SECTION.match(canon(text)) or _field_in(text)[0] is not None
                                    or read_header(tokens, index) is not None):
                 return index
             code, name = forms.split_unit_code(text)
@@ -613,11 +624,13 @@ class _Reader:
         if "BasisColumn" not in roles and not any(n.kind == "NoBasisColumn" for n in project.notes):
             project.notes.append(Note("NoBasisColumn", " | ".join(c.label for c in columns), "the table has no basis column",
                                       tokens[0].line if tokens else None))
-        default_kind = caption_kind or ANNUAL
-        last_level1: URIRef | None = None
+        default_kind = caption_kind or self.section or ANNUAL
+        self.goal = None
+        reached_satisfaction = False
         for row in align(kept, columns, self.vocab):
-            last_level1 = self.read_aligned_row(row, columns, default_kind, "BasisColumn" in roles) or last_level1
-        if cut and last_level1 != JX.SatisfactionIndicator:
+            reached_satisfaction |= self.read_aligned_row(row, columns, default_kind, "BasisColumn" in roles) == JX.SatisfactionIndicator
+        self.section = None
+        if cut and not reached_satisfaction:
             line = tokens[-1].line if tokens else None
             project.notes.append(Note("TableCutOff", tokens[-1].text if tokens else "", "the file ends inside the table; the rows there were read", line, True))
 
@@ -639,10 +652,11 @@ class _Reader:
             cells = {columns[j].role: t for j, t in row.cells if columns[j].goal_kind in (None, kind)}
             if "Level3Column" not in cells and "ValueColumn" not in cells:
                 continue
-            goal = self.project.goal(kind, 1)
+            goal = self.goal if self.goal is not None and self.goal.kind == kind else self.project.goal(kind, 1)
             if goal_cell is not None and (match := _GOAL_LABEL.match(canon(goal_cell.text))):
                 goal = self.project.goal(_goal_kind(match.group(1), kind), int(match.group(2) or 1))
                 goal.label, goal.label_line = goal_cell.text, goal_cell.line
+                self.goal = goal
             extra: dict[str, str] = {}
             for j, t in row.cells:
                 if columns[j].role not in _OWN_ROLES and columns[j].goal_kind in (None, kind):
@@ -780,6 +794,8 @@ def forms_unit(role: str, name: str, code: str | None, line: int) -> NamedUnit:
 
 def _is_title(text: str) -> bool:
     key = canon(text)
+    if _SECTION.match(key):
+        return False
     while (tail := _TITLE_TAIL.search(key)) is not None:
         key = key[: tail.start()]
     return bool(_ORDERED_TITLE.search(key))
@@ -817,7 +833,8 @@ def _composed_value(text: str, extra: dict[str, str], name: str, vocab: Vocabula
     if not _BARE_NUMBER.match(canon(text)):
         return text
     unit = extra.get("UnitOfMeasureColumn", "")
-    unit = unit if canon(unit) in vocab.units else ""
+    # A unit cell is the value's unit, known or not (the value parser records an unknown one); a number there is no unit.
+    unit = "" if any(ch.isdigit() for ch in unit) else unit.strip()
     if not unit and (bracket := _NAME_UNIT.search(canon(name))) and bracket.group(1) in vocab.units:
         unit = bracket.group(1)
     cells = [cell.strip() for role, text in extra.items() if role == "DirectionColumn" for cell in text.split(" | ")]
@@ -840,7 +857,7 @@ def _is_value_of_field(candidate: Token, label: Token, vocab: Vocabulary) -> boo
     if label.row is not None and candidate.row is not None and candidate.row != label.row:
         return False
     text = candidate.text.strip()
-    return not (_field_in(text)[0] or forms.column_role(text) or _is_title(text)
+    return not (_field_in(text)[0] or forms.column_role(text) or _is_title(text) or _GOAL_LABEL.match(canon(text))
                 or forms.non_indicator_marker(text))
 
 
