@@ -341,10 +341,11 @@ def content(document: DocumentRecord) -> list[tuple]:
 # What the layout (reading/normalize.py, "cells in order") does not yet do with the seed template
 # written in order; every non-Markdown form gives the same records today (see the test below).
 LAYOUT_PENDING_REASON = (
-    "the layout does not yet read the seed template's form rows in column order: the goal statement row "
-    "`长期绩效目标1 | …` is not attached to its goal (statement None, TableCutOff and AnnualOnlyTable noted), the section "
-    "title `长期绩效目标表`/`年度绩效目标表` starts a new project with no name instead of switching to the long-term/annual "
-    "table, and the goal cell `长期目标1` before the first indicator row is not taken as that table's goal")
+    "the layout does not yet read the seed template's form rows in column order: the project row "
+    "`项目名称 | … | 项目预算 | …` gives no project name or budget, the goal statement rows `长期绩效目标1 | …` are not "
+    "attached to their goals, the section title `长期绩效目标表`/`年度绩效目标表` starts a new project instead of switching "
+    "to the long-term/annual table, and the goal cell `长期目标1` before the first indicator row is not taken as that "
+    "table's goal (its indicator lands in a goal of its own)")
 LAYOUT_PENDING = {form: LAYOUT_PENDING_REASON for form in ("bars", "lines", "spaces", "run-together")}
 
 
