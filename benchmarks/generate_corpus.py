@@ -1,6 +1,6 @@
 """Write a synthetic corpus of performance-target tables.
 
-    python benchmarks/generate_corpus.py OUT_DIR --projects 1000 [--per-file 50] [--agencies 20] [--years 2023 2024]
+    python benchmarks/generate_corpus.py OUT_DIR --projects 1000 [--per-file 50] [--agencies 20] [--years 2023 2024] [--form bars]
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from jixiao.synthetic import write_corpus
+from jixiao.synthetic import FORMS, write_corpus
 
 
 def main() -> None:
@@ -21,9 +21,10 @@ def main() -> None:
     parser.add_argument("--defects", type=float, default=0.1, help="share of projects with a reviewer's finding")
     parser.add_argument("--damage", type=float, default=0.05, help="share of rows shifted by the conversion")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--form", choices=FORMS, default="markdown", help="the text form the tables are written in")
     args = parser.parse_args()
     paths = write_corpus(args.out, args.projects, seed=args.seed, per_file=args.per_file, damage=args.damage,
-                         n_agencies=args.agencies, years=tuple(args.years), defects=args.defects)
+                         n_agencies=args.agencies, years=tuple(args.years), defects=args.defects, form=args.form)
     print(f"{args.projects} projects in {len(paths)} files under {args.out}")
 
 

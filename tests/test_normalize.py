@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.errors import InputError
+from jixiao.reading import forms
+from jixiao.reading.layout import Column, Token, align, read_header
 from jixiao.reading.normalize import normalize
-from jixiao.reading.readers import read_bytes, read_file
-from jixiao.reading.records import ANNUAL, LONG_TERM, IndicatorRecord
+from jixiao.reading.readers import RawDocument, RawLine, read_bytes, read_file
+from jixiao.reading.records import ANNUAL, DEPARTMENT, LONG_TERM, IndicatorRecord
 from jixiao.synthetic import LEVELS, Project, Row, random_project, render
 from jixiao.vocabulary import vocabulary
 
@@ -201,3 +203,151 @@ def test_any_framework_category_pair_survives_shifts_and_blanks(data: st.DataObj
     project = Project("某局", "随机项目", "12", None, rows, rows, "目标", "年度目标")
     assert _read_back(project, data.draw(st.sampled_from([0.0, 0.5, 1.0])), data.draw(st.integers(0, 99))) == \
         [_expected(r) for r in rows + rows]
+
+
+# ----- cells in order: headers, form fields, alignment, streams (docs/reading.md) ------------
+
+
+def _document(*lines: tuple[str, tuple[str, ...]], year: int | None = None):
+    """A document of RawLines built directly: (form, cells) per line, numbered from 1."""
+    raw = tuple(RawLine(n, " | ".join(cells), cells, form=form) for n, (form, cells) in enumerate(lines, start=1))
+    return normalize(RawDocument("built.md", "built.md", "utf-8", "0" * 64, raw), year)
+
+
+def _stream(*cells: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [("text", (cell,)) for cell in cells]
+
+
+def _indicators(document) -> list[tuple]:
+    vocab = vocabulary()
+    return [(g.kind, vocab.label_zh.get(i.level1), vocab.label_zh.get(i.level2), i.name, i.value.stated if i.value else None)
+            for p in document.projects for g in p.goals for i in g.indicators]
+
+
+def test_form_labels_and_column_roles_come_from_the_ontology() -> None:
+    assert forms.column_role("预期2022年实现值") == forms.RoleMatch("ValueColumn", 2022, None)
+    assert forms.column_role("2021年实际实现值") == forms.RoleMatch("PreviousActualColumn", 2021, None)
+    assert forms.column_role("指标值(长期)") == forms.RoleMatch("ValueColumn", None, LONG_TERM)
+    assert forms.column_role("二级指标（年度）") == forms.RoleMatch("Level2Column", None, ANNUAL)
+    assert forms.column_role("主体班培训人次") is None
+    budget = forms.form_field("项目预算金额(万元)")
+    assert budget is not None and budget.field.name == "BudgetField" and budget.money_unit == "万元"
+    assert forms.form_field("其中:当年市级财政资金").field.name == "BudgetPartField"  # type: ignore[union-attr]
+    assert forms.form_field("主管部门及编码").field.unit_role == "SupervisingDepartment"  # type: ignore[union-attr]
+    assert forms.split_unit_code("207101天津市河北区人民法院") == ("207101", "天津市河北区人民法院")
+    assert forms.split_unit_code("[015001]武汉市青山区教育局") == ("015001", "武汉市青山区教育局")
+    assert forms.split_unit_code("2023年度") == (None, "2023年度")
+    assert forms.strip_score_range("成本指标(0-20)分") == "成本指标"
+    assert forms.non_indicator_marker("财政资金管理科室(盖章) 年 月 日") == "SignOffRow"
+    assert forms.non_indicator_marker("还剩1页未读,继续阅读") == "PageFurniture"
+    assert "预期YYYY年实现值" in forms.all_labels()
+
+
+def test_header_is_found_by_its_column_roles_with_a_subheader() -> None:
+    tokens = [Token(t, 1, 1) for t in ("绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "指标标准或依据")]
+    tokens += [Token(t, 2, 2) for t in ("2021年实际实现值", "预期2022年实现值")]
+    header = read_header(tokens, 0)
+    assert header is not None
+    columns, end, _ = header
+    assert [c.role for c in columns] == ["Level1Column", "Level2Column", "Level3Column", "PreviousActualColumn",
+                                         "ValueColumn", "BasisColumn"]
+    assert columns[4].year == 2022 and end == len(tokens)
+    assert read_header([Token(t, 1, 1) for t in ("项目名称", "指标值")], 0) is None
+
+
+def test_alignment_places_cells_by_what_they_are_not_their_position() -> None:
+    columns = [Column("Level1Column"), Column("Level2Column"), Column("Level3Column"), Column("DescriptionColumn"), Column("ValueColumn")]
+    row = [Token(t, 1, 1) for t in ("质量指标", "验收合格率", "验收合格率", "≥98%")]
+    aligned = align(row, columns, vocabulary())
+    assert [(columns[j].role, t.text) for j, t in aligned[0].cells] == [
+        ("Level2Column", "质量指标"), ("Level3Column", "验收合格率"), ("DescriptionColumn", "验收合格率"), ("ValueColumn", "≥98%")]
+
+
+def test_bars_rows_inherit_merged_cells_and_the_subheader_sets_this_years_target() -> None:
+    document = _document(
+        ("bars", ("项目支出绩效目标批复表",)), ("bars", ("(2022年度)",)),
+        ("bars", ("项目名称", "主体班", "项目负责人")), ("bars", ("项目金额", "164万元", "其中:当年市级财政资金", "132万元")),
+        ("bars", ("项目主管部门", "实施单位", "中共黄石市委党校")),
+        ("bars", ("绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "指标标准或依据")),
+        ("bars", ("2021年实际实现值", "预期2022年实现值")),
+        ("bars", ("数量指标", "主体班培训人次", "280人次")),
+        ("bars", ("邀请校外名师授课人次", "20人次", "25人次")),
+        ("bars", ("产出指标", "开设课程数量", "220")),
+        ("bars", ("成本指标", "成本控制率", "100%")),
+        ("bars", ("财政资金管理科室(盖章) 年 月 日", "财政绩效管理科室(盖章) 年 月 日")),
+    )
+    project = document.projects[0]
+    assert (project.name, project.year, project.budget, project.agency) == ("主体班", 2022, Decimal("1640000"), "中共黄石市委党校")
+    assert [(u.role, u.name) for u in project.units] == [("ImplementingUnit", "中共黄石市委党校")]
+    assert [(b.label, b.amount) for b in project.budget_parts] == [("其中:当年市级财政资金", Decimal("1320000"))]
+    rows = project.indicators()
+    assert _indicators(document)[:3] == [
+        (ANNUAL, "产出指标", "数量指标", "主体班培训人次", "280人次"),
+        (ANNUAL, "产出指标", "数量指标", "邀请校外名师授课人次", "25人次"),
+        (ANNUAL, "产出指标", "数量指标", "开设课程数量", "220"),
+    ]
+    assert rows[1].previous is not None and rows[1].previous.stated == "20人次" and rows[1].previous_year == 2021
+    assert "MergedCellInherited" in kinds(rows[1])
+    assert labels(rows[3]) == ("成本指标", "经济成本指标") and "LegacyTemplateForm" in kinds(rows[3])
+    notes = {n.kind for n in project.notes}
+    assert {"NotAnIndicatorRow", "AnnualOnlyTable"} <= notes and "TableCutOff" not in notes
+
+
+def test_a_stream_of_cells_is_split_into_rows_by_column_order() -> None:
+    document = _document(*_stream(
+        "项目支出绩效目标表", "2020年度)", "项目名称", "教育设施建设", "主管部门", "及编码", "[015001]武汉市青山区教育局",
+        "资金总额", "10000万元", "总体目标", "中期目标", "年度目标", "优化教育布局", "完成重点项目建设",
+        "一级指标", "二级指标(长期)", "三级指标(长期)", "指标值(长期)", "二级指标(年度)", "三级指标(年度)", "指标值(年度)",
+        "产出指标", "数量指标", "数量指标", "重点建设工程安排数量", "2",
+        "产出指标", "成本指标", "成本指标", "建设项目成本", "参照政府采购成本控制",
+        "满意度指标", "服务对象满意度指标", "服务对象满意度指标", "学生满意度", "≥90%",
+        "附件:", "扫一扫在手机打开当前页"), year=2021)
+    project = document.projects[0]
+    assert (project.name, project.year, project.budget, project.agency, project.agency_code) == (
+        "教育设施建设", 2020, Decimal("100000000"), "武汉市青山区教育局", "015001")
+    assert project.goal(LONG_TERM, 1).statement == "优化教育布局" and project.goal(ANNUAL, 1).statement == "完成重点项目建设"
+    assert _indicators(document) == [
+        (ANNUAL, "产出指标", "数量指标", "重点建设工程安排数量", "2"),
+        (ANNUAL, "成本指标", "经济成本指标", "建设项目成本", "参照政府采购成本控制"),
+        (ANNUAL, "满意度指标", "服务对象满意度指标", "学生满意度", "≥90%"),
+    ]
+    notes = [n.kind for n in project.notes]
+    assert notes.count("NotAnIndicatorRow") == 2 and "NoBasisColumn" in notes and "YearConflict" in notes
+
+
+def test_several_projects_in_one_file_and_a_table_cut_off_at_the_end() -> None:
+    def project(name: str, *rows: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+        return [("bars", ("207101天津市河北区人民法院", "单位:万元")), ("bars", ("项目名称", name)),
+                ("bars", ("预算规模及资金用途", "预算数", "20.00", "其中:财政 资金", "20.00", "其他资金")),
+                ("bars", ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值")), *[("bars", r) for r in rows]]
+
+    document = _document(
+        *project("安全隐患维修", ("产出指标", "数量指标", "维修面积", "维修面积", "≥400平方米"),
+                 ("满意度指标", "服务对象满意度指标", "干警满意度", "干警满意度", "≥95%")),
+        *project("办案业务费", ("产出指标", "数量指标", "聘用调解员人数", "聘用调解员人数", "1人")))
+    first, second = document.projects
+    assert (first.name, second.name) == ("安全隐患维修", "办案业务费")
+    assert first.budget == second.budget == Decimal("200000") and first.agency_code == "207101"
+    assert first.indicators()[0].description is None and "DescriptionRepeatsName" in kinds(first.indicators()[0])
+    assert "TableCutOff" not in {n.kind for n in first.notes}
+    assert "TableCutOff" in {n.kind for n in second.notes}
+
+
+def test_department_wide_table_has_no_project_name() -> None:
+    document = _document(
+        ("bars", ("某区价格认证中心2023年度整体绩效目标表",)), ("bars", ("部门(单位)名称", "某区价格认证中心")),
+        ("bars", ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评(扣)分标准", "备注")),
+        ("bars", ("产出指标", "数量指标", "认定件数", "定量", "100", "件", "考察认定工作量", "未达指标值酌情扣分")),
+        ("bars", ("成本指标(0-20)分", "经济成本指标", "支出金额", "定量", "28.8万元", "考察支出", "未达指标值酌情扣分")))
+    project = document.projects[0]
+    assert project.kind == DEPARTMENT and project.name is None and project.agency == "某区价格认证中心" and project.year == 2023
+    count, cost = project.indicators()
+    assert count.value is not None and count.value.stated == "100件"
+    assert count.extra == {"ValueTypeColumn": "定量", "UnitOfMeasureColumn": "件", "ExplanationColumn": "考察认定工作量",
+                           "ScoringRuleColumn": "未达指标值酌情扣分"}
+    assert labels(cost) == ("成本指标", "经济成本指标") and "ScoreRangeStripped" in kinds(cost)
+
+
+def test_form_fields_without_any_table_are_refused() -> None:
+    with pytest.raises(InputError, match="no indicator rows"):
+        _document(*_stream("项目名称", "某项目", "申报单位", "某局"))

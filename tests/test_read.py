@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from jixiao.queries.formats import plain_rows
 from jixiao.queries.library import load_query, run
 from jixiao.reading.readers import read_bytes, read_file
 from jixiao.stores.base import MemoryBackend
+from jixiao.synthetic import corpus, render
 
 
 def indicator_rows(path: Path) -> list[dict]:
@@ -35,8 +38,11 @@ def test_table_in_other_encodings_reads_the_same_as_utf8(tmp_path: Path, seed_pa
 def test_markdown_rows_keep_line_numbers_and_drop_rules(seed_path: Path) -> None:
     document = read_file(seed_path)
     by_number = {line.number: line for line in document.lines}
-    assert by_number[7].text == "鄂州市人力资源和社会保障局本级" and by_number[7].cells is None
+    assert by_number[7].text == "鄂州市人力资源和社会保障局本级"
+    assert (by_number[7].form, by_number[7].cells) == ("text", ("鄂州市人力资源和社会保障局本级",))
     assert by_number[13].cells[:4] == ("项目名称", "业务运行保障", "项目预算", "130")
+    assert by_number[13].form == "markdown"
+    assert {line.form for line in document.lines} == {"text", "markdown"}
     assert 12 not in by_number  # |----|--| rule
     assert all(line.complete for line in document.lines)
 
@@ -64,3 +70,27 @@ def test_undecodable_bytes_are_refused() -> None:
 def test_unknown_suffix_is_refused() -> None:
     with pytest.raises(InputError, match="unsupported file type"):
         read_bytes("table.xyz", b"| a |")
+
+
+def markdown_to_csv(markdown: str) -> str:
+    """The same table exported as CSV: each Markdown row a CSV row, text lines a single field."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for line in markdown.splitlines():
+        if line.startswith("|---"):
+            continue
+        writer.writerow([c.strip() for c in line.strip()[1:-1].split("|")] if line.startswith("|") else [line])
+    return out.getvalue()
+
+
+def test_csv_export_of_the_standard_form_reads_like_the_markdown(tmp_path: Path) -> None:
+    # Section rows come as `长期绩效目标表,,,,,`: a row of the table, not a title line.
+    projects = corpus(4, seed=11, defects=0.5)
+    markdown = tmp_path / "t.md"
+    markdown.write_text(render(projects), encoding="utf-8")
+    exported = tmp_path / "t.csv"
+    exported.write_text(markdown_to_csv(render(projects)), encoding="utf-8")
+    assert "长期绩效目标表,,,,," in exported.read_text(encoding="utf-8")
+    assert {line.form for line in read_file(exported).lines} == {"csv", "text"}
+    assert indicator_rows(exported) == indicator_rows(markdown)
+    assert len(indicator_rows(markdown)) == sum(len(p.long_term) + len(p.annual) for p in projects)

@@ -5,6 +5,13 @@ a title, 申报单位 and 金额单位 lines, a project header, goal statements,
 annual indicator table with merged (blank) goal, level-1 and level-2 cells. `damage` shifts
 rows and misplaces cells the way office-document conversions do; `defects` adds what a
 reviewer would flag. Generation is deterministic for a given seed.
+
+The same records can be written in every text form a table arrives in (`render(form=…)`, see
+reading/textforms.py): `markdown` (`| a | b |` rows, the seed's), `bars` (`a | b | ||||`: no
+leading bar, merged cells collapsed), `lines` (one cell per line, blank lines between, as pages
+converted from Word are copied), `spaces` (cells separated by two spaces, empty cells dropped)
+and `run-together` (each row's cells written with no separator). Only the Markdown form keeps
+a row's column positions, so `damage` shows only there; the other forms drop empty cells.
 """
 
 from __future__ import annotations
@@ -79,8 +86,11 @@ def random_project(rng: random.Random, agency: str, year: int | None, index: int
                    statement, annual_statement)
 
 
-def _table_rows(goal_label: str, rows: list[Row], rng: random.Random, damage: float) -> list[str]:
-    lines = []
+Cells = list[str]
+
+
+def _table_rows(goal_label: str, rows: list[Row], rng: random.Random, damage: float) -> list[Cells]:
+    table: list[Cells] = []
     previous = Row("", "", "", "", "")
     for position, row in enumerate(rows):
         goal = goal_label if position == 0 else ""
@@ -89,9 +99,9 @@ def _table_rows(goal_label: str, rows: list[Row], rng: random.Random, damage: fl
         cells = [goal, level1, level2, row.name, row.value, row.basis]
         if rng.random() < damage:
             cells = _damage(cells, rng)
-        lines.append("| " + " | ".join(cells) + " |")
+        table.append(cells)
         previous = row
-    return lines
+    return table
 
 
 def _damage(cells: list[str], rng: random.Random) -> list[str]:
@@ -102,22 +112,63 @@ def _damage(cells: list[str], rng: random.Random) -> list[str]:
     return [*cells[:at], "", *cells[at:]]  # shifted right by an inserted blank
 
 
-def render(projects: list[Project], damage: float = 0.0, seed: int = 0) -> str:
-    """The projects as one Markdown document in the seed's layout."""
-    rng = random.Random(seed)
-    out: list[str] = []
+FORMS = ("markdown", "bars", "lines", "spaces", "run-together")
+_RULE = "|---|---|---|---|---|---|"
+
+
+class _FormRow(tuple[str, ...]):
+    """A row of the form around the indicator table (written with one space in its empty cells)."""
+
+
+def _form_row(*cells: str) -> _FormRow:
+    return _FormRow(cells)
+
+
+def _document(projects: list[Project], rng: random.Random, damage: float) -> list[str | Cells | _FormRow]:
+    """The document as text lines (str), table rows (cells) and blank lines ("")."""
+    out: list[str | Cells | _FormRow] = []
     for project in projects:
         title = f"{project.year}年项目支出绩效目标批复表" if project.year else "项目支出绩效目标批复表"
         out += ["", title, "", "申报单位：", "", project.agency, "", "金额单位：万元", "",
-                "| | | | | | |", "|---|---|---|---|---|---|",
-                f"| 项目名称 | {project.name} | 项目预算 | {project.budget} | | |",
-                "| 项目绩效总目标 | | | | | |", "| 名称 | 目标说明 | | | | |",
-                f"| 长期绩效目标1 | {project.statement_long} | | | | |",
-                f"| 年度绩效目标1 | {project.statement_annual} | | | | |"]
+                _form_row("", "", "", "", "", ""), _RULE,
+                _form_row("项目名称", project.name, "项目预算", project.budget, "", ""),
+                _form_row("项目绩效总目标", "", "", "", "", ""), _form_row("名称", "目标说明", "", "", "", ""),
+                _form_row("长期绩效目标1", project.statement_long, "", "", "", ""),
+                _form_row("年度绩效目标1", project.statement_annual, "", "", "", "")]
         for section, label, rows in (("长期绩效目标表", "长期目标1", project.long_term), ("年度绩效目标表", "年度目标1", project.annual)):
-            out += [f"| {section} | | | | | |", "| 目标名称 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标值确定依据 |"]
+            out += [_form_row(section, "", "", "", "", ""), _form_row("目标名称", "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据")]
             out += _table_rows(label, rows, rng, damage)
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _write_row(cells: Cells | _FormRow, form: str) -> list[str]:
+    filled = [cell for cell in cells if cell]
+    if form == "markdown" and isinstance(cells, _FormRow):
+        return ["|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"]
+    if form == "markdown":
+        return ["| " + " | ".join(cells) + " |"]
+    if form == "bars":
+        collapsed = "|" * (len(cells) - len(filled))
+        return [" | ".join(filled) + (" | " + collapsed if filled and collapsed else collapsed)]
+    if form == "lines":
+        return [line for cell in filled for line in (cell, "")]
+    if form == "spaces":
+        return ["  ".join(filled)] if filled else []
+    return ["".join(filled)] if filled else []
+
+
+def render(projects: list[Project], damage: float = 0.0, seed: int = 0, form: str = "markdown") -> str:
+    """The projects as one document in the seed's layout, written in the text form `form` (one of FORMS)."""
+    if form not in FORMS:
+        raise ValueError(f"unknown text form {form!r} (expected one of {', '.join(FORMS)})")
+    rng = random.Random(seed)
+    lines: list[str] = []
+    for item in _document(projects, rng, damage):
+        if isinstance(item, (list, _FormRow)):
+            lines += _write_row(item, form)
+        elif item != _RULE or form == "markdown":
+            lines.append(item)
+    return "\n".join(lines) + "\n"
 
 
 def agencies(count: int) -> list[str]:
@@ -133,13 +184,13 @@ def corpus(n_projects: int, seed: int = 1, n_agencies: int = 20, years: tuple[in
 
 
 def write_corpus(directory: Path, n_projects: int, seed: int = 1, per_file: int = 50, damage: float = 0.05,
-                 **options: object) -> list[Path]:
-    """Write `n_projects` projects as Markdown files of `per_file` projects each."""
+                 form: str = "markdown", **options: object) -> list[Path]:
+    """Write `n_projects` projects as text files of `per_file` projects each, in the text form `form`."""
     directory.mkdir(parents=True, exist_ok=True)
     projects = corpus(n_projects, seed, **options)  # type: ignore[arg-type]
     paths = []
     for start in range(0, len(projects), per_file):
         path = directory / f"corpus-{start // per_file:05d}.md"
-        path.write_text(render(projects[start:start + per_file], damage, seed + start), encoding="utf-8")
+        path.write_text(render(projects[start:start + per_file], damage, seed + start, form), encoding="utf-8")
         paths.append(path)
     return paths

@@ -1,7 +1,16 @@
-"""Turn a raw grid into project records, following DESIGN.md's reading rules.
+"""Turn a raw grid into project records, following the reading rules of docs/reading.md.
 
-Cells are placed by what they are (a goal label, a level-1 or level-2 category, a value, a
-basis), not only by their column, because converted tables shift rows and blank merged cells.
+Two routes share one reader state (the current project, its form fields, the categories above):
+
+- rows whose form keeps positions (``markdown``, ``csv``) are read as the seed's template is
+  (docs/reading.md, "Positional rows"): cells are placed by what they are (a goal label, a
+  level-1 or level-2 category, a value, a basis), not only by their column, because converted
+  tables shift rows and blank merged cells;
+- everything else (rows with merged cells collapsed, cells one per line, run-together text) is a
+  run of cells in order (docs/reading.md, "Cells in order"): form fields are found by their
+  labels (ontology/forms.ttl), a table by a header of column roles, and each row's cells are
+  aligned to the header's columns (`jixiao.reading.layout`).
+
 Every repair and every oddity becomes a Note attached to the record it concerns.
 """
 
@@ -14,8 +23,21 @@ from rdflib import URIRef
 
 from jixiao.errors import InputError
 from jixiao.namespaces import JX
+from jixiao.reading import forms
+from jixiao.reading.layout import AlignedRow, Column, Token, align, read_header
 from jixiao.reading.readers import RawDocument, RawLine
-from jixiao.reading.records import ANNUAL, LONG_TERM, DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
+from jixiao.reading.records import (
+    ANNUAL,
+    DEPARTMENT,
+    LONG_TERM,
+    BudgetPart,
+    DocumentRecord,
+    GoalRecord,
+    IndicatorRecord,
+    NamedUnit,
+    Note,
+    ProjectRecord,
+)
 from jixiao.reading.values import parse_value, plain_decimal, resolve_unit
 from jixiao.vocabulary import Vocabulary, canon, vocabulary
 
@@ -32,6 +54,22 @@ _FIELD_LABELS = {
     "year": ("预算年度", "年度"),
 }
 _STRUCTURAL = ("项目绩效总目标", "名称", "目标说明", "总体目标", "绩效目标")
+# Cells in order: a table's title (its trailing year or number in brackets aside), a bare year
+# cell, a blank sign-off date, and the word that marks a unit's whole-spending table.
+_ORDERED_TITLE = re.compile(r"绩效(?:目标|评价指标)[^，,。;；:：]{0,12}表\d*(?:[(（][^()（）]*[)）])?.{0,4}$")
+_TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
+_YEAR_CELL = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
+_BLANK_DATE = re.compile(r"年月日$")
+_DEPARTMENT_WIDE = "整体"
+_POSITIONAL_FORMS = ("markdown", "csv")
+_BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
+_BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
+# Which named unit is the project's agency: the declaring unit, else the one carrying it out,
+# else its supervising department.
+_AGENCY_ROLES = ("DeclaringUnit", "ImplementingUnit", "SupervisingDepartment")
+# Column roles read into the indicator's own properties; any other column is kept in `extra`.
+_OWN_ROLES = ("GoalColumn", "Level1Column", "Level2Column", "Level3Column", "ValueColumn", "BasisColumn",
+              "DescriptionColumn", "PreviousActualColumn")
 _CANONICAL_COLUMNS = {"goal": 0, "level1": 1, "level2": 2, "name": 3, "value": 4, "basis": 5}
 
 
@@ -89,13 +127,16 @@ class _Reader:
     categories: _CategoryState = field(default_factory=_CategoryState)
     columns: dict[str, int] = field(default_factory=lambda: dict(_CANONICAL_COLUMNS))
     last_indicator_row: RawLine | None = None
+    notes: list[Note] = field(default_factory=list)  # about the document, not one project
+    written_year: int | None = None  # the year the document writes (title, year cell), for later projects
+    ordered_projects: list[int] = field(default_factory=list)  # ids of projects read from cells in order
 
     # ----- document structure -------------------------------------------------------------
 
     def new_project(self) -> None:
         if self.project.name or self.project.goals:
             self.projects.append(self.project)
-            self.project = ProjectRecord(agency=self.agency, agency_line=self.agency_line, year=self.year)
+            self.project = ProjectRecord(agency=self.agency, agency_line=self.agency_line, year=self.written_year or self.year)
         self.section, self.goal, self.categories = None, None, _CategoryState()
 
     def read_text_line(self, line: RawLine) -> None:
@@ -128,7 +169,10 @@ class _Reader:
             if match and self.year is None:
                 self.project.year = int(match.group(0))
         elif field_name == "name":
-            if self.project.name:
+            if self.project.name and self.project.programme is None and not self.project.goals:
+                # Two project names before any indicator row: the first names the programme (一级/二级项目).
+                self.project.programme = self.project.name
+            elif self.project.name:
                 self.new_project()
             self.project.name, self.project.name_line = value, line
         elif field_name == "budget":
@@ -382,18 +426,411 @@ class _Reader:
         if moved:
             notes.append(Note("ShiftedRow", line.text, "; ".join(moved), line.number))
 
+
+    # ----- cells in order (bars, spaces, text, run-together) ---------------------------------
+
+    def read_ordered(self, tokens: list[Token], at_end: bool) -> None:
+        """A run of cells in order: form fields, titles, and tables found by their headers."""
+        index = 0
+        while index < len(tokens):
+            header = read_header(tokens, index)
+            if header is None:
+                index = self.read_form_cell(tokens, index)
+                continue
+            columns, index, caption_kind = header
+            end = self.table_end(tokens, index)
+            self.read_ordered_table(tokens[index:end], columns, caption_kind, at_end and end == len(tokens))
+            index = end
+
+    def mark_ordered(self) -> None:
+        if id(self.project) not in self.ordered_projects:
+            self.ordered_projects.append(id(self.project))
+
+    def read_form_cell(self, tokens: list[Token], index: int) -> int:
+        """Read the cell at `index` as a title, a year, a form field or a unit with its code; return the next index."""
+        token = tokens[index]
+        text = token.text.strip()
+        if (marker := forms.non_indicator_marker(text)) is not None:
+            self.project.notes.append(Note("NotAnIndicatorRow", text, f"{marker}; not an indicator", token.line))
+            return index + 1
+        match, label, colon, value = _field_in(text)
+        if match is None and _is_title(text):
+            self.read_title(text, token.line)
+            return index + 1
+        if match is None and (year := _YEAR_CELL.match(canon(text))):
+            self.set_year(int(year.group(1)), token.line)
+            return index + 1
+        if match is None and (unit := _money_unit_in_label(text)):
+            self.money_unit = unit
+            return index + 1
+        if match is None and len(pairs := _labelled_pairs(text)) > 1:
+            for pair_match, pair_label, pair_value in pairs:
+                if pair_match.money_unit:
+                    self.money_unit = pair_match.money_unit
+                if pair_value:
+                    self.set_form_field(pair_match, pair_label, pair_value, token.line)
+            return index + 1
+        if match is None:
+            code, name = forms.split_unit_code(text)
+            if code is not None and _looks_like_unit_name(name, self.vocab):
+                self.set_unit("DeclaringUnit", name, code, token.line)
+            return index + 1
+        index += 1
+        if match.money_unit:
+            self.money_unit = match.money_unit
+        if not (colon and value) and index < len(tokens) and _is_field_label(tokens[index].text):
+            return self.read_label_run(tokens, index - 1)
+        if not (colon and value):
+            # The label may be broken over two cells (主管部门 / 及编码), and its value follows.
+            while index < len(tokens) and (longer := forms.form_field(label + tokens[index].text)) is not None:
+                match, index = longer, index + 1
+            value = ""
+            if index < len(tokens) and _is_value_of_field(tokens[index], token, self.vocab):
+                value, index = tokens[index].text.strip(), index + 1
+        if value:
+            self.set_form_field(match, label if colon else text, value, token.line)
+        return index
+
+    def read_label_run(self, tokens: list[Token], start: int) -> int:
+        """Labels one after another, then their values: paired from the right (a caption at the left has no value).
+
+        `项目主管部门 | 实施单位 | 中共黄石市委党校`, or in a stream `总体目标 / 中期目标 / 年度目标 / text / text`.
+        """
+        end = start
+        while end < len(tokens) and _is_field_label(tokens[end].text) and _on_one_row(tokens[start], tokens[end]):
+            end += 1
+        values = end
+        while values < len(tokens) and _on_one_row(tokens[start], tokens[values]) and _is_value_of_field(tokens[values], tokens[start], self.vocab):
+            values += 1
+        labels, texts = tokens[start:end], tokens[end:values]
+        for label in labels:
+            if (unit := _field_in(label.text)[0]) is not None and unit.money_unit:
+                self.money_unit = unit.money_unit
+        paired = min(len(labels), len(texts))
+        for label, value in zip(labels[len(labels) - paired:], texts[len(texts) - paired:], strict=True):
+            match = forms.form_field(label.text)
+            if match is not None:
+                if match.money_unit:
+                    self.money_unit = match.money_unit
+                self.set_form_field(match, label.text, value.text.strip(), value.line)
+        return values
+
+    def read_title(self, text: str, line: int) -> None:
+        self.new_project()
+        if _DEPARTMENT_WIDE in canon(text):
+            self.project.kind = DEPARTMENT
+        if year := _YEAR_IN_TITLE.search(text):
+            self.set_year(int(year.group(1)), line)
+
+    def set_year(self, year: int, line: int) -> None:
+        self.written_year = year
+        if self.year is not None and year != self.year and not any(n.kind == "YearConflict" for n in self.project.notes):
+            self.project.notes.append(Note("YearConflict", str(year), f"the table says {year}; --year {self.year} not used", line, True))
+        self.project.year = year
+
+    def start_next_project_if_read(self) -> None:
+        """A form field after indicator rows belongs to the next project."""
+        if self.project.indicators():
+            self.new_project()
+
+    def set_form_field(self, match: forms.FieldMatch, label: str, value: str, line: int) -> None:
+        name = match.field.name
+        self.start_next_project_if_read()
+        if match.field.unit_role is not None:
+            code, unit_name = forms.split_unit_code(value)
+            self.set_unit(match.field.unit_role, unit_name, code, line)
+        elif name == "ProjectNameField":
+            if self.project.name and self.project.programme is None and not self.project.goals:
+                # Two project names before any indicator row: the first names the programme (一级/二级项目).
+                self.project.programme = self.project.name
+            elif self.project.name:
+                self.new_project()
+            self.project.name, self.project.name_line = value, line
+        elif name == "ProgrammeField":
+            self.project.programme = value
+        elif name == "BudgetField" and self.project.budget_stated is None:
+            self.set_budget(_BUDGET_BREAKDOWN.sub("", value).strip() or value, line)
+            self.project.budget_stated = value
+        elif name in ("BudgetField", "BudgetPartField"):
+            self.add_budget_part(label, value, line)
+        elif name == "MoneyUnitField" and forms.is_money_unit(value):
+            self.money_unit = value
+        elif name == "YearField" and (year := _YEAR_IN_TITLE.search(value + "年")):
+            self.set_year(int(year.group(1)), line)
+        elif match.field.goal_kind is not None:
+            goal = self.project.goal(match.field.goal_kind, 1)
+            if goal.statement is None:
+                goal.statement, goal.statement_line = value, line
+
+    def set_unit(self, role: str, name: str, code: str | None, line: int) -> None:
+        self.start_next_project_if_read()
+        project = self.project
+        project.units.append(forms_unit(role, name, code, line))
+        for wanted in _AGENCY_ROLES:
+            chosen = next((u for u in project.units if u.role == wanted), None)
+            if chosen is not None:
+                project.agency, project.agency_line, project.agency_code = chosen.name, chosen.line, chosen.code
+                self.agency, self.agency_line = chosen.name, chosen.line
+                return
+
+    def add_budget_part(self, label: str, stated: str, line: int) -> None:
+        parsed = parse_value(_BUDGET_BREAKDOWN.sub("", stated).strip() or stated, self.vocab)
+        amount = None
+        if parsed.number is not None and parsed.stated_number is not None:
+            unit = parsed.unit if parsed.unit is not None else resolve_unit(self.money_unit or "元", self.vocab)
+            if unit is not None and unit.kind == JX.Money:
+                amount = plain_decimal(parsed.stated_number * unit.factor)
+        self.project.budget_parts.append(BudgetPart(label, stated, amount, line))
+
+    def table_end(self, tokens: list[Token], index: int) -> int:
+        """Where the table starting at `index` ends: at a title, a form field, a unit with its code, a new header or after a sign-off."""
+        while index < len(tokens):
+            text = tokens[index].text.strip()
+            marker = forms.non_indicator_marker(text)
+            if marker == "SignOffRow" or (marker is None and _BLANK_DATE.search(canon(text))):
+                return index
+            if marker is None and (_is_title(text) or _field_in(text)[0] is not None
+                                   or read_header(tokens, index) is not None):
+                return index
+            code, name = forms.split_unit_code(text)
+            if code is not None and _looks_like_unit_name(name, self.vocab) and tokens[index].row is not None:
+                return index
+            index += 1
+        return index
+
+    def read_ordered_table(self, tokens: list[Token], columns: list[Column], caption_kind: str | None, cut: bool) -> None:
+        self.mark_ordered()
+        self.categories = _CategoryState()
+        project = self.project
+        kept: list[Token] = []
+        for token in tokens:
+            if forms.non_indicator_marker(token.text) is not None:
+                project.notes.append(Note("NotAnIndicatorRow", token.text, f"{forms.non_indicator_marker(token.text)}; not an indicator", token.line))
+            else:
+                kept.append(token)
+        roles = {c.role for c in columns}
+        if "BasisColumn" not in roles and not any(n.kind == "NoBasisColumn" for n in project.notes):
+            project.notes.append(Note("NoBasisColumn", " | ".join(c.label for c in columns), "the table has no basis column",
+                                      tokens[0].line if tokens else None))
+        default_kind = caption_kind or ANNUAL
+        last_level1: URIRef | None = None
+        for row in align(kept, columns, self.vocab):
+            last_level1 = self.read_aligned_row(row, columns, default_kind, "BasisColumn" in roles) or last_level1
+        if cut and last_level1 != JX.SatisfactionIndicator:
+            line = tokens[-1].line if tokens else None
+            project.notes.append(Note("TableCutOff", tokens[-1].text if tokens else "", "the file ends inside the table; the rows there were read", line, True))
+
+    def read_aligned_row(self, row: AlignedRow, columns: list[Column], default_kind: str, has_basis: bool) -> URIRef | None:
+        """One aligned row: an indicator for each goal whose columns hold a name or a value."""
+        lines = row.lines
+        text = " | ".join(token.text for _, token in row.cells)
+        line = RawLine(lines[0], text)
+        kinds = sorted({c.goal_kind for c in columns if c.goal_kind} or {default_kind}, key=lambda k: k != LONG_TERM)
+        goal_cell = next((t for j, t in row.cells if columns[j].role == "GoalColumn"), None)
+        produced = False
+        states_category = any(columns[j].role in ("Level1Column", "Level2Column") for j, _ in row.cells)
+        if not states_category and self.categories.level1 is None and self.categories.level2 is None:
+            # Every indicator has a category: cells before the table's first category are no indicator row.
+            self.project.notes.append(Note("NotAnIndicatorRow", text, "before the table's first category; not an indicator", lines[0]))
+            return None
+        for kind in kinds:
+            cells = {columns[j].role: t for j, t in row.cells if columns[j].goal_kind in (None, kind)}
+            if "Level3Column" not in cells and "ValueColumn" not in cells:
+                continue
+            goal = self.project.goal(kind, 1)
+            if goal_cell is not None and (match := _GOAL_LABEL.match(canon(goal_cell.text))):
+                goal = self.project.goal(_goal_kind(match.group(1), kind), int(match.group(2) or 1))
+                goal.label, goal.label_line = goal_cell.text, goal_cell.line
+            extra = {columns[j].role: t.text for j, t in row.cells
+                     if columns[j].role not in _OWN_ROLES and columns[j].goal_kind in (None, kind)}
+            goal.indicators.append(self.aligned_indicator(cells, line, lines, has_basis, extra, columns, row))
+            produced = True
+        if not produced:
+            cells = {columns[j].role: t for j, t in row.cells}
+            self.place_categories(self.category_cells(cells), line, {}, [])
+            self.project.notes.append(Note("NotAnIndicatorRow", text or " | ".join(t.text for t in row.dropped),
+                                           "no indicator name or value in the row; categories kept for the rows below", lines[0]))
+        return self.categories.level1
+
+    def category_cells(self, cells: dict[str, Token]) -> list[_Cell]:
+        """The row's category cells at the canonical columns; a level-1 cell that is also a level-2 name
+        continuing the block above (成本指标 under 产出指标) is read as the level-2."""
+        level1, level2 = cells.get("Level1Column"), cells.get("Level2Column")
+        out: list[_Cell] = []
+        if level1 is not None and level2 is None:
+            key = canon(forms.strip_score_range(level1.text))
+            as_level2 = self.vocab.level2.get(key)
+            above = self.categories.level1
+            if as_level2 is not None and above is not None and above in (self.vocab.parent.get(as_level2), self.vocab.legacy_broader.get(as_level2)):
+                return [_Cell(_CANONICAL_COLUMNS["level2"], forms.strip_score_range(level1.text))]
+        if level1 is not None:
+            out.append(_Cell(_CANONICAL_COLUMNS["level1"], forms.strip_score_range(level1.text)))
+        if level2 is not None:
+            out.append(_Cell(_CANONICAL_COLUMNS["level2"], forms.strip_score_range(level2.text)))
+        return out
+
+    def aligned_indicator(self, cells: dict[str, Token], line: RawLine, lines: list[int], has_basis: bool,
+                          extra: dict[str, str], columns: list[Column], row: AlignedRow) -> IndicatorRecord:
+        notes: list[Note] = []
+        category_cells = self.category_cells(cells)
+        for cell_token in (cells.get("Level1Column"), cells.get("Level2Column")):
+            if cell_token is not None and forms.strip_score_range(cell_token.text) != cell_token.text.strip():
+                notes.append(Note("ScoreRangeStripped", cell_token.text, f"read as {forms.strip_score_range(cell_token.text)}", cell_token.line))
+        level = self.place_categories(category_cells, line, {}, notes)
+        name = cells.get("Level3Column")
+        value_token = cells.get("ValueColumn")
+        description = cells.get("DescriptionColumn")
+        basis_token = cells.get("BasisColumn")
+        basis, basis_text = None, None
+        if basis_token is not None:
+            basis = self.vocab.bases.get(canon(basis_token.text))
+            if basis is None:
+                basis_text = basis_token.text
+                notes.append(Note("UnknownBasis", basis_token.text, "not one of the framework's bases; wording kept", basis_token.line, True))
+            elif not self.vocab.is_preferred(basis_token.text):
+                notes.append(Note("AliasMapped", basis_token.text, f"read as {self.vocab.label_zh[basis]}", basis_token.line))
+        elif has_basis:
+            notes.append(Note("MissingBasis", line.text, "no basis given", line.number, True))
+        description_text = description.text if description is not None else None
+        if description is not None and name is not None and canon(description.text) == canon(name.text):
+            notes.append(Note("DescriptionRepeatsName", description.text, "a copy of the name; not read as the value", description.line))
+            description_text = None
+        value_text = _composed_value(value_token.text, extra, self.vocab) if value_token is not None else None
+        value = parse_value(value_text, self.vocab) if value_text is not None else None
+        if value_token is None:
+            notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
+        else:
+            notes.extend(Note(n.kind, value_text or value_token.text, n.decision, value_token.line, n.kind != "ImpliedComparator") for n in value.notes)  # type: ignore[union-attr]
+        if name is None:
+            notes.append(Note("MissingName", line.text, "no indicator name given", line.number, True))
+        if row.dropped:
+            notes.append(Note("ExtraCells", " | ".join(t.text for t in row.dropped), "fits no column; kept in the source row", row.dropped[0].line, True))
+        previous_token = cells.get("PreviousActualColumn")
+        previous_column = next((c for c in columns if c.role == "PreviousActualColumn"), None)
+        stated = {"Level1Column", "Level2Column"} & cells.keys()
+        return IndicatorRecord(
+            name=name.text if name else None,
+            level1=level.level1, level2=level.level2, level1_text=level.level1_text, level2_text=level.level2_text,
+            value=value, basis=basis, basis_text=basis_text, lines=lines, notes=notes,
+            inherited=2 - len(stated), description=description_text,
+            previous=parse_value(previous_token.text, self.vocab) if previous_token is not None else None,
+            previous_year=previous_column.year if previous_token is not None and previous_column is not None else None,
+            extra=extra,
+        )
+
     # ----- end of document ----------------------------------------------------------------
 
     def finish(self) -> list[ProjectRecord]:
         self.new_project()
+        # A document with a table read from cells in order may hold projects cut off before their
+        # table: they are kept with a note, not refused (docs/reading.md, "Cut-off tables").
+        ordered = any(id(p) in self.ordered_projects for p in self.projects)
+        if ordered:
+            for empty in [p for p in self.projects if not p.indicators()]:
+                self.notes.append(Note("TableCutOff", empty.name or "", "form fields with no indicator table after them; no project made",
+                                       empty.name_line, True))
+            self.projects = [p for p in self.projects if p.indicators()]
         for project in self.projects:
             _merge_duplicate_rows(project)
-            _check_complete(self.document.path, project)
+            if ordered:
+                _note_ordered_project(project)
+            else:
+                _check_complete(self.document.path, project)
             if project.year is None:
                 project.notes.append(Note("FiscalYearNotStated", "", "no fiscal year recorded", project.name_line, True))
             if project.agency is None:
                 project.notes.append(Note("MissingField", "申报单位", "no declaring unit found", project.name_line, True))
         return self.projects
+
+
+def forms_unit(role: str, name: str, code: str | None, line: int) -> NamedUnit:
+    return NamedUnit(role, name, code, line)
+
+
+def _is_title(text: str) -> bool:
+    key = canon(text)
+    while (tail := _TITLE_TAIL.search(key)) is not None:
+        key = key[: tail.start()]
+    return bool(_ORDERED_TITLE.search(key))
+
+
+def _looks_like_unit_name(name: str, vocab: Vocabulary) -> bool:
+    """A unit's name written after its budget code: words, no number, not a category or a label."""
+    key = canon(name)
+    return (len(key) >= 4 and not any(ch.isdigit() for ch in key) and key not in vocab.level1 and key not in vocab.level2
+            and forms.form_field(key) is None and forms.column_role(key) is None)
+
+
+_LABEL_BRACKET = re.compile(r"^(.{1,8}?)[(（]([^()（）]+)[)）]$")
+
+
+def _money_unit_in_label(text: str) -> str | None:
+    """`投入目标 (万元)`: a short label whose bracket names a money unit sets the unit of the amounts after it."""
+    match = _LABEL_BRACKET.match(canon(text))
+    return match.group(2) if match and forms.is_money_unit(match.group(2)) else None
+
+
+def _labelled_pairs(text: str) -> list[tuple[forms.FieldMatch, str, str]]:
+    """`填报单位:(盖章) 单位:万元`: several label:value pairs in one cell, separated by spaces."""
+    pairs = []
+    for part in text.split():
+        match, label, colon, value = _field_in(part)
+        if match is not None and colon:
+            pairs.append((match, label, value))
+    return pairs
+
+
+def _composed_value(text: str, extra: dict[str, str], vocab: Vocabulary) -> str:
+    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value."""
+    if not _BARE_NUMBER.match(canon(text)):
+        return text
+    unit = extra.get("UnitOfMeasureColumn", "")
+    unit = unit if canon(unit) in vocab.units else ""
+    comparator = next((cell for role, cell in extra.items() if role == "DirectionColumn"
+                       and any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
+    return f"{comparator}{text}{unit}"
+
+
+def _is_field_label(text: str) -> bool:
+    match, _, colon, value = _field_in(text)
+    return match is not None and not (colon and value)
+
+
+def _on_one_row(a: Token, b: Token) -> bool:
+    return a.row is None or b.row is None or a.row == b.row
+
+
+def _is_value_of_field(candidate: Token, label: Token, vocab: Vocabulary) -> bool:
+    """Whether the cell after a field label is its value: not itself a label, a header cell, a title or furniture,
+    and on the label's row when rows are known."""
+    if label.row is not None and candidate.row is not None and candidate.row != label.row:
+        return False
+    text = candidate.text.strip()
+    return not (_field_in(text)[0] or forms.column_role(text) or _is_title(text)
+                or forms.non_indicator_marker(text))
+
+
+def _note_ordered_project(project: ProjectRecord) -> None:
+    """Notes a project read from cells in order gets at the end: no indicator, no long-term goal."""
+    if not project.indicators():
+        project.notes.append(Note("TableCutOff", project.name or "", "the project's table has no indicator rows here", project.name_line, True))
+    if not any(goal.kind == LONG_TERM for goal in project.goals):
+        project.notes.append(Note("AnnualOnlyTable", project.name or "", "the form names only the annual goal", project.name_line))
+    if project.budget is None and project.budget_parts and all(p.amount is not None for p in project.budget_parts[:1]):
+        first = project.budget_parts[0]
+        project.budget, project.budget_stated, project.budget_line = first.amount, first.stated, first.line
+        project.notes.append(Note("MissingField", first.label, f"no total stated; the budget is the part {first.label}", first.line, True))
+
+
+def _field_in(text: str) -> tuple[forms.FieldMatch | None, str, str, str]:
+    """The form field a cell names: the whole cell as a label (其中:财政拨款), or the label before a colon
+    with its value after it (申报单位：X). Returns (field, label, colon, value)."""
+    text = text.strip()
+    whole = forms.form_field(text)
+    if whole is not None:
+        return whole, text, "", ""
+    label, colon, value = _split_label(text)
+    return (forms.form_field(label) if colon else None), label, colon, value
 
 
 def _split_label(text: str) -> tuple[str, str, str]:
@@ -457,20 +894,64 @@ def _check_complete(path: str, project: ProjectRecord) -> None:
                          "(expected 目标名称 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标值确定依据 rows) / 表格不完整")
 
 
+def _form_of(line: RawLine) -> str:
+    """How the line's cells were found (RawLine.form where the reader says; else markdown or text)."""
+    form = getattr(line, "form", None)
+    if form:
+        return str(form)
+    return "markdown" if line.cells is not None else "text"
+
+
+def _tokens(lines: list[RawLine], vocab: Vocabulary) -> list[Token]:
+    """The cells of lines read in order; a line with several cells is a known row, a single cell belongs to a stream.
+
+    In a stream, a name broken over two lines (`经济效益` / `指标`) is joined when the two parts
+    together, and not the first alone, are a category, a column role or a form field.
+    """
+    tokens: list[Token] = []
+    for line in lines:
+        form = _form_of(line)
+        cells = [c.strip() for c in (line.cells if line.cells is not None else (line.text,)) if c and c.strip()]
+        row = line.number if len(cells) > 1 and form in ("bars", "spaces") else None
+        for cell in cells:
+            previous = tokens[-1] if tokens else None
+            if previous is not None and previous.row is None and row is None and not _known_name(previous.text, vocab) \
+                    and _known_name(previous.text + cell, vocab):
+                tokens[-1] = Token(previous.text + cell, previous.line, None)
+            else:
+                tokens.append(Token(cell, line.number, row))
+    return tokens
+
+
+def _known_name(text: str, vocab: Vocabulary) -> bool:
+    key = canon(text)
+    return (key in vocab.level1 or key in vocab.level2 or forms.column_role(text) is not None
+            or forms.form_field(text) is not None)
+
+
 def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
     """Read the document's lines into project records; raise InputError if nothing usable is there."""
     state = _Reader(document, year)
     state.project.year = year
-    for line in document.lines:
-        if line.cells is None:
-            state.read_text_line(line)
-        else:
-            state.read_table_row(line)
-        state.project.lines.append(line.number)
+    lines = document.lines
+    index = 0
+    while index < len(lines):
+        if _form_of(lines[index]) in _POSITIONAL_FORMS:
+            state.read_table_row(lines[index])
+            state.project.lines.append(lines[index].number)
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and _form_of(lines[end]) not in _POSITIONAL_FORMS:
+            end += 1
+        run = lines[index:end]
+        state.read_ordered(_tokens(run, state.vocab), at_end=end == len(lines))
+        state.project.lines.extend(line.number for line in run)
+        index = end
     projects = state.finish()
     if not projects:
         first = document.lines[0].number if document.lines else None
         raise InputError(document.path, first, "no performance-target table found (expected a row "
                          "'| 项目名称 | … |' and an indicator table '| 目标名称 | 一级指标 | … |') / 未找到绩效目标表")
     texts = {line.number: line.text for line in document.lines}
-    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, projects)
+    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, projects, state.notes)

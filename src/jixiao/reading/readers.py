@@ -1,7 +1,9 @@
-"""Read a file into a raw grid: lines of text and table rows, each with its line number.
+"""Read a file into a raw grid: lines of text and table rows, each with its line number and form.
 
 Readers are registered per file suffix (`@reader(".csv")`), so a new format is a new function,
-not a new branch in the pipeline.
+not a new branch in the pipeline. Plain text and Markdown hold a table in any of several text
+forms (Markdown rows, bar rows, space-separated cells, one cell per line, cells run together);
+reading/textforms.py finds each line's cells and says which form it is in (`RawLine.form`).
 """
 
 from __future__ import annotations
@@ -10,22 +12,38 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.errors import InputError
+from jixiao.reading.textforms import CSV, FORMS, MARKDOWN, TEXT, physical_lines, read_lines
 
 
 @dataclass(frozen=True)
 class RawLine:
-    """One non-empty line of the input: a text line (cells is None) or a table row."""
+    """One non-empty line of the input with its cells and the text form they were found in.
+
+    `form` is one of textforms.FORMS: `markdown` and `csv` rows have cells at column positions;
+    `bars` and `spaces` rows have cells in column order; `text` lines (one cell, `cells ==
+    (text,)`) and `run-together` lines (cells recovered from the vocabulary) are a cell stream
+    whose row boundaries the layout finds. Left out, the form follows the cells: none given is
+    a text line, cells given a Markdown row.
+    """
 
     number: int
     text: str
     cells: tuple[str, ...] | None = None
     complete: bool = True  # False for a table row cut off before its closing bar
+    form: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.form:
+            object.__setattr__(self, "form", TEXT if self.cells is None else MARKDOWN)
+        if self.cells is None:
+            object.__setattr__(self, "cells", (self.text,))
+        if self.form not in FORMS:
+            raise ValueError(f"unknown text form {self.form!r} (expected one of {', '.join(FORMS)})")
 
 
 @dataclass(frozen=True)
@@ -41,7 +59,6 @@ class RawDocument:
 
 ReaderFunction = Callable[[str, str], list[RawLine]]
 _READERS: dict[str, ReaderFunction] = {}
-_SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 
 
 def reader(*suffixes: str) -> Callable[[ReaderFunction], ReaderFunction]:
@@ -77,48 +94,31 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     raise InputError(path, None, "cannot decode the file as UTF-8 or GB18030/GBK / 无法识别文件编码")
 
 
-def _split_markdown_row(line: str) -> tuple[tuple[str, ...], bool]:
-    body = line.strip()
-    complete = body.endswith("|") and len(body) > 1
-    body = body[1:-1] if complete else body[1:]
-    # A backslash-escaped bar belongs to the cell's text.
-    cells = [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", body)]
-    return tuple(cells), complete
-
-
 @reader(".txt", ".md", ".markdown", "")
-def read_markdown(path: str, text: str) -> list[RawLine]:
-    """Markdown pipe tables and the text lines around them (title, 申报单位, 金额单位)."""
-    lines: list[RawLine] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("|"):
-            cells, complete = _split_markdown_row(line)
-            if all(_SEPARATOR_CELL.match(c) or not c for c in cells) and any(cells):
-                continue  # the |---|---| rule under a header carries no content
-            lines.append(RawLine(number, line.rstrip("\r\n"), cells, complete))
-        else:
-            lines.append(RawLine(number, line.strip()))
-    return lines
+def read_text(path: str, text: str) -> list[RawLine]:
+    """Plain text and Markdown: each non-empty line with its cells, in whichever text form it is."""
+    return [RawLine(line.number, line.text, line.cells, line.complete, line.form) for line in read_lines(text)]
 
 
 @reader(".csv", ".tsv")
 def read_csv(path: str, text: str) -> list[RawLine]:
-    """Comma- or tab-separated tables; a row with one non-empty cell is read as a text line."""
+    """Comma- or tab-separated rows (form `csv`); a line of a single field is a text line.
+
+    A row with one filled cell among empty ones (`长期绩效目标表,,,,,`) stays a row, as the same
+    row does in a Markdown table; only a line with no delimiter at all is text.
+    """
     dialect = csv.excel_tab if path.endswith(".tsv") else csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+    cleaned = "\n".join(line for _, line in physical_lines(text))
+    rows = csv.reader(io.StringIO(cleaned, newline=""), dialect)
     lines: list[RawLine] = []
     for cells in rows:
         number = rows.line_num
-        filled = [c.strip() for c in cells if c.strip()]
-        if not filled:
+        if not any(c.strip() for c in cells):
             continue
-        raw = ",".join(cells)
-        if len(filled) == 1 and cells and cells[0].strip() == filled[0]:
-            lines.append(RawLine(number, filled[0]))
+        if len(cells) == 1:
+            lines.append(RawLine(number, cells[0].strip()))
         else:
-            lines.append(RawLine(number, raw, tuple(c.strip() for c in cells)))
+            lines.append(RawLine(number, dialect.delimiter.join(cells), tuple(c.strip() for c in cells), form=CSV))
     return lines
 
 
