@@ -61,7 +61,7 @@ _TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 _YEAR_CELL = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 _BLANK_DATE = re.compile(r"年月日$")
 _DEPARTMENT_WIDE = "整体"
-_POSITIONAL_FORMS = ("markdown", "csv")
+_POSITIONAL_FORMS = ("markdown", "csv", "grid")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 # Which named unit is the project's agency: the declaring unit, else the one carrying it out,
