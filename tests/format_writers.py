@@ -95,10 +95,10 @@ def write_xlsx(blocks: list[Block], target: Path, merge_down: tuple[int, ...] = 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     per_sheet = max(1, -(-len(blocks) // sheets))
-    row_number = 0
+    row_number, started = 0, 0
     for index, block in enumerate(blocks):
-        if index and index % per_sheet == 0 and isinstance(block, str):
-            sheet, row_number = workbook.create_sheet(f"表{index}"), 0
+        if index - started >= per_sheet and isinstance(block, str) and isinstance(blocks[index - 1], list):
+            sheet, row_number, started = workbook.create_sheet(f"表{index}"), 0, index
         if isinstance(block, str):
             row_number += 1
             _put(sheet.cell(row_number, 1), block)
