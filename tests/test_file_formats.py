@@ -15,12 +15,14 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from format_writers import Block, converter, print_pdf, write_docx, write_html, write_xlsx
 from jixiao.errors import InputError
@@ -306,3 +308,19 @@ def test_bad_files_are_named_with_their_reason_and_good_ones_read(mixed_folder: 
     assert "password-protected" in errors["locked.xlsx"] and "密码" in errors["locked.xlsx"]
     assert errors["scan.pdf"] == SCANNED and "OCR" in SCANNED and "扫描" in SCANNED
     assert "empty" in errors["empty.zip"] and "压缩包为空" in errors["empty.zip"]
+
+
+def test_ingest_names_each_bad_file_goes_on_and_summarises(mixed_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.nt"
+    result = subprocess.run([sys.executable, "-m", "jixiao", "ingest", str(mixed_folder), "-o", str(out)],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for name in ("corrupt.docx: error:", "locked.xlsx: error:", "scan.pdf: error: scanned PDF", "empty.zip: error:"):
+        assert name in result.stderr, name
+    projects = len(normalize(read_file(SEED)).projects)
+    for name in ("good.docx", "pages.zip!第一批/seed.html", "pages.zip!seed.xlsx"):
+        assert f"{name}: {projects} projects," in result.stderr
+    assert re.search(rf"total: 7 document\(s\), {3 * projects} projects, .* 4 unreadable", result.stderr), result.stderr[-500:]
+    labels = {str(o) for o in Graph().parse(out, format="nt").objects(None, RDFS.label)}
+    assert "业务运行保障" in labels
