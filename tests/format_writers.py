@@ -175,3 +175,30 @@ def print_pdf(docx_file: Path, out_dir: Path) -> Path:
     subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir),
                     str(docx_file)], check=True, capture_output=True, timeout=300)
     return out_dir / (docx_file.stem + ".pdf")
+
+
+def write_xls(blocks: list[Block], target: Path, merge_down: tuple[int, ...] = (1, 2)) -> Path:
+    """Blocks into an Excel 97-2003 workbook (xlwt), merged ranges written with write_merge."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表1")
+    row_number = 0
+    for block in blocks:
+        if isinstance(block, str):
+            sheet.write(row_number, 0, block)
+            row_number += 1
+            continue
+        rows = _padded(block)
+        found, covered = merges(rows, merge_down)
+        origin = {(m.row, m.column): m for m in found}
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if (r, c) in origin:
+                    m = origin[r, c]
+                    sheet.write_merge(row_number + r, row_number + r + m.rows - 1, c, c + m.columns - 1, text)
+                elif text and (r, c) not in covered:
+                    sheet.write(row_number + r, c, _stored(text))
+        row_number += len(rows)
+    book.save(str(target))
+    return target

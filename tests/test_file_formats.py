@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from format_writers import Block, converter, print_pdf, write_docx, write_html, write_xlsx
+from format_writers import Block, converter, print_pdf, write_docx, write_html, write_xls, write_xlsx
 from jixiao.errors import InputError
 from jixiao.graph.mapping import document_graph
 from jixiao.namespaces import JX
@@ -82,13 +82,14 @@ def seed_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("seed")
     blocks = blocks_of(read_file(SEED))
     files = {"docx": write_docx(blocks, folder / "seed.docx"), "xlsx": write_xlsx(blocks, folder / "seed.xlsx", sheets=3),
+             "xls": write_xls(blocks, folder / "seed.xls"),
              "html": write_html(blocks, folder / "seed.html"), "html-gb2312": write_html(blocks, folder / "seed-gb.htm", encoding="gb2312")}
     if converter() is not None:
         files["pdf"] = print_pdf(files["docx"], folder)
     return files
 
 
-@pytest.mark.parametrize("form", ["docx", "xlsx", "html", "html-gb2312", "pdf"])
+@pytest.mark.parametrize("form", ["docx", "xlsx", "xls", "html", "html-gb2312", "pdf"])
 def test_every_format_gives_the_graph_of_the_text_reader(seed_files: dict[str, Path], form: str) -> None:
     if form == "pdf":
         require_converter()
@@ -100,7 +101,7 @@ def test_every_format_gives_the_graph_of_the_text_reader(seed_files: dict[str, P
 
 
 def test_merged_cells_are_known_as_merged_and_positions_kept(seed_files: dict[str, Path]) -> None:
-    for form in ("docx", "xlsx", "html"):
+    for form in ("docx", "xlsx", "xls", "html"):
         lines = read_file(seed_files[form]).lines
         merged = [line for line in lines if line.merged]
         assert merged, form
