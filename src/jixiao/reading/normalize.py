@@ -2,7 +2,7 @@
 
 Two routes share one reader state (the current project, its form fields, the categories above):
 
-- rows whose form keeps positions (``markdown``, ``csv``) are read as the seed's template is
+- rows whose form keeps positions (``markdown``, ``csv``, ``grid``) are read as the seed's template is
   (docs/reading.md, "Positional rows"): cells are placed by what they are (a goal label, a
   level-1 or level-2 category, a value, a basis), not only by their column, because converted
   tables shift rows and blank merged cells;
