@@ -16,15 +16,29 @@ class JX(DefinedNamespace):
 
     AliasMapped: URIRef  # 别名映射 / alias mapped
     AnnualGoal: URIRef  # 年度绩效目标 / annual performance goal
+    AnnualGoalField: URIRef  # 年度目标 / annual goal
+    AnnualOnlyTable: URIRef  # 仅年度目标表 / annual-only table
+    AnnualQualifier: URIRef  # 年度 / annual
     Area: URIRef  # 面积 / area
+    BasisColumn: URIRef  # 指标值确定依据 / basis
     BudgetExpenditureStandard: URIRef  # 预算支出标准 / budget expenditure standard
+    BudgetField: URIRef  # 项目预算 / project budget
+    BudgetPartField: URIRef  # 其中：财政拨款 / budget part
     BudgetUnit: URIRef  # 预算单位 / budget unit
     CategoryMismatch: URIRef  # 二级指标挂错一级指标 / level-2 under wrong level-1
+    CellsAligned: URIRef  # 按列对齐 / cells aligned
+    ColumnRole: URIRef  # 列角色 / column role
+    ColumnRoleScheme: URIRef  # 指标表列角色 / Column roles
     Comparator: URIRef  # 比较符 / comparator
     ComparatorScheme: URIRef  # 指标值比较符 / Target comparators
     ConflictingCategory: URIRef  # 类别名称冲突 / conflicting category
     CostIndicator: URIRef  # 成本指标 / cost indicator
     Count: URIRef  # 计数 / count
+    DeclaringUnit: URIRef  # 申报单位 / declaring unit
+    DeclaringUnitField: URIRef  # 申报单位 / declaring unit
+    DescriptionColumn: URIRef  # 绩效指标描述 / description
+    DescriptionRepeatsName: URIRef  # 描述重复名称 / description repeats name
+    DirectionColumn: URIRef  # 指标方向 / direction
     DuplicateRowMerged: URIRef  # 重复行合并 / duplicate row merged
     Duration: URIRef  # 时长 / duration
     EcologicalBenefitIndicator: URIRef  # 生态效益指标 / ecological benefit indicator
@@ -32,25 +46,43 @@ class JX(DefinedNamespace):
     EconomicCostIndicator: URIRef  # 经济成本指标 / economic cost indicator
     EnvironmentalCostIndicator: URIRef  # 生态环境成本指标 / environmental cost indicator
     Equal: URIRef  # 等于 / equal to
+    ExplanationColumn: URIRef  # 指标解释 / explanation
     ExtraCells: URIRef  # 多余单元格 / extra cells
+    FinanceDepartment: URIRef  # 财政部门 / finance department
+    FinanceDepartmentField: URIRef  # 财政部门 / finance department
     Finding: URIRef  # 发现记录 / finding
     FiscalYearNotStated: URIRef  # 未注明预算年度 / fiscal year not stated
+    Footnote: URIRef  # 表注 / footnote
+    FormField: URIRef  # 表单字段 / form field
+    FormFieldScheme: URIRef  # 表单字段 / Form fields
+    GoalColumn: URIRef  # 目标名称 / goal label
+    GoalQualifier: URIRef  # 目标限定词 / goal qualifier
+    GoalQualifierScheme: URIRef  # 目标限定词 / Goal qualifiers
     Greater: URIRef  # 大于 / greater than
     GreaterOrEqual: URIRef  # 大于等于 / at least
     HistoricalStandard: URIRef  # 历史标准 / historical standard
+    ImplementingUnit: URIRef  # 实施单位 / implementing unit
+    ImplementingUnitField: URIRef  # 实施单位 / implementing unit
     ImpliedComparator: URIRef  # 省略比较符 / implied comparator
     Indicator: URIRef  # 绩效指标 / performance indicator
     IndicatorCategory: URIRef  # 指标类别 / indicator category
     IndicatorFramework: URIRef  # 项目支出绩效指标体系框架 / Project expenditure performance indicator framework
+    IndicatorsCaption: URIRef  # 绩效指标 / indicators caption
     IndustryStandard: URIRef  # 行业标准 / industry standard
+    InformationalField: URIRef  # 项目负责人 / informational field
     LegacyTemplateForm: URIRef  # 旧模板写法 / legacy template form
     Length: URIRef  # 长度 / length
     Less: URIRef  # 小于 / less than
     LessOrEqual: URIRef  # 小于等于 / at most
     Level1Category: URIRef  # 一级指标 / level-1 category
+    Level1Column: URIRef  # 一级指标 / level-1 category
     Level2Category: URIRef  # 二级指标 / level-2 category
+    Level2Column: URIRef  # 二级指标 / level-2 category
     Level2InLevel1Column: URIRef  # 二级指标写入一级指标列 / level-2 name in level-1 column
+    Level3Column: URIRef  # 三级指标 / indicator name
     LongTermGoal: URIRef  # 长期绩效目标 / long-term performance goal
+    LongTermGoalField: URIRef  # 长期目标 / long-term goal
+    LongTermQualifier: URIRef  # 长期 / long-term
     Mass: URIRef  # 质量 / mass
     MergedCellInherited: URIRef  # 合并单元格继承 / merged cell inherited
     MissingBasis: URIRef  # 缺少指标值确定依据 / missing basis
@@ -59,14 +91,27 @@ class JX(DefinedNamespace):
     MissingName: URIRef  # 缺少指标名称 / missing indicator name
     MissingValue: URIRef  # 缺少指标值 / missing value
     Money: URIRef  # 货币 / money
+    MoneyUnitField: URIRef  # 金额单位 / money unit
+    NoBasisColumn: URIRef  # 无依据列 / no basis column
+    NonIndicatorRowMarker: URIRef  # 非指标行标记 / non-indicator row marker
+    NonIndicatorRowScheme: URIRef  # 非指标行 / Rows that are not indicators
+    NotAnIndicatorRow: URIRef  # 非指标行 / not an indicator row
     NoteKind: URIRef  # 读取记录类型 / note kind
     NoteKindScheme: URIRef  # 读表记录类型 / Kinds of reading notes
+    OrganisingUnit: URIRef  # 组织实施单位 / organising unit
+    OrganisingUnitField: URIRef  # 组织实施单位 / organising unit
     OtherStandard: URIRef  # 其他标准 / other standard
     OutcomeIndicator: URIRef  # 效益指标 / outcome indicator
     OutputIndicator: URIRef  # 产出指标 / output indicator
+    OversightUnit: URIRef  # 监督管理单位 / oversight unit
+    OversightUnitField: URIRef  # 监督管理单位 / oversight unit
+    PageFurniture: URIRef  # 页面装饰 / page furniture
     PerformanceGoal: URIRef  # 绩效目标 / performance goal
     PlanStandard: URIRef  # 计划标准 / plan standard
+    PreviousActualColumn: URIRef  # 上年实际完成值 / previous year's actual
+    ProgrammeField: URIRef  # 一级项目名称 / programme name
     Project: URIRef  # 项目 / project
+    ProjectNameField: URIRef  # 项目名称 / project name
     QualitativeTarget: URIRef  # 定性指标值 / qualitative target
     QualityIndicator: URIRef  # 质量指标 / quality indicator
     QuantitativeTarget: URIRef  # 定量指标值 / quantitative target
@@ -75,19 +120,30 @@ class JX(DefinedNamespace):
     QuantityKindScheme: URIRef  # 量的种类 / Quantity kinds
     Ratio: URIRef  # 比率 / ratio
     ReadingNote: URIRef  # 读取记录 / reading note
+    RemarkColumn: URIRef  # 备注 / remark
     Repair: URIRef  # 修复记录 / repair
     SatisfactionIndicator: URIRef  # 满意度指标 / satisfaction indicator
+    ScoreColumn: URIRef  # 分值 / score
+    ScoreRangeStripped: URIRef  # 去除分值范围 / score range stripped
+    ScoringRuleColumn: URIRef  # 评(扣)分标准 / scoring rule
     ServiceRecipientSatisfactionIndicator: URIRef  # 服务对象满意度指标 / service recipient satisfaction indicator
     ShiftedRow: URIRef  # 错列行 / shifted row
+    SignOffRow: URIRef  # 签章行 / sign-off row
     SocialBenefitIndicator: URIRef  # 社会效益指标 / social benefit indicator
     SocialCostIndicator: URIRef  # 社会成本指标 / social cost indicator
     SourceDocument: URIRef  # 来源文件 / source document
     SourceRow: URIRef  # 来源行 / source row
+    SupervisingDepartment: URIRef  # 主管部门 / supervising department
+    SupervisingDepartmentField: URIRef  # 主管部门 / supervising department
     SustainableImpactIndicator: URIRef  # 可持续影响指标 / sustained impact indicator
+    TableCutOff: URIRef  # 表格被截断 / table cut off
     Target: URIRef  # 指标值 / target value
     TimelinessIndicator: URIRef  # 时效指标 / timeliness indicator
     UnitCost: URIRef  # 单位成本 / unit cost
     UnitOfMeasure: URIRef  # 计量单位 / unit of measure
+    UnitOfMeasureColumn: URIRef  # 计量单位 / unit of measure
+    UnitRole: URIRef  # 单位角色 / unit role
+    UnitRoleScheme: URIRef  # 单位角色 / Unit roles
     UnitScheme: URIRef  # 计量单位 / Units of measure
     UnknownBasis: URIRef  # 未知依据 / unknown basis
     UnknownCategory: URIRef  # 未知指标类别 / unknown category
@@ -95,6 +151,10 @@ class JX(DefinedNamespace):
     UnparseableValue: URIRef  # 无法解析的指标值 / unparseable value
     ValueBasis: URIRef  # 指标值确定依据 / value basis
     ValueBasisScheme: URIRef  # 指标值确定依据 / Bases of target values
+    ValueColumn: URIRef  # 指标值 / target value
+    ValueTypeColumn: URIRef  # 指标值类型 / value type
+    YearConflict: URIRef  # 年度冲突 / year conflict
+    YearField: URIRef  # 预算年度 / fiscal year
     atRow: URIRef  # 所在行 / at row
     baseUnit: URIRef  # 基本单位 / base unit
     basis: URIRef  # 指标值依据 / basis
@@ -113,6 +173,7 @@ class JX(DefinedNamespace):
     encoding: URIRef  # 字符编码 / encoding
     fileName: URIRef  # 文件名 / file name
     fiscalYear: URIRef  # 预算年度 / fiscal year
+    goalKind: URIRef  # 目标类别 / goal kind
     goalOf: URIRef  # 所属项目 / goal of
     hasGoal: URIRef  # 包含绩效目标 / has goal
     hasIndicator: URIRef  # 包含绩效指标 / has indicator
@@ -120,6 +181,8 @@ class JX(DefinedNamespace):
     indicatorOf: URIRef  # 所属绩效目标 / indicator of
     legacyBroader: URIRef  # 旧模板上级类别 / legacy broader category
     lineNumber: URIRef  # 行号 / line number
+    markerPrefix: URIRef  # 标记前缀 / marker prefix
+    markerSubstring: URIRef  # 标记片段 / marker substring
     noteKind: URIRef  # 记录类型 / has note kind
     numericValue: URIRef  # 数值（基本单位） / numeric value
     position: URIRef  # 序号 / position
@@ -138,6 +201,7 @@ class JX(DefinedNamespace):
     suffixForm: URIRef  # 后置比较词 / suffix comparator word
     target: URIRef  # 设定指标值 / has target
     unit: URIRef  # 基本计量单位 / unit
+    unitRole: URIRef  # 单位角色 / unit role
 
 class JXU(DefinedNamespace):
     """jxu: https://w3id.org/jixiao/unit/"""

@@ -18,6 +18,7 @@ from rdflib import Graph
 from jixiao.errors import InputError
 from jixiao.graph.mapping import Triple, document_triples
 from jixiao.namespaces import DEFAULT_BASE, PREFIXES
+from jixiao.reading.formats.archive import read_documents
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import read_file, supported_suffixes
 from jixiao.reading.records import DocumentRecord
@@ -54,6 +55,14 @@ def ingest_file(path: Path, year: int | None = None) -> DocumentRecord:
     return normalize(read_file(path), year)
 
 
+def ingest_documents(path: Path, year: int | None = None) -> Iterator[DocumentRecord]:
+    """Each document of a file (each member of a ZIP archive: `archive.zip!member.docx`), normalised; an unreadable one raises."""
+    for document in read_documents(path):
+        if isinstance(document, InputError):
+            raise document
+        yield normalize(document, year)
+
+
 def findings(document: DocumentRecord) -> Iterator[str]:
     """`file:line: kind: saw → decision` for each finding (not each repair) of a document."""
     for project in document.projects:
@@ -68,11 +77,11 @@ def table_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | No
                  warn: Warn | None = None) -> Iterator[list[Triple]]:
     """Triples of every table file, one chunk per document record and project."""
     for path in paths:
-        document = ingest_file(path, year)
-        if warn is not None:
-            for message in findings(document):
-                warn(message)
-        yield from document_triples(document, base)
+        for document in ingest_documents(path, year):
+            if warn is not None:
+                for message in findings(document):
+                    warn(message)
+            yield from document_triples(document, base)
 
 
 def parse_rdf(path: Path, graph: Graph) -> None:

@@ -2,7 +2,7 @@
 
 Two routes share one reader state (the current project, its form fields, the categories above):
 
-- rows whose form keeps positions (``markdown``, ``csv``) are read as the seed's template is
+- rows whose form keeps positions (``markdown``, ``csv``, ``grid``) are read as the seed's template is
   (docs/reading.md, "Positional rows"): cells are placed by what they are (a goal label, a
   level-1 or level-2 category, a value, a basis), not only by their column, because converted
   tables shift rows and blank merged cells;
@@ -61,7 +61,7 @@ _TITLE_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 _YEAR_CELL = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 _BLANK_DATE = re.compile(r"年月日$")
 _DEPARTMENT_WIDE = "整体"
-_POSITIONAL_FORMS = ("markdown", "csv")
+_POSITIONAL_FORMS = ("markdown", "csv", "grid")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
 _NAME_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")

@@ -36,6 +36,11 @@ class RawLine:
     cells: tuple[str, ...] | None = None
     complete: bool = True  # False for a table row cut off before its closing bar
     form: str = ""
+    # Office, web and PDF rows (form `grid`): where the row is in the file (`sheet 2 (表一), row 5`,
+    # `page 3, table 1, row 2`; the column is a cell's index + 1), and the indices of cells that
+    # continue a merged cell (left empty; the merged value is in the cell it started in).
+    where: str = ""
+    merged: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.form:
@@ -72,8 +77,30 @@ def reader(*suffixes: str) -> Callable[[ReaderFunction], ReaderFunction]:
     return register
 
 
+# Formats that are not text (office files, PDF, web pages in any declared encoding) are read from
+# bytes: a reader returns its lines and how the file was decoded (`docx`, `gb2312`, …). Besides its
+# suffixes, such a reader may claim a file by its content (`sniff`), so a web page saved as `.xls`
+# or a workbook without a suffix is read for what it is. The readers live in reading/formats/.
+BytesReaderFunction = Callable[[str, bytes], tuple[list[RawLine], str]]
+_BYTES_READERS: dict[str, BytesReaderFunction] = {}
+_SNIFFERS: list[tuple[Callable[[bytes], bool], BytesReaderFunction]] = []
+
+
+def bytes_reader(*suffixes: str, sniff: Callable[[bytes], bool] | None = None) -> Callable[[BytesReaderFunction], BytesReaderFunction]:
+    """Register a function that turns a file's bytes into raw lines, by suffix and optionally by content."""
+
+    def register(function: BytesReaderFunction) -> BytesReaderFunction:
+        for suffix in suffixes:
+            _BYTES_READERS[suffix] = function
+        if sniff is not None:
+            _SNIFFERS.append((sniff, function))
+        return function
+
+    return register
+
+
 def supported_suffixes() -> list[str]:
-    return sorted(_READERS)
+    return sorted({*_READERS, *_BYTES_READERS})
 
 
 def decode(path: str, data: bytes) -> tuple[str, str]:
@@ -134,11 +161,19 @@ def read_file(path: Path | str) -> RawDocument:
 
 def read_bytes(path: str, data: bytes) -> RawDocument:
     suffix = Path(path).suffix.lower()
+    by_content = next((function for sniff, function in _SNIFFERS if sniff(data)), None)
     function = _READERS.get(suffix)
-    if function is None:
+    if by_content is not None or suffix in _BYTES_READERS:
+        lines, encoding = (by_content or _BYTES_READERS[suffix])(path, data)
+    elif function is not None:
+        text, encoding = decode(path, data)
+        lines = function(path, text)
+    else:
         known = ", ".join(s for s in supported_suffixes() if s)
         raise InputError(path, None, f"unsupported file type {suffix!r} (expected one of {known})")
-    text, encoding = decode(path, data)
-    lines = function(path, text)
     digest = hashlib.sha256(data).hexdigest()
     return RawDocument(path, Path(path).name, encoding, digest, tuple(lines))
+
+
+# The office, PDF and web-page readers register themselves on import (they need RawLine above).
+import jixiao.reading.formats  # noqa: E402, F401

@@ -45,7 +45,8 @@ SPACES = "spaces"
 CSV = "csv"
 TEXT = "text"
 RUN_TOGETHER = "run-together"
-FORMS = (MARKDOWN, BARS, SPACES, CSV, TEXT, RUN_TOGETHER)
+GRID = "grid"  # a row of a real table (office file, web page, PDF): cells at column positions, merged cells known
+FORMS = (MARKDOWN, BARS, SPACES, CSV, TEXT, RUN_TOGETHER, GRID)
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
