@@ -58,6 +58,7 @@ class JX(DefinedNamespace):
     GoalColumn: URIRef  # 目标名称 / goal label
     GoalQualifier: URIRef  # 目标限定词 / goal qualifier
     GoalQualifierScheme: URIRef  # 目标限定词 / Goal qualifiers
+    GoalTableCaptionField: URIRef  # 目标说明 / goal table caption
     Greater: URIRef  # 大于 / greater than
     GreaterOrEqual: URIRef  # 大于等于 / at least
     HistoricalStandard: URIRef  # 历史标准 / historical standard
@@ -152,6 +153,7 @@ class JX(DefinedNamespace):
     ValueBasis: URIRef  # 指标值确定依据 / value basis
     ValueBasisScheme: URIRef  # 指标值确定依据 / Bases of target values
     ValueColumn: URIRef  # 指标值 / target value
+    ValueColumnLabel: URIRef  # 目标值列名 / target column label
     ValueTypeColumn: URIRef  # 指标值类型 / value type
     YearConflict: URIRef  # 年度冲突 / year conflict
     YearField: URIRef  # 预算年度 / fiscal year
