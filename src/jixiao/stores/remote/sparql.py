@@ -101,7 +101,6 @@ class SparqlQueries:
             raise EndpointError(f"{self.url}: connection lost while reading results: {self.describe_network_error(error)}") from error
 
 
-
 def without_prologue_comments(query: str) -> str:
     """The query with the comments before its form keyword left out (declarations one per line)."""
     declarations, position = [], 0
