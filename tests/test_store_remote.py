@@ -7,6 +7,7 @@ leave them untouched when anything fails; every failure must be an EndpointError
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import threading
@@ -112,9 +113,15 @@ def test_a_select_mentioning_update_keywords_is_still_a_select(server: ServerEnd
     # SPARQLWrapper, used here before, guessed the query form from keywords: this one once went out as an ADD update.
     endpoint = server.backend()
     endpoint.replace_graph(ns + "graph/b", data[ns + "graph/b"])
+    # SPARQLWrapper's comment stripper skips every other line of a comment block: the second and
+    # the fourth line, and the comment after the PREFIX, once made this query an ADD update.
     query = (
-        "# title: indicators that were added, deleted or moved; INSERT and DROP in a comment\n"
-        f'SELECT ?p ?change WHERE {{ ?p a <{ns}Project> BIND("added" AS ?change) }}'
+        "# title: indicators that changed\n"
+        "# description: indicators that were added, deleted or moved;\n"
+        "#   INSERT and DROP in a comment\n"
+        "#   load, copy, move, add, clear, create\n"
+        f"PREFIX ex: <{ns}> # added\n"
+        'SELECT ?p ?change WHERE { ?p a ex:Project BIND("added" AS ?change) }'
     )
     rows = list(endpoint.select(query, {}).rows)
     assert len(rows) == 6 and {str(row["change"]) for row in rows} == {"added"}
@@ -348,7 +355,10 @@ def test_credentials_in_the_url(virtuoso: ServerEndpoint, data: dict[str, Path],
 def test_bad_query_names_the_server_message(server: ServerEndpoint) -> None:
     with pytest.raises(EndpointError) as caught:
         list(server.backend(retries=0).select("SELECT ?s WHERE { ?s ?p }", {}).rows)
-    assert server.query_url in str(caught.value) and "SPARQL query:" not in str(caught.value)
+    message = str(caught.value)
+    assert server.query_url in message and "SPARQL query:" not in message
+    assert re.search(r"malformed \(HTTP 400\): \S", message), message  # the server's own words follow
+    assert caught.value.status == 400
 
 
 # ---- URLs, VALUES blocks and the JSON stream, without a server ------------------------------------
@@ -431,7 +441,10 @@ class _FakeSparql(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        sent = getattr(self.server, "cut_at", len(body))  # a test may have the connection drop mid-answer
+        self.wfile.write(body[:sent])
+        self.wfile.flush()
+        self.close_connection = True
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -459,6 +472,19 @@ def test_results_cut_by_virtuoso_row_limit_are_an_error(fake_server: ThreadingHT
     fake_server.extra_headers = {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"}  # type: ignore[attr-defined]
     with pytest.raises(EndpointError, match="partial results"):
         RemoteEndpoint(url).select("SELECT ?n WHERE { ?s ?p ?n }", {})
+
+
+def test_an_answer_cut_off_midway_is_an_error(fake_server: ThreadingHTTPServer) -> None:
+    rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(20_000)]
+    fake_server.document = {"head": {"vars": ["n"]}, "results": {"bindings": rows}}  # type: ignore[attr-defined]
+    fake_server.extra_headers = {}  # type: ignore[attr-defined]
+    fake_server.cut_at = 300_000  # type: ignore[attr-defined]
+    result = RemoteEndpoint(f"http://127.0.0.1:{fake_server.server_address[1]}/sparql").select("SELECT ?n WHERE { ?s ?p ?n }", {})
+    seen = 0
+    with pytest.raises(EndpointError, match=r"/sparql: (the result stream ended early|connection lost)"):
+        for _ in result.rows:
+            seen += 1
+    assert 0 < seen < len(rows)  # rows came as they arrived, up to the cut
 
 
 def _tmp() -> str:

@@ -1,7 +1,8 @@
 """A remote SPARQL 1.1 server (Virtuoso, Oxigraph server, Fuseki, GraphDB or another) as a QueryBackend.
 
 - `endpoint`: RemoteEndpoint, queries and whole-graph replacement;
-- `client`: the HTTP client (httpx: authentication, retries, errors in words);
+- `sparql`: SELECT and ASK queries through SPARQLWrapper (and the rule for which queries go through httpx);
+- `client`: the httpx client (updates, Graph Store, uploads, Digest-protected queries), retries, errors in words;
 - `results`: SPARQL JSON results parsed incrementally (ijson) into rdflib terms;
 - `dialects`: what differs between servers (URLs, union default graph, limits, authentication).
 """

@@ -37,7 +37,9 @@ class Dialect:
     """One kind of server: data, and the few methods that read it."""
 
     name: str
-    path: re.Pattern[str]  # the query URL's path; group "root" is what the other URLs hang from
+    # The query URL's path; group "root" is what the other URLs hang from, group "protected" (if
+    # matched) marks a query URL that takes credentials in the dialect's authentication scheme.
+    path: re.Pattern[str]
     # Services as paths below the root; "": the query URL itself; None: the server has none.
     query: str = "/query"
     update: str | None = "/update"
@@ -68,7 +70,7 @@ class Dialect:
 
 
 VIRTUOSO = Dialect(
-    "virtuoso", re.compile(r"(?P<root>)/sparql(?:-auth)?"), query="", update="/sparql", gsp="/sparql-graph-crud",
+    "virtuoso", re.compile(r"(?P<root>)/sparql(?P<protected>-auth)?"), query="", update="/sparql", gsp="/sparql-graph-crud",
     credentials_suffix="-auth", gsp_graph_param="graph-uri", digest=True,
     system_graphs=re.compile(r"^(http://www\.openlinksw\.com/|http://www\.w3\.org/ns/ldp#|urn:activitystreams-owl:map$|https?://[^/]+/(sparql|DAV/?)$)"),
     # Deleting triples its Graph Store loaded is slow and erratic on Virtuoso when the same triples
@@ -96,6 +98,7 @@ class EndpointUrls:
     query: str
     update: str | None
     gsp: str | None
+    query_protected: bool = False  # the query URL is one the dialect protects (Virtuoso's /sparql-auth)
 
     def gsp_graph(self, graph: str) -> str:
         assert self.gsp
@@ -125,4 +128,4 @@ def detect_urls(url: str, *, authenticated: bool, dialect: Dialect | None = None
             return None
         return query if service == "" else root + service + suffix
 
-    return EndpointUrls(candidate, query, below(candidate.update), below(candidate.gsp))
+    return EndpointUrls(candidate, query, below(candidate.update), below(candidate.gsp), bool(match.groupdict().get("protected")))

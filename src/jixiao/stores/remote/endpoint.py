@@ -25,9 +25,10 @@ from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
-from jixiao.stores.remote.client import HttpClient, describe_transport_error, may_still_run
+from jixiao.stores.remote.client import Answer, HttpClient, may_still_run
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
 from jixiao.stores.remote.results import json_term, read_select_results
+from jixiao.stores.remote.sparql import SparqlQueries
 
 # Temporary graphs hold a file between upload and swap; graph_names() never lists them.
 TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"
@@ -38,7 +39,6 @@ MAX_BATCH = 500
 
 # GSP answers meaning "no Graph Store here": fall back to SPARQL Update (nothing was written).
 GSP_UNSUPPORTED_STATUS = {404, 405, 415, 501}
-_RESULTS_JSON = {"Accept": "application/sparql-results+json, application/json;q=0.5"}
 
 
 class RemoteEndpoint:
@@ -63,7 +63,8 @@ class RemoteEndpoint:
         self.password = password if password is not None else (urllib.parse.unquote(parts.password) if parts.password else None)
         detected = detect_urls(query_url, authenticated=self.user is not None, dialect=dialect)
         self.dialect = detected.dialect
-        self.urls = EndpointUrls(self.dialect, detected.query, update_url or detected.update, gsp_url or (detected.gsp if update_url is None else None))
+        self.urls = EndpointUrls(self.dialect, detected.query, update_url or detected.update, gsp_url or (detected.gsp if update_url is None else None),
+                                 detected.query_protected)
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}")
         self.batch_size = batch_size
@@ -71,39 +72,49 @@ class RemoteEndpoint:
         self.timeout = timeout
         auth = self.dialect.auth(self.user, self.password or "") if self.user is not None else None
         self.http = HttpClient(auth, self.user, timeout, retries, backoff, transport)
+        # Queries: SPARQLWrapper, with Basic credentials where the dialect speaks Basic; a Digest
+        # server's query URL is anonymous (Virtuoso's /sparql) unless protected, and then httpx asks.
+        self.digest_queries = self.dialect.digest and self.urls.query_protected and self.user is not None
+        basic_user = None if self.dialect.digest else self.user
+        self.queries = SparqlQueries(self.urls.query, basic_user, self.password, timeout, retries, backoff, self.dialect.union_default_graph)
 
     # ---- queries ---------------------------------------------------------------------------
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
         """Rows streamed as they arrive; parameters go in as a VALUES block (never raw text)."""
-        url = self.urls.query
-        form = {"query": inject_values(query, bindings), **self.dialect.union_default_graph}
-        response = self.http.send("POST", url, "query", retry=True, stream=True, data=form, headers=_RESULTS_JSON)
+        url, text = self.urls.query, inject_values(query, bindings)
+        answer = self._ask(text)
         try:
-            self.dialect.check_complete(url, response.headers)
-            variables, found = read_select_results(response.iter_bytes(), url)
-        except httpx.TransportError as error:
-            response.close()
-            raise self._lost(url, error) from error
+            self.dialect.check_complete(url, answer.headers)
+            variables, found = read_select_results(answer.chunks, url)
         except BaseException:
-            response.close()
+            answer.close()
             raise
-        return SelectResult(variables, self._rows(response, url, variables, found))
+        return SelectResult(variables, self._rows(answer, url, variables, found))
 
-    def _rows(self, response: httpx.Response, url: str, variables: list[str], found: Iterator[Mapping[str, Any]]) -> Iterator[dict[str, Node | None]]:
+    def _ask(self, text: str) -> Answer:
+        """A query's answer, unread: through SPARQLWrapper, or httpx where Digest credentials are needed (sparql.py)."""
+        if self.digest_queries:
+            return self.http.query(self.urls.query, text, dict(self.dialect.union_default_graph))
+        try:
+            return self.queries.query(text)
+        except EndpointError as error:
+            if error.status != 400:
+                raise
+        # SPARQLWrapper keeps the server's explanation of a malformed query only inside its
+        # exception's text: ask once more through httpx, which reads it (a query that does not
+        # parse costs the server nothing), rather than parse that text.
+        return self.http.query(self.urls.query, text, dict(self.dialect.union_default_graph))
+
+    def _rows(self, answer: Answer, url: str, variables: list[str], found: Iterator[Mapping[str, Any]]) -> Iterator[dict[str, Node | None]]:
         count = 0
         try:
             for binding in found:
                 count += 1
                 yield {name: json_term(binding[name]) if name in binding else None for name in variables}
-        except httpx.TransportError as error:
-            raise self._lost(url, error) from error
         finally:
-            response.close()
-        self.dialect.check_complete(url, response.headers, count)
-
-    def _lost(self, url: str, error: httpx.TransportError) -> EndpointError:
-        return EndpointError(f"{url}: connection lost while reading results: {describe_transport_error(error, self.timeout)}")
+            answer.close()
+        self.dialect.check_complete(url, answer.headers, count)
 
     def count_triples(self, graph_iri: str) -> int:
         """Triples in one named graph."""
