@@ -202,7 +202,8 @@ def partition(data: Graph, batch: int = DEFAULT_BATCH) -> Iterator[set[Node]]:
     of jx:hasGoal is still a project.
     """
     terms = _ontology_by_subject()
-    projects = set(data.subjects(RDF.type, JX.Project))
+    # Projects and department-wide plans alike (jx:PerformanceObject, entailed for both).
+    projects = set(data.subjects(RDF.type, JX.PerformanceObject))
     ordered = sorted(projects, key=str)
     size = max(1, batch)
     placed: set[Node] = set()
@@ -337,7 +338,7 @@ def locate(graph: Graph, focus: Node) -> Place:
             row = _best_row(graph, walk)
         if indicator is None and (walk, RDF.type, JX.Indicator) in graph:
             indicator = walk
-        if (walk, RDF.type, JX.Project) in graph:
+        if (walk, RDF.type, JX.PerformanceObject) in graph:
             project = walk
         walk = _parent(graph, walk)
     agency = graph.value(project, JX.declaredBy) if project is not None else None
