@@ -200,6 +200,7 @@ CASES = [
     Case("CategoryReconciled", add_note("ShiftedRow", "Repair", "培训人数"), fires=False, why="routine-repair"),
     Case("ReadingFinding", add_note("UnknownUnit", "Finding", "培训人数", "=3坨"), indicator="培训人数", why="unknown-unit"),
     Case("ReadingFinding", add_note("MissingBasis", "Finding", "培训人数"), fires=False, why="checked-elsewhere"),
+    Case("ReadingFinding", add_note("MultiplierWithoutUnit", "Finding", "培训人数", "250万"), indicator="培训人数", why="bare-multiplier"),
     # templates (issue 9): a form without a basis column, an annual-only form, a cost stated as a rate,
     # department-wide plans checked like projects where it makes sense
     Case("IndicatorBasis", (f"DELETE {{ ?i jx:basis ?b }} WHERE {{ {indicator('培训人数')} ?i jx:basis ?b }}", add_project_note("NoBasisColumn")),

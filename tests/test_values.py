@@ -100,6 +100,7 @@ def test_text_without_digits_is_qualitative(text: str) -> None:
     ("≥2个百分点", ">=", Decimal(2), "个百分点"),
     ("≥5万平方米", ">=", Decimal(50000), "平方米"),
     ("=3万元/人", "=", Decimal(30000), "元/人"),
+    ("=2万元/人/天", "=", Decimal(20000), "元/人/天"),
     ("≥3条", ">=", Decimal(3), "条"),
     ("≥20座", ">=", Decimal(20), "座"),
     ("=2所", "=", Decimal(2), "所"),
@@ -129,6 +130,7 @@ def test_no_comparator_written_is_equality_not_stated() -> None:
     parsed = parse_value("280人次")
     assert V.notation[parsed.comparator] == "=" and not parsed.comparator_stated
     assert parsed.number == 280 and parsed.unit is not None and parsed.unit.label == "人次"
+    assert [(n.kind, n.finding) for n in parsed.notes] == [("ImpliedComparator", False)]  # a routine form, not an oddity
 
 
 def test_percentage_points_are_not_percent() -> None:
@@ -241,7 +243,7 @@ def test_ranges_keep_both_bounds(low, high, unit_label, separator) -> None:
     assert (parsed.stated_number, parsed.stated_upper) == (Decimal(low), Decimal(high))
 
 
-@given(year=st.integers(1990, 2099), month=st.integers(1, 12), end_month=st.integers(1, 12), separator=st.sampled_from(["--", "-", "至", "~"]))
+@given(year=st.integers(1990, 2098), month=st.integers(1, 12), end_month=st.integers(1, 12), separator=st.sampled_from(["--", "-", "至", "~"]))
 def test_periods_keep_start_and_end(year, month, end_month, separator) -> None:
     parsed = parse_value(f"{year}年{month}月{separator}{year + 1}年{end_month}月")
     assert (parsed.period_start, parsed.period_end) == (f"{year}-{month:02d}", f"{year + 1}-{end_month:02d}")

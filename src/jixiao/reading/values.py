@@ -44,10 +44,15 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 @dataclass(frozen=True)
 class ValueNote:
-    """Something the parser noticed: a note kind (local name in jx:) and what it decided."""
+    """Something the parser noticed: a note kind (local name in jx:) and what it decided.
+
+    `finding` says whether it is odd and kept as written (an unknown unit) rather than a repair
+    or a reading of a routine form (an implied "=", an OCR comparator, a unit from its column).
+    """
 
     kind: str
     decision: str
+    finding: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,16 +157,15 @@ def _local(iri: URIRef) -> str:
 def _compose(numerator: Unit, denominator: Unit, written: str, vocab: Vocabulary) -> Unit:
     """`numerator` per `denominator` (次/月, 人/年, 万元/株): the denominator is kept as written.
 
-    A money numerator over something the unit table prices (元/人) gives that unit-cost unit; any
-    other pair gets a unit of its own in the unit namespace (jxu:TimePerMonth), its base unit being
+    A pair the unit table lists in base units (万元/人 → 元/人, 万元/人/天 → 元/人/天) gives that unit;
+    any other pair gets a unit of its own in the unit namespace (jxu:TimePerMonth), its base unit being
     the numerator's base per the denominator, and its kind a frequency where the denominator is a
     duration.
     """
-    if numerator.kind == JX.Money:
-        priced = vocab.units.get(canon(f"{numerator.base_label}/{denominator.label}"))
-        if priced is not None:
-            return Unit(priced.iri if numerator.factor == 1 else URIRef(""), written, priced.base, priced.base_label,
-                        numerator.factor * priced.factor, priced.kind)
+    listed = vocab.units.get(canon(f"{numerator.base_label}/{denominator.label}"))
+    if listed is not None:
+        return Unit(listed.iri if numerator.factor == 1 else URIRef(""), written, listed.base, listed.base_label,
+                    numerator.factor * listed.factor, listed.kind)
     base = JXU[f"{_local(numerator.base)}Per{_local(denominator.iri)}"]
     if denominator.kind == JX.Duration:
         kind: URIRef | None = JX.Frequency
@@ -253,7 +257,7 @@ def _parse_period(stated: str, text: str, comparator: URIRef | None, vocab: Voca
         return None
     written = comparator is not None or suffix is not None
     return ParsedValue(stated, comparator or suffix, comparator_stated=written, period_start=start, period_end=end,
-                       notes=(ValueNote("PeriodValue", f"read as the period {start or '…'} to {end or '…'}"),))
+                       notes=(ValueNote("PeriodValue", f"read as the period {start or '…'} to {end or '…'}", False),))
 
 
 def _comparator_from_column(direction: str | None, vocab: Vocabulary) -> URIRef | None:
@@ -280,7 +284,7 @@ def parse_value(stated: str, vocab: Vocabulary | None = None, *, unit_column: st
         for ocr, meant in _grammar(vocab).ocr_forms:
             if text.startswith(ocr) and _NUMBER.match(text[len(ocr):]):
                 comparator, rest, form = meant, text[len(ocr):], ocr
-                notes.append(ValueNote("ComparatorOcrRepaired", f"'{ocr}' before the number read as '{vocab.notation[meant]}'"))
+                notes.append(ValueNote("ComparatorOcrRepaired", f"'{ocr}' before the number read as '{vocab.notation[meant]}'", False))
                 break
     period = _parse_period(stated, rest, comparator, vocab)
     if period is not None:
@@ -314,13 +318,13 @@ def parse_value(stated: str, vocab: Vocabulary | None = None, *, unit_column: st
         comparator = _comparator_from_column(direction_column, vocab)
         if comparator is not None:
             stated_comparator = True
-            notes.append(ValueNote("UnitFromColumn", f"comparator '{direction_column}' read from its own column"))
+            notes.append(ValueNote("UnitFromColumn", f"comparator '{direction_column}' read from its own column", False))
     if comparator is None:
         comparator = JX.Equal
-        notes.append(ValueNote("ImpliedComparator", "'=' assumed"))
+        notes.append(ValueNote("ImpliedComparator", "'=' assumed", False))
     if not unit_text and unit_column and canon(unit_column):
         unit_text = unit_column
-        notes.append(ValueNote("UnitFromColumn", f"unit '{unit_column}' read from its own column"))
+        notes.append(ValueNote("UnitFromColumn", f"unit '{unit_column}' read from its own column", False))
     elif not unit_text and default_unit:
         unit_text = default_unit
     parsed = _with_unit(stated, comparator, number, unit_text, notes, vocab, default_unit)
