@@ -3,7 +3,7 @@
     python benchmarks/bench_validate.py [--projects 1000] [--jobs 2] [--plain-limit 900] [--out FILE.json]
 
 Routes timed on the same data in the same run:
-- per-project: jixiao.validation.validate.validate_graph (RDFS types materialised, one pyshacl run per project,
+- per-project: jixiao.validation.validate_graph (RDFS types materialised, one pyshacl run per project,
   SPARQL texts prepared once), in one process and with --jobs forked processes;
 - plain: pyshacl over one rdflib graph holding data, their RDFS types and the ontology, default
   pyshacl settings: the straightforward way, and the reference the per-project route must agree
@@ -31,10 +31,10 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from jixiao.graph.build import load_graph
-from jixiao.namespaces import JX
+from jixiao.graph import load_graph
+from jixiao.namespaces import JX, SH
 from jixiao.synthetic import write_corpus
-from jixiao.validation.validate import SH, run_pyshacl, shapes_graph, validate_graph, whole_graph
+from jixiao.validation import run_pyshacl, shapes_graph, validate_graph, whole_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "000_34530bcdda777c34.txt"

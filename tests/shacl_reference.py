@@ -93,7 +93,7 @@ def conforms(report: Graph) -> bool:
 
 
 def focus_by_shape(report: Graph) -> dict[str, set[Node]]:
-    """For each source shape, the focus nodes it reported (the comparison DESIGN.md asks for)."""
+    """For each source shape, the focus nodes it reported (the comparison docs/design.md, Independent checks, asks for)."""
     # Only the report's own results: TopQuadrant also types nested sh:detail results as ValidationResult.
     table: dict[str, set[Node]] = {}
     for result in report.objects(None, SH.result):

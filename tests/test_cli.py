@@ -103,3 +103,27 @@ def test_query_parameters_filter(seed_path: Path) -> None:
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     result = jixiao("ingest", tmp_path / "nope.md", "-o", tmp_path / "x.ttl")
     assert result.returncode == 2 and "nope.md: no such file or directory" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["query", "projects", "--year", "3000"],  # --year is range-checked by every command
+    ["validate", "x.ttl", "--year", "1800"],
+    ["ingest", "x.md", "-o", "x.ttl", "--base", "not-an-iri/"],  # --base: an absolute IRI ...
+    ["reason", "x.md", "-o", "x.ttl", "--base", "https://example.org/id"],  # ... ending in / or #
+    ["load", "x.md", "--endpoint", "http://127.0.0.1:9/sparql", "--base", "relative/"],
+    ["query", "projects", "--format", "xml"],
+    ["no-such-command"],
+    ["ingest"],
+])
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    result = jixiao(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stdout == "" and not list(tmp_path.iterdir())
+
+
+def test_a_hash_base_is_accepted(tmp_path: Path, seed_path: Path) -> None:
+    out = tmp_path / "seed.nt"
+    result = jixiao("ingest", seed_path, "-o", out, "--base", "urn:example:tables#", "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    assert "<urn:example:tables#project/" in out.read_text(encoding="utf-8")

@@ -14,6 +14,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.cli.main import main
+from jixiao.errors import UsageError
+from jixiao.queries import FORMATS, write
 from jixiao.queries.formats import TABLE_MEASURE_ROWS, display_width, plain_value, write_csv, write_json, write_table
 from jixiao.stores.base import SelectResult
 
@@ -161,3 +163,15 @@ def test_query_csv_and_json_from_the_command(seed_path: object) -> None:
     json_run = CliRunner().invoke(main, ["query", "budget-share", str(seed_path), "--format", "json"])
     shares = {row["project"]: row["share"] for row in json.loads(json_run.output)}
     assert shares["业务运行保障"] == 34.64 and shares["企业薪酬调查"] == 4
+
+
+def test_output_formats_are_registered_by_name() -> None:
+    """`--format` offers the registered writers; a name not registered is a usage error naming them."""
+    assert FORMATS["csv"] is write_csv and FORMATS["json"] is write_json and FORMATS["table"] is write_table
+    out = io.StringIO()
+    write("json", result([{"n": Literal(1)}]), out)
+    assert json.loads(out.getvalue()) == [{"n": 1}]
+    with pytest.raises(UsageError, match=r"unknown output format .xml.; known: .*csv"):
+        write("xml", result([], ["n"]), io.StringIO())
+    help_text = CliRunner().invoke(main, ["query", "--help"]).output
+    assert all(name in help_text for name in FORMATS)

@@ -182,7 +182,8 @@ def test_budget_parts_description_previous_actual_and_extra_columns(records_grap
     assert records_graph.value(indicator, JX.target) != previous
     columns = {records_graph.value(c, JX.columnRole): str(records_graph.value(c, JX.cellText))
                for c in records_graph.objects(indicator, JX.columnValue)}
-    assert columns == {JX.ScoreColumn: "10", JX.ScoringRuleColumn: "未达指标值酌情扣分"}
+    # Column-role concepts are the forms vocabulary's (ontology/forms.ttl), named by the reader.
+    assert columns == {URIRef(f"{JX!s}ScoreColumn"): "10", URIRef(f"{JX!s}ScoringRuleColumn"): "未达指标值酌情扣分"}
 
 
 def test_comparator_not_written_periods_and_ranges(records_graph: Graph) -> None:

@@ -17,7 +17,7 @@ from rdflib import Graph
 import shacl_reference
 from jixiao.graph.build import load_graph
 from jixiao.synthetic import corpus, render
-from jixiao.validation.validate import run_pyshacl, shapes_graph, validate_graph, whole_graph
+from jixiao.validation import run_pyshacl, shapes_graph, validate_graph, whole_graph
 from test_shapes import CASES, apply, table_graph
 
 

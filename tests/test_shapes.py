@@ -16,10 +16,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from jixiao.graph.mapping import document_graph
+from jixiao.namespaces import SH
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import read_bytes
 from jixiao.synthetic import Project, Row, render
-from jixiao.validation.validate import SH, shape_files, shapes_graph, validate_graph
+from jixiao.validation import shape_files, shapes_graph, validate_graph
 
 JXS = Namespace("https://w3id.org/jixiao/shapes#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")

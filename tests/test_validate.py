@@ -13,9 +13,10 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
 from jixiao.cli.validate import validate as validate_command
-from jixiao.graph.build import load_graph
+from jixiao.graph import load_graph, materialise_types
+from jixiao.namespaces import SH
 from jixiao.synthetic import corpus, render
-from jixiao.validation.validate import SH, Report, Result, materialise_types, validate_graph, validate_paths
+from jixiao.validation import Report, Result, validate_graph, validate_paths
 from jixiao.vocabulary import vocabulary
 
 SEED_PROJECTS = ["业务运行保障", "信息化运行经费", "事业单位人员管理", "事业单位人才招聘", "企业薪酬调查",

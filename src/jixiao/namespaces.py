@@ -1,7 +1,9 @@
 """Every namespace jixiao uses, declared once.
 
-Our own vocabularies (JX, JXU, JXS) are the ontology's terms; standard ones come from rdflib
-where it has them. Prefixes for serialisation are derived from this module, not restated.
+Our own vocabularies JX and JXU are closed: they are generated from the ontology
+(jixiao.ontology_terms, by scripts/build-ontology), so JX.Undeclared raises instead of minting a
+term the ontology does not define. JXS (the shapes) stays open. Standard vocabularies come from
+rdflib where it has them. Prefixes for serialisation are derived from this module, not restated.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SH, SKOS, VOID, XSD
 from rdflib.namespace import Namespace as _Namespace
 
-JX = Namespace("https://w3id.org/jixiao/ontology#")
-JXU = Namespace("https://w3id.org/jixiao/unit/")
+from jixiao.ontology_terms import JX, JXU
+
 JXS = Namespace("https://w3id.org/jixiao/shapes#")
 ORG = _Namespace("http://www.w3.org/ns/org#")
 QUDT_UNIT = _Namespace("http://qudt.org/vocab/unit/")

@@ -1,8 +1,9 @@
 """The ontology's vocabulary as Python lookup tables.
 
 The framework's wording (category names and their aliases, bases, comparator forms, units and
-their conversion factors) lives in ontology/*.ttl; this module reads it once so the normaliser
-and the value parser recognise cells without repeating any label in code.
+their conversion factors) lives in ontology/*.ttl (framework.ttl and units.ttl are generated from
+the tables under ontology/src/ by scripts/build-ontology); this module reads it once so the
+normaliser and the value parser recognise cells without repeating any label in code.
 """
 
 from __future__ import annotations

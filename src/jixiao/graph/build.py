@@ -2,12 +2,12 @@
 
 DATA arguments of every command are RDF files, table files (ingested on the fly) or
 directories of either; this module turns them into an rdflib graph or into N-Triples chunks.
+Every file jixiao writes goes through `atomic_output`: it appears whole or not at all.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +26,7 @@ from jixiao.vocabulary import load_ontology_graph
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",
                ".rdf": "xml", ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".n3": "n3"}
 OUTPUT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+DEFAULT_OUTPUT_FORMAT = "ttl"
 Warn = Callable[[str], None]
 
 
@@ -102,7 +103,7 @@ def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int 
 
 
 @contextmanager
-def atomic_output(target: Path, mode: str = "w") -> Iterator[Path]:
+def atomic_output(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it only if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -115,25 +116,37 @@ def atomic_output(target: Path, mode: str = "w") -> Iterator[Path]:
             os.unlink(temporary)
 
 
+def output_format_for(target: Path, chosen: str | None = None) -> str:
+    """The output syntax (a key of OUTPUT_FORMATS): the one chosen, else the target's suffix's, else ttl."""
+    if chosen is not None:
+        return chosen
+    by_suffix = {suffix: name for suffix, rdflib_name in RDF_FORMATS.items() for name, known in OUTPUT_FORMATS.items()
+                 if known == rdflib_name}
+    return by_suffix.get(target.suffix.lower(), DEFAULT_OUTPUT_FORMAT)
+
+
+def write_graph(graph: Graph, target: Path, output_format: str) -> None:
+    """Serialise `graph` to `target` atomically, with the project's prefixes (those already bound win)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=False)
+    with atomic_output(target) as temporary:
+        graph.serialize(temporary, format=OUTPUT_FORMATS[output_format], encoding="utf-8")
+
+
 def write_chunks(chunks: Iterable[list[Triple]], target: Path, output_format: str) -> int:
     """Write triples to `target` atomically; N-Triples stream, other formats are built in memory."""
+    if output_format != "nt":
+        graph = Graph()
+        for chunk in chunks:
+            graph.addN((s, p, o, graph) for s, p, o in chunk)
+        write_graph(graph, target, output_format)
+        return len(graph)
     count = 0
-    with atomic_output(target) as temporary:
-        if output_format == "nt":
-            with temporary.open("w", encoding="utf-8") as out:
-                for chunk in chunks:
-                    lines = ntriples_lines(chunk)
-                    out.writelines(lines)
-                    count += len(lines)
-        else:
-            graph = Graph()
-            for prefix, namespace in PREFIXES.items():
-                graph.bind(prefix, namespace)
-            for chunk in chunks:
-                for triple in chunk:
-                    graph.add(triple)
-            graph.serialize(temporary, format=OUTPUT_FORMATS[output_format], encoding="utf-8")
-            count = len(graph)
+    with atomic_output(target) as temporary, temporary.open("w", encoding="utf-8") as out:
+        for chunk in chunks:
+            lines = ntriples_lines(chunk)
+            out.writelines(lines)
+            count += len(lines)
     return count
 
 
@@ -144,7 +157,3 @@ def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
     directly is several times faster than building a Graph per chunk and serialising it.
     """
     return list(dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples))
-
-
-def stderr_warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)

@@ -21,8 +21,6 @@ from jixiao.vocabulary import Unit, canon, vocabulary
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 GOAL_CLASS = {"long-term": JX.LongTermGoal, "annual": JX.AnnualGoal}
-# A unit whose role concept declares no jx:roleProperty is still linked, as a unit the form names.
-GENERIC_ROLE_PROPERTY = JX.involvesUnit
 # The XSD type of a period's end by how precise it is written: 2020, 2020-01, 2020-01-31.
 _DATE_TYPES = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}
 
@@ -137,6 +135,12 @@ def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Mi
     yield from _notes(subject, project.notes, mint)
 
 
+def _concept(local_name: str) -> URIRef:
+    """A concept of the forms vocabulary (a jx:UnitRole or jx:ColumnRole, ontology/forms.ttl) by the
+    local name the reader gives: the reader found it there, so it is not looked up in the closed JX."""
+    return URIRef(f"{JX!s}{local_name}")
+
+
 def _unit_triples(subject: URIRef, named: NamedUnit, mint: _Minter) -> Iterator[Triple]:
     """A unit the form names, once per name (org:Organization), linked in its role."""
     unit = mint.agency(named.name)
@@ -144,8 +148,9 @@ def _unit_triples(subject: URIRef, named: NamedUnit, mint: _Minter) -> Iterator[
     yield unit, RDFS.label, Literal(named.name)
     if named.code:
         yield unit, ORG.identifier, Literal(named.code)
-    role_property = vocabulary().graph.value(JX[named.role], JX.roleProperty)
-    yield subject, role_property if isinstance(role_property, URIRef) else GENERIC_ROLE_PROPERTY, unit
+    role_property = vocabulary().graph.value(_concept(named.role), JX.roleProperty)
+    # A unit whose role concept declares no jx:roleProperty is still linked, as a unit the form names.
+    yield subject, role_property if isinstance(role_property, URIRef) else JX.involvesUnit, unit
     if named.line is not None:
         yield subject, JX.sourceRow, mint.row(named.line)
 
@@ -216,7 +221,7 @@ def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) 
         column = URIRef(f"{subject}/column/{role}")
         yield subject, JX.columnValue, column
         yield column, RDF.type, JX.ColumnValue
-        yield column, JX.columnRole, JX[role]
+        yield column, JX.columnRole, _concept(role)
         yield column, JX.cellText, Literal(text)
     for line in indicator.lines:
         yield subject, JX.sourceRow, mint.row(line)

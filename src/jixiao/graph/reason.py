@@ -38,12 +38,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from jixiao.errors import JixiaoError
+from jixiao.vocabulary import vocabulary
 
 Triple = tuple[Node, Node, Node]
 ENGINES = ("fast", "owlrl")
@@ -224,30 +226,64 @@ def _schema_triples(schema: Schema, super_props: dict[URIRef, set[URIRef]],
     return {t for t in triples if t[0] != t[2]}
 
 
-def entailments(graph: Graph, schema: Schema | None = None) -> Iterator[Triple]:
+def entailments(graph: Graph, schema: Schema | None = None, types_only: bool = False) -> Iterator[Triple]:
     """Every triple the schema entails from `graph` (some may already be in it).
 
-    Literal objects get no types: `"48" rdf:type xsd:string` is generalised RDF (a literal
-    subject) that no RDF syntax can write.
+    `types_only` keeps the rdf:type triples of the data (the part SHACL validation needs) and
+    leaves out the derived property triples and the schema-level closure. Literal objects get
+    no types: `"48" rdf:type xsd:string` is generalised RDF (a literal subject) that no RDF
+    syntax can write.
     """
     schema = schema or compile_schema(graph)
-    yield from schema.schema_triples
+    if not types_only:
+        yield from schema.schema_triples
     for subject, cls in graph.subject_objects(RDF.type):
         for parent in schema.superclasses.get(cls, ()):  # type: ignore[call-overload]
             yield subject, RDF.type, parent
     for prop, rule in schema.properties.items():
         for subject, obj in graph.subject_objects(prop):
-            for derived, flipped in rule.derived:
-                if flipped:
-                    if not isinstance(obj, Literal):
-                        yield obj, derived, subject
-                else:
-                    yield subject, derived, obj
+            if not types_only:
+                yield from _derived(subject, obj, rule)
             for cls in rule.subject_types:
                 yield subject, RDF.type, cls
             if not isinstance(obj, Literal):
                 for cls in rule.object_types:
                     yield obj, RDF.type, cls
+
+
+def _derived(subject: Node, obj: Node, rule: PropertyRule) -> Iterator[Triple]:
+    """The super-property and inverse triples one assertion `subject p obj` entails."""
+    for derived, flipped in rule.derived:
+        if not flipped:
+            yield subject, derived, obj
+        elif not isinstance(obj, Literal):
+            yield obj, derived, subject
+
+
+@cache
+def ontology_schema() -> Schema:
+    """The shipped ontology's axioms compiled once (for data held apart from the ontology)."""
+    return compile_schema(vocabulary().graph)
+
+
+def materialise_types(graph: Graph, schema: Schema | None = None) -> Graph:
+    """Add to `graph`, in place, the rdf:type triples the ontology entails from its triples; return it.
+
+    This is the part of the OWL RL closure the SHACL shapes depend on (a shape on
+    jx:OutputIndicator must see quantity indicators); each triple's entailed types depend on that
+    triple alone, so data may be typed project by project. `schema` defaults to the shipped
+    ontology's, as validation holds the data apart from the ontology.
+    """
+    candidates = set(entailments(graph, schema or ontology_schema(), types_only=True))
+    graph.addN((s, p, o, graph) for s, p, o in candidates)
+    return graph
+
+
+def graph_of(triples: Iterable[Triple], graph_class: type[Graph] = Graph) -> Graph:
+    """A new graph of `graph_class` holding `triples`; given a graph, a copy to add entailments to."""
+    graph = graph_class()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 def materialise(graph: Graph, engine: str = "fast") -> int:
@@ -289,8 +325,7 @@ def owlrl_closure(graph: Graph) -> Graph:
     """A copy of `graph` with owlrl's full OWL RL closure, generalised triples included (reference)."""
     import owlrl
 
-    closed = Graph()
-    closed.addN((s, p, o, closed) for s, p, o in graph)
+    closed = graph_of(graph)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
     return closed
 
@@ -322,7 +357,6 @@ def inferred(asserted: Iterable[Triple], closed: Iterable[Triple], drop_tautolog
 
 def fast_closure(graph: Graph) -> Graph:
     """A copy of `graph` with the fast route's entailments added."""
-    closed = Graph()
-    closed.addN((s, p, o, closed) for s, p, o in graph)
+    closed = graph_of(graph)
     materialise(closed, "fast")
     return closed

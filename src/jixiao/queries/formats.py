@@ -1,5 +1,8 @@
 """Render SELECT results as an aligned table, CSV (UTF-8 with BOM) or JSON, row by row.
 
+Each output format is a writer registered by name (`@FORMATS.register("csv")`); `jixiao query
+--format` offers the names registered in FORMATS.
+
 All three stream: JSON and CSV write each row as it comes; the table measures the first
 `TABLE_MEASURE_ROWS` rows for its column widths and then writes on without holding the rest
 (a later, wider cell just sticks out of its column).
@@ -14,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import TextIO
@@ -23,6 +26,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from jixiao.registry import Registry
 from jixiao.stores.base import SelectResult
 
 _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, XSD.short, XSD.byte,
@@ -30,6 +34,13 @@ _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, 
             XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
 JsonValue = str | int | float | bool | None
 TABLE_MEASURE_ROWS = 1000
+Writer = Callable[[SelectResult, TextIO], None]
+FORMATS: Registry[Writer] = Registry("output format")
+
+
+def write(name: str, result: SelectResult, out: TextIO) -> None:
+    """Write `result` to `out` in the output format `name`."""
+    FORMATS[name](result, out)
 
 
 def _number(text: str) -> int | Decimal | None:
@@ -75,6 +86,7 @@ def _json_value(value: JsonValue | Decimal) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+@FORMATS.register("json")
 def write_json(result: SelectResult, out: TextIO) -> None:
     """A JSON array of objects (keys = the query's variables), written row by row."""
     out.write("[")
@@ -95,6 +107,7 @@ def _csv_cell(value: JsonValue | Decimal) -> str:
     return str(value)
 
 
+@FORMATS.register("csv")
 def write_csv(result: SelectResult, out: TextIO) -> None:
     """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8."""
     out.write("\ufeff")
@@ -129,6 +142,7 @@ def _table_line(cells: list[str], widths: list[int], numeric: list[bool]) -> str
     return "  ".join(_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(cells)).rstrip() + "\n"
 
 
+@FORMATS.register("table")
 def write_table(result: SelectResult, out: TextIO) -> None:
     """An aligned text table, numbers right-aligned, then `(N rows)`.
 
@@ -151,5 +165,3 @@ def write_table(result: SelectResult, out: TextIO) -> None:
         count += 1
     out.write(f"({count} rows)\n")
 
-
-WRITERS = {"table": write_table, "csv": write_csv, "json": write_json}

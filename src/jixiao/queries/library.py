@@ -7,8 +7,8 @@ Header lines at the top of each file (comment lines before the first line of SPA
     # columns: a, b, c
     #   notes on columns, continued on lines indented by two spaces
     # reasoning: none
-TYPE is one of literal, year, integer, decimal, iri. A parameter NAME is bound, as an RDF term
-of its TYPE, to the variable ?param_NAME: never pasted into the query text. A parameter not
+TYPE is one of literal, year, integer, decimal, iri (binding.py). A parameter NAME is bound, as
+an RDF term of its TYPE, to the variable ?param_NAME: never pasted into the query text. A parameter not
 given on the command line is bound to its DEFAULT if it has one, is an error if `required`, and
 is left unbound otherwise (the query then does not restrict on it: `FILTER(!BOUND(?param_x) || ...)`).
 
@@ -27,43 +27,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
-
 from jixiao.errors import UsageError
+from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
 from jixiao.resources import resource_dir
 from jixiao.stores.base import QueryBackend, SelectResult
 
-PARAM_TYPES = ("literal", "year", "integer", "decimal", "iri")
 REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
 # The description follows an em dash, or a hyphen with spaces around it (a default may be `long-term`).
 _PARAM_SPEC = re.compile(r"^\s*(?P<type>\w+)\s*(?:=\s*(?P<default>.*?)|(?P<required>required))?\s*(?:(?:—|\s-{1,2}\s)\s*(?P<doc>.*))?$")
 _CONTINUED = ("description", "columns")
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    type: str
-    doc: str
-    default: str | None = None
-    required: bool = False
-
-    def describe(self) -> str:
-        """`name (type)`, `name (type, default: x)` or `name (type, required)` for listings and errors.
-
-        A parameter with neither restricts nothing unless given.
-        """
-        if self.required:
-            return f"{self.name} ({self.type}, required)"
-        if self.default is not None:
-            return f"{self.name} ({self.type}, default: {self.default})"
-        return f"{self.name} ({self.type})"
 
 
 @dataclass
@@ -120,7 +95,7 @@ def _parameter(name: str, spec: str, path: Path) -> Parameter:
         raise UsageError(f"{path}: parameter {name} has unknown type {found!r} (expected one of {', '.join(PARAM_TYPES)})")
     parameter = Parameter(name, match["type"], (match["doc"] or "").strip(), match["default"], bool(match["required"]))
     if parameter.default is not None:
-        _term(parameter, parameter.default)  # a bad default is the query file's error, found at load time
+        term(parameter, parameter.default)  # a bad default is the query file's error, found at load time
     return parameter
 
 
@@ -158,49 +133,6 @@ def load_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def _term(parameter: Parameter, raw: str) -> Node:
-    if parameter.type == "literal":
-        return Literal(raw)
-    if parameter.type == "iri":
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
-            raise UsageError(f"parameter {parameter.name} expects an absolute IRI, got {raw!r}")
-        return URIRef(raw)
-    if parameter.type == "year":
-        if not re.fullmatch(r"\d{4}", raw):
-            raise UsageError(f"parameter {parameter.name} expects a year YYYY, got {raw!r}")
-        return Literal(raw, datatype=XSD.gYear)
-    try:
-        number = Decimal(raw)
-    except InvalidOperation as error:
-        raise UsageError(f"parameter {parameter.name} expects a number, got {raw!r}") from error
-    if not number.is_finite():
-        raise UsageError(f"parameter {parameter.name} expects a finite number, got {raw!r}")
-    if parameter.type == "integer":
-        if number != number.to_integral():
-            raise UsageError(f"parameter {parameter.name} expects a whole number, got {raw!r}")
-        return Literal(int(number))
-    return Literal(number, datatype=XSD.decimal)
-
-
-def bind(query: NamedQuery, raw: dict[str, str]) -> dict[str, Node]:
-    """Turn `--param k=v` values (and defaults) into RDF terms for ?param_k.
-
-    An unknown name or a missing required parameter is an error that lists the parameters.
-    """
-    known = "; ".join(p.describe() for p in query.params.values()) or "none"
-    for name in raw:
-        if name not in query.params:
-            raise UsageError(f"query {query.name} has no parameter {name!r}; its parameters: {known}")
-    bindings: dict[str, Node] = {}
-    for name, parameter in query.params.items():
-        value = raw.get(name, parameter.default)
-        if value is None:
-            if parameter.required:
-                raise UsageError(f"query {query.name} needs --param {name}=...; its parameters: {known}")
-            continue
-        bindings[f"param_{name}"] = _term(parameter, value)
-    return bindings
-
-
 def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None) -> SelectResult:
+    """The query's answer on `backend`, its parameters bound as RDF terms."""
     return backend.select(query.text, bind(query, raw_params or {}))

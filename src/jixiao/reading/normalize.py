@@ -1,4 +1,4 @@
-"""Turn a raw grid into project records, following DESIGN.md's reading rules.
+"""Turn a raw grid into project records, following the reading rules in docs/reading.md.
 
 Cells are placed by what they are (a goal label, a level-1 or level-2 category, a value, a
 basis), not only by their column, because converted tables shift rows and blank merged cells.

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from jixiao.namespaces import JX, JXU
+from jixiao.namespaces import JX
 from jixiao.vocabulary import Unit, Vocabulary, canon, vocabulary
 
 _NUMBER_TEXT = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -150,31 +150,26 @@ def _strip_suffix(text: str, vocab: Vocabulary) -> tuple[URIRef | None, str]:
     return None, text
 
 
-def _local(iri: URIRef) -> str:
-    return str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
 def _compose(numerator: Unit, denominator: Unit, written: str, vocab: Vocabulary) -> Unit:
     """`numerator` per `denominator` (次/月, 人/年, 万元/株): the denominator is kept as written.
 
     A pair the unit table lists in base units (万元/人 → 元/人, 万元/人/天 → 元/人/天) gives that unit;
-    any other pair gets a unit of its own in the unit namespace (jxu:TimePerMonth), its base unit being
-    the numerator's base per the denominator, and its kind a frequency where the denominator is a
-    duration.
+    any other pair is a unit of its own (次/月), its base unit being the numerator's base per the
+    denominator, and its kind a frequency where the denominator is a duration.
     """
     listed = vocab.units.get(canon(f"{numerator.base_label}/{denominator.label}"))
     if listed is not None:
         return Unit(listed.iri if numerator.factor == 1 else URIRef(""), written, listed.base, listed.base_label,
                     numerator.factor * listed.factor, listed.kind)
-    base = JXU[f"{_local(numerator.base)}Per{_local(denominator.iri)}"]
     if denominator.kind == JX.Duration:
         kind: URIRef | None = JX.Frequency
     elif numerator.kind == JX.Money:
         kind = JX.UnitCost
     else:
         kind = None
-    iri = base if numerator.factor == 1 else URIRef("")
-    return Unit(iri, written, base, f"{numerator.base_label}/{denominator.label}", numerator.factor, kind)
+    # No IRI: the ontology does not define the pair; the mapper declares it once, by its label, as
+    # it does a unit kept as written (jixiao.graph.mapping).
+    return Unit(URIRef(""), written, URIRef(""), f"{numerator.base_label}/{denominator.label}", numerator.factor, kind)
 
 
 def _scaled(unit: Unit, factor: Decimal, written: str) -> Unit:

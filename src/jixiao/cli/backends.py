@@ -1,0 +1,53 @@
+"""Where a command's queries run and its data go: the one place the CLI opens a backend.
+
+A query runs over a remote endpoint, an embedded Oxigraph store, or DATA read into memory;
+`ingest --store` and `load` write into the first two.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.errors import UsageError
+from jixiao.graph import load_graph, materialise
+from jixiao.stores.base import MemoryBackend, QueryBackend
+
+
+def open_store(store_dir: Path, read_only: bool = False) -> QueryBackend:
+    """The embedded Oxigraph store in `store_dir` (created when writing, required when reading)."""
+    from jixiao.stores.oxigraph import OxigraphBackend
+
+    if read_only and not store_dir.is_dir():
+        raise UsageError(f"no store at {store_dir} (create it with: jixiao ingest FILES --store {store_dir})")
+    return OxigraphBackend(store_dir, read_only=read_only)
+
+
+def open_endpoint(endpoint: str, user: str | None, password: str | None, update_url: str | None = None,
+                  gsp_url: str | None = None) -> QueryBackend:
+    """A SPARQL 1.1 endpoint (update and Graph Store URLs derived from it unless given)."""
+    from jixiao.stores.remote import RemoteEndpoint
+
+    return RemoteEndpoint(endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password)
+
+
+def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reasoning: bool) -> QueryBackend:
+    """DATA read into memory, with the ontology's entailments when the query may rely on them.
+
+    Stores hold what was loaded, so for them run `jixiao reason` before loading.
+    """
+    graph = load_graph(data, base, year)
+    if needs_reasoning:
+        materialise(graph)
+    return MemoryBackend(graph)
+
+
+def query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path | None, base: str, year: int | None,
+                  user: str | None, password: str | None, needs_reasoning: bool = False) -> QueryBackend:
+    """Where a query runs: exactly one of DATA, an endpoint, a store."""
+    if sum(bool(x) for x in (data, endpoint, store_dir)) != 1:
+        raise UsageError("give exactly one of: DATA files, --endpoint URL, --store DIR")
+    if endpoint:
+        return open_endpoint(endpoint, user, password)
+    if store_dir is not None:
+        return open_store(store_dir, read_only=True)
+    return open_memory(data, base, year, needs_reasoning)

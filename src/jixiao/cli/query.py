@@ -1,0 +1,53 @@
+"""`jixiao query NAME|FILE.rq DATA ...`: a named query over DATA, an embedded store or an endpoint."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from jixiao.cli.backends import query_backend
+from jixiao.cli.shared import Command, base_option, format_option, year_option
+from jixiao.errors import UsageError
+from jixiao.queries import FORMATS, listing, load_query, run, write
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """`--param NAME=VALUE` options as a mapping (the values are bound as RDF terms later)."""
+    params: dict[str, str] = {}
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--param expects NAME=VALUE, got {value!r}")
+        params[name.strip()] = text
+    return params
+
+
+@click.command(cls=Command)
+@click.argument("name", required=False)
+@click.argument("data", nargs=-1)
+@click.option("--endpoint", default=None, help="Query a SPARQL endpoint instead of local DATA.")
+@click.option("--param", "params", multiple=True, help="Query parameter NAME=VALUE (repeatable).")
+@format_option(FORMATS, "table", "Output: an aligned table, CSV (UTF-8 with BOM) or JSON.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@base_option
+@year_option
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Query this embedded Oxigraph store (made by ingest --store).")
+@click.option("--user", default=None, help="User for the endpoint.")
+@click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
+def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
+          output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
+          user: str | None, password: str | None) -> None:
+    """Run a named query (or a .rq file) over DATA or an endpoint."""
+    if list_queries or name is None:
+        click.echo(listing())
+        return
+    named = load_query(name)
+    raw_params = parse_params(params)
+    backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning)
+    try:
+        write(output_format, run(named, backend, raw_params), sys.stdout)
+    finally:
+        backend.close()

@@ -1,0 +1,240 @@
+"""Parse pyshacl's reports into plain results: severity, project, indicator, messages, source row.
+
+Each part's report is read against the part's own data (to find the project, the indicator and
+the table row of each focus node); `merge` then makes one report of all parts, each result once
+(nodes shared by several parts are reported by each), in the order of the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+
+from jixiao.namespaces import JX, JXS, SH
+from jixiao.validation.partition import PARTS, ROOT_CLASS
+from jixiao.validation.shapes import shapes_graph
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One thing a reviewer should look at, as `validate --format json` prints it (plus where from)."""
+
+    severity: str
+    project: str | None
+    indicator: str | None
+    message_zh: str
+    message_en: str
+    source: str | None
+    shape: str
+    agency: str | None = None  # the declaring unit, for grouping (not in the JSON contract)
+    stated: str | None = None  # the indicator's target as written, for the text report
+    focus: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in ("severity", "project", "indicator", "message_zh", "message_en", "source", "shape")}
+
+
+@dataclass
+class Report:
+    """Results of a validation and the standard SHACL report they came from."""
+
+    results: list[Result]
+    graph: Graph
+
+    @property
+    def conforms(self) -> bool:
+        """No Violation (Warnings and Infos do not make a table wrong); the CLI exits 0 on it."""
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Number of results per (shape, severity)."""
+        table: dict[tuple[str, str], int] = {}
+        for r in self.results:
+            table[r.shape, r.severity] = table.get((r.shape, r.severity), 0) + 1
+        return table
+
+
+def _parent(graph: Graph, node: Node) -> Node | None:
+    for p in PARTS:
+        for subject in graph.subjects(p, node):
+            return subject
+    return None
+
+
+def _label(graph: Graph, node: Node | None) -> str | None:
+    value = graph.value(node, RDFS.label) if node is not None else None
+    return str(value) if value is not None else None
+
+
+def _best_row(graph: Graph, node: Node) -> Node | None:
+    """The node's source row that shows it best: its statement, else its name, else the first."""
+    rows = sorted(graph.objects(node, JX.sourceRow), key=lambda r: int(graph.value(r, JX.lineNumber) or 0))
+    for text in (graph.value(node, JX.statement), graph.value(node, RDFS.label)):
+        if text is not None:
+            for row in rows:
+                if str(text) in str(graph.value(row, JX.rawText) or ""):
+                    return row
+    return rows[0] if rows else None
+
+
+def _where(graph: Graph, row: Node | None) -> str | None:
+    if row is None:
+        return None
+    document = graph.value(row, JX.inDocument)
+    name = graph.value(document, JX.fileName) if document is not None else None
+    line = graph.value(row, JX.lineNumber)
+    return f"{name or document}:{line}" if line is not None else str(name or document)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a focus node is, in the table's own words."""
+
+    agency: str | None
+    project: str | None
+    indicator: str | None
+    stated: str | None  # the indicator's target value as written
+    source: str | None  # file:line
+
+
+def locate(graph: Graph, focus: Node) -> Place:
+    """The project, indicator and source row of a focus node (a note speaks of what it concerns)."""
+    row = graph.value(focus, JX.atRow)
+    node = graph.value(focus, JX.concerns) or focus  # a reading note speaks of what it concerns
+    indicator = project = None
+    walk: Node | None = node
+    while walk is not None:
+        if row is None:
+            row = _best_row(graph, walk)
+        if indicator is None and (walk, RDF.type, JX.Indicator) in graph:
+            indicator = walk
+        if (walk, RDF.type, ROOT_CLASS) in graph:
+            project = walk
+        walk = _parent(graph, walk)
+    agency = graph.value(project, JX.declaredBy) if project is not None else None
+    target = graph.value(indicator, JX.target) if indicator is not None else None
+    stated = graph.value(target, JX.statedValue) if target is not None else None
+    return Place(_label(graph, agency), _label(graph, project), _label(graph, indicator),
+                 str(stated) if stated is not None else None, _where(graph, row))
+
+
+@lru_cache(maxsize=256)
+def _message_templates(shape: Node) -> tuple[tuple[re.Pattern[str], str | None], ...]:
+    """The shape's sh:message templates (its own and its SPARQL constraints') as patterns, with languages."""
+    shapes = shapes_graph()
+    owners = [shape, *shapes.objects(shape, SH.sparql)]
+    templates = [m for owner in owners for m in shapes.objects(owner, SH.message) if isinstance(m, Literal)]
+    return tuple((re.compile(".*?".join(re.escape(part) for part in _PLACEHOLDER.split(str(m))), re.DOTALL), m.language)
+                 for m in templates)
+
+
+_PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _messages(report: Graph, result: Node) -> tuple[str, str]:
+    """(Chinese, English) messages of a result.
+
+    pyshacl drops the language tag of a message once it fills in a template's {?variables}, so an
+    untagged message takes the language of the shape's template it matches.
+    """
+    templates = _message_templates(report.value(result, SH.sourceShape))
+    by_language: dict[str | None, str] = {}
+    for message in report.objects(result, SH.resultMessage):
+        text = str(message)
+        language = message.language if isinstance(message, Literal) else None
+        if language is None:
+            language = next((lang for pattern, lang in templates if pattern.fullmatch(text)), None)
+        by_language.setdefault(language, text)
+    plain = by_language.get(None, "")
+    return by_language.get("zh", plain), by_language.get("en", plain)
+
+
+def _shape_name(shape: Node | None) -> str:
+    text = str(shape)
+    return "jxs:" + text[len(str(JXS)):] if text.startswith(str(JXS)) else text
+
+
+def _result_key(report: Graph, result: Node) -> tuple[str, ...]:
+    """What makes a result the same result in two parts' reports."""
+    return tuple(str(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.value))
+
+
+def _description(report: Graph, node: Node) -> Iterator[Triple]:
+    """`node`'s triples and, recursively, those of the blank nodes they point to."""
+    for p, o in report.predicate_objects(node):
+        yield node, p, o
+        if isinstance(o, BNode):
+            yield from _description(report, o)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One result of a part's SHACL report, located in the part's data (picklable for workers)."""
+
+    key: tuple[str, ...]
+    node: Node
+    description: tuple[Triple, ...]
+    result: Result
+
+
+def found_in(data: Graph, report: Graph) -> list[Found]:
+    """The results of a SHACL report on `data`, with their project, indicator and source row."""
+    found = []
+    for node in report.objects(None, SH.result):  # top-level results, not nested sh:detail ones
+        focus = report.value(node, SH.focusNode)
+        place = locate(data, focus)
+        zh, en = _messages(report, node)
+        severity = report.value(node, SH.resultSeverity)
+        result = Result(SEVERITIES.get(severity, str(severity)), place.project, place.indicator, zh, en, place.source,
+                        _shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
+        found.append(Found(_result_key(report, node), node, tuple(_description(report, node)), result))
+    return found
+
+
+def merge(found: Iterable[Found]) -> Report:
+    """One report of the results of all parts, each result once (shared nodes are in several parts)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    graph.bind("jxs", JXS)
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    seen: set[tuple[str, ...]] = set()
+    results: list[Result] = []
+    for item in found:
+        if item.key in seen:
+            continue
+        seen.add(item.key)
+        graph.add((root, SH.result, item.node))
+        for triple in item.description:
+            graph.add(triple)
+        results.append(item.result)
+    # Standard SHACL: a graph conforms when there is no result at all, whatever its severity.
+    graph.add((root, SH.conforms, Literal(not results)))
+    return Report(_in_table_order(results), graph)
+
+
+def _position(result: Result) -> tuple[str, int]:
+    file, _, line = (result.source or "").rpartition(":")
+    return (file, int(line)) if line.isdigit() else (result.source or "", 0)
+
+
+def _in_table_order(results: list[Result]) -> list[Result]:
+    """Projects in the order of the tables, each project's results together, by line then severity."""
+    first: dict[tuple[str | None, str | None], tuple[str, int]] = {}
+    for r in results:
+        key = (r.agency, r.project)
+        first[key] = min(first.get(key, _position(r)), _position(r))
+    return sorted(results, key=lambda r: (r.project is None, first[r.agency, r.project], r.agency or "", r.project or "",
+                                          _position(r), SEVERITY_ORDER.get(r.severity, 3), r.shape, r.focus))
