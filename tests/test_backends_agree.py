@@ -34,6 +34,8 @@ def cli(*args: str | Path) -> Any:
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "queries"
 # Queries whose parameters have no default get one here.
 REQUIRED = {"search": ["--param", "text=满意度"]}
+# Queries about what the seed and the fixture do not have: department-wide plans (部门整体绩效目标表).
+NO_SEED_DATA = {"department-plans"}
 
 
 def answers(target: list[str], query: str, extra: list[str]) -> list[dict[str, Any]]:
@@ -71,7 +73,7 @@ def test_every_named_query_agrees_everywhere(targets: dict[str, list[str]], quer
 def test_most_queries_have_answers_on_the_seed(targets: dict[str, list[str]]) -> None:
     # So that the comparisons above are not between empty results.
     empty = [query for query in QUERIES if not answers(targets["memory"], query, REQUIRED.get(query, []))]
-    assert not empty
+    assert not set(empty) - NO_SEED_DATA
 
 
 @pytest.mark.parametrize(("query", "extra"), PARAMETER_RUNS)
@@ -112,7 +114,7 @@ def _reload_and_break(table: Path, graph: str, count_query: Path, target: list[s
                       server: ServerEndpoint) -> None:
     assert cli("load", table, "--graph", graph, *target, *credentials).exit_code == 0
     first = answers(target, str(count_query), [])
-    assert first[0]["triples"] == 2852
+    assert first[0]["triples"] == 2930  # 2852 before jx:comparatorStated on each of the seed's 78 quantitative targets
     assert cli("load", table, "--graph", graph, *target, *credentials).exit_code == 0
     assert answers(target, str(count_query), []) == first  # reloaded, not duplicated
 

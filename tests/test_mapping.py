@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from jixiao.graph.mapping import document_graph
-from jixiao.namespaces import JX
+from jixiao.namespaces import JX, ORG
+from jixiao.queries.library import library, run
 from jixiao.reading.normalize import normalize
 from jixiao.reading.readers import read_file
+from jixiao.reading.records import DEPARTMENT, BudgetPart, DocumentRecord, GoalRecord, IndicatorRecord, NamedUnit, ProjectRecord
+from jixiao.reading.values import parse_value
+from jixiao.stores import MemoryBackend
 from jixiao.synthetic import corpus, render
+from jixiao.vocabulary import load_ontology_graph
 
 
 def ingest(path: Path, base: str = "https://example.org/kg/", year: int | None = None) -> Graph:
@@ -94,3 +100,150 @@ def test_indicator_values_typed_and_categories_asserted(seed_path: Path) -> None
     for indicator in indicators:
         assert (indicator, RDF.type, graph.value(indicator, JX.category)) in graph
     assert all(isinstance(o, URIRef) for o in graph.objects(None, JX.basis))
+
+
+# ---------------------------------------------------------------------------------------------
+# Records of other templates, built directly: department-wide plans, programmes, named units,
+# budget parts, descriptions, last year's actuals, columns kept as data, partial data
+# ---------------------------------------------------------------------------------------------
+
+BASE = "https://example.org/kg/"
+
+
+def _indicator(name: str, stated: str, position: int, category: bool = True, **extra: object) -> IndicatorRecord:
+    level1, level2 = (JX.OutputIndicator, JX.QuantityIndicator) if category else (None, None)
+    return IndicatorRecord(name, level1, level2, None, None, parse_value(stated), None, None, [10 + position],
+                           position=position, **extra)  # type: ignore[arg-type]
+
+
+def _document() -> DocumentRecord:
+    """Two projects of one unit (one with no budget and an indicator with no category), a
+    department-wide plan of the same unit, and units named in roles (one of them on no project)."""
+    rich = ProjectRecord(
+        name="主体班次培训", agency="某市委党校", agency_code="015001", year=2022, budget=Decimal(1640000),
+        budget_stated="164", programme="干部教育培训", lines=[1],
+        units=[NamedUnit("DeclaringUnit", "某市委党校", "015001", 2), NamedUnit("SupervisingDepartment", "某市委组织部", None, 3),
+               NamedUnit("ImplementingUnit", "某市委党校", None, 4)],
+        budget_parts=[BudgetPart("当年市级财政资金", "132", Decimal(1320000), 5), BudgetPart("其他资金", "32", Decimal(320000), 6)],
+        goals=[GoalRecord("annual", 1, indicators=[
+            _indicator("培训人次", "280人次", 1, description="反映全年培训规模", previous=parse_value("260人次"), previous_year=2021,
+                       extra={"ScoreColumn": "10", "ScoringRuleColumn": "未达指标值酌情扣分"}),
+            _indicator("开班周期", "2022年3月--2022年11月", 2),
+            _indicator("培训天数", "1-3天", 3),
+        ])])
+    partial = ProjectRecord(name="无预算项目", agency="某市委党校", year=2022, lines=[20],
+                            units=[NamedUnit("ImplementingUnit", "某街道办事处", None, 21)],
+                            goals=[GoalRecord("annual", 1, indicators=[_indicator("无类别指标", "=5人", 1, category=False)])])
+    plan = ProjectRecord(kind=DEPARTMENT, agency="某市委党校", year=2022, budget=Decimal(8827620), lines=[30],
+                         goals=[GoalRecord("annual", 1, indicators=[_indicator("培训覆盖面", "≥95%", 1),
+                                                                    _indicator("履职效能", "有效提升", 2, category=False)])])
+    lines = {n: f"line {n}" for n in (1, 2, 3, 4, 5, 6, 11, 12, 13, 20, 21, 11 + 20, 30, 31, 32)}
+    return DocumentRecord("t.md", "t.md", "utf-8", "ab" * 32, lines, [rich, partial, plan])
+
+
+@pytest.fixture(scope="module")
+def records_graph() -> Graph:
+    return document_graph(_document(), BASE)
+
+
+def test_department_plan_is_a_plan_of_the_unit_not_a_project(records_graph: Graph) -> None:
+    plans = list(records_graph.subjects(RDF.type, JX.DepartmentPlan))
+    assert len(plans) == 1 and (plans[0], RDF.type, JX.Project) not in records_graph
+    assert "/plan/" in str(plans[0])
+    agency = records_graph.value(plans[0], JX.declaredBy)
+    assert str(records_graph.value(agency, RDFS.label)) == "某市委党校"
+    assert len(list(records_graph.objects(plans[0], JX.hasGoal))) == 1
+
+
+def test_every_named_unit_once_with_its_role_and_code(records_graph: Graph) -> None:
+    units = {str(records_graph.value(u, RDFS.label)): u for u in records_graph.subjects(RDF.type, ORG.Organization)}
+    assert set(units) == {"某市委党校", "某市委组织部", "某街道办事处"}  # once per name, a unit on no project's budget too
+    project = next(records_graph.subjects(RDFS.label, Literal("主体班次培训")))
+    assert (project, JX.supervisedBy, units["某市委组织部"]) in records_graph
+    assert (project, JX.implementedBy, units["某市委党校"]) in records_graph
+    assert (project, JX.declaredBy, units["某市委党校"]) in records_graph
+    assert (units["某市委党校"], ORG.identifier, Literal("015001")) in records_graph
+    programme = records_graph.value(project, JX.programme)
+    assert (programme, RDF.type, JX.Programme) in records_graph and str(records_graph.value(programme, RDFS.label)) == "干部教育培训"
+
+
+def test_budget_parts_description_previous_actual_and_extra_columns(records_graph: Graph) -> None:
+    project = next(records_graph.subjects(RDFS.label, Literal("主体班次培训")))
+    parts = {str(records_graph.value(p, RDFS.label)): p for p in records_graph.objects(project, JX.budgetPart)}
+    assert set(parts) == {"当年市级财政资金", "其他资金"}
+    assert records_graph.value(parts["其他资金"], JX.amount) == Literal(Decimal(320000), datatype=XSD.decimal)
+    assert str(records_graph.value(parts["其他资金"], JX.statedAmount)) == "32"
+    indicator = next(records_graph.subjects(RDFS.label, Literal("培训人次")))
+    assert str(records_graph.value(indicator, JX.description)) == "反映全年培训规模"
+    previous = records_graph.value(indicator, JX.previousActual)
+    assert (previous, RDF.type, JX.ActualValue) in records_graph
+    assert records_graph.value(previous, JX.valueYear) == Literal("2021", datatype=XSD.gYear)
+    assert records_graph.value(previous, JX.numericValue) == Literal(Decimal(260), datatype=XSD.decimal)
+    assert records_graph.value(indicator, JX.target) != previous
+    columns = {records_graph.value(c, JX.columnRole): str(records_graph.value(c, JX.cellText))
+               for c in records_graph.objects(indicator, JX.columnValue)}
+    # Column-role concepts are the forms vocabulary's (ontology/forms.ttl), named by the reader.
+    assert columns == {URIRef(f"{JX!s}ScoreColumn"): "10", URIRef(f"{JX!s}ScoringRuleColumn"): "未达指标值酌情扣分"}
+
+
+def test_comparator_not_written_periods_and_ranges(records_graph: Graph) -> None:
+    def target(name: str) -> URIRef:
+        return records_graph.value(next(records_graph.subjects(RDFS.label, Literal(name))), JX.target)
+
+    implied = target("培训人次")
+    assert records_graph.value(implied, JX.comparator) == JX.Equal
+    assert records_graph.value(implied, JX.comparatorStated) == Literal(False)
+    assert records_graph.value(target("培训覆盖面"), JX.comparatorStated) == Literal(True)
+    period = target("开班周期")
+    assert (period, RDF.type, JX.PeriodTarget) in records_graph and (period, RDF.type, JX.QuantitativeTarget) not in records_graph
+    assert records_graph.value(period, JX.periodStart) == Literal("2022-03", datatype=XSD.gYearMonth)
+    assert records_graph.value(period, JX.periodEnd) == Literal("2022-11", datatype=XSD.gYearMonth)
+    span = target("培训天数")
+    assert records_graph.value(span, JX.comparator) == JX.Between
+    assert (records_graph.value(span, JX.numericValue), records_graph.value(span, JX.upperValue)) == (
+        Literal(Decimal(1), datatype=XSD.decimal), Literal(Decimal(3), datatype=XSD.decimal))
+
+
+def test_composed_units_are_declared_once_as_shared_units() -> None:
+    value = parse_value("≥1次/月")
+    record = ProjectRecord(name="巡查", agency="某局", lines=[1], goals=[GoalRecord("annual", 1, indicators=[
+        IndicatorRecord("巡查频次", JX.OutputIndicator, JX.QuantityIndicator, None, None, value, None, None, [2], position=1)])])
+    graph = document_graph(DocumentRecord("r.md", "r.md", "utf-8", "cd" * 32, {1: "a", 2: "b"}, [record]), BASE)
+    unit = graph.value(next(graph.subjects(JX.comparator, JX.GreaterOrEqual)), JX.unit)
+    assert str(unit).startswith(f"{BASE}unit/")  # shared across files like units kept as written
+    assert str(graph.value(unit, RDFS.label)) == "次/月" and graph.value(unit, JX.quantityKind) == JX.Frequency
+
+
+def test_record_iris_are_deterministic() -> None:
+    first, second = document_graph(_document(), BASE), document_graph(_document(), BASE)
+    assert set(first) == set(second)
+
+
+def _query_rows(graph: Graph, name: str, **params: str) -> list[dict[str, object]]:
+    result = run(library()[name], MemoryBackend(graph), params)
+    return [{k: (v.toPython() if v is not None else None) for k, v in row.items()} for row in result.rows]
+
+
+@pytest.fixture(scope="module")
+def records_with_ontology(records_graph: Graph) -> Graph:
+    graph = Graph()
+    graph += records_graph
+    graph += load_ontology_graph()
+    return graph
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_every_named_query_runs_on_partial_data(records_with_ontology: Graph, name: str) -> None:
+    """No category, no budget, a unit on no project, a department-wide plan: every query answers."""
+    params = {"text": "指标"} if "text" in library()[name].params else {}
+    _query_rows(records_with_ontology, name, **params)
+
+
+def test_plans_are_counted_apart_from_projects(records_with_ontology: Graph) -> None:
+    projects = _query_rows(records_with_ontology, "projects")
+    assert sorted(str(r["project"]) for r in projects) == ["主体班次培训", "无预算项目"]
+    uncategorised = next(r for r in projects if r["project"] == "无预算项目")
+    assert (uncategorised["indicators"], uncategorised["output"], uncategorised["budget"]) == (1, 0, None)
+    assert [(r["agency"], r["projects"]) for r in _query_rows(records_with_ontology, "budget-by-unit")] == [("某市委党校", 2)]
+    plans = _query_rows(records_with_ontology, "department-plans")
+    assert [(r["agency"], r["indicators"], r["output"]) for r in plans] == [("某市委党校", 2, 1)]

@@ -233,9 +233,9 @@ def _append(path: Path, text: str) -> None:
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    ("Furlong,浪,furlong,,Length,Metre,201.168,,,\n", "units.csv:65: 10 cells, the header has 11"),
-    ("Yuan,元,yuan,,Money,Yuan,1,,,,\n", "units.csv:65: id 'Yuan' appears twice"),
-    ("Furlong,浪,furlong,,Length,Metre,201.168,,nope:X,,\n", "units.csv:65: unknown prefix 'nope'"),
+    ("Furlong,浪,furlong,,Length,Metre,201.168,,,\n", "units.csv:73: 10 cells, the header has 11"),
+    ("Yuan,元,yuan,,Money,Yuan,1,,,,\n", "units.csv:73: id 'Yuan' appears twice"),
+    ("Furlong,浪,furlong,,Length,Metre,201.168,,nope:X,,\n", "units.csv:73: unknown prefix 'nope'"),
 ])
 def test_a_bad_row_is_named_by_file_and_line(checkout: Path, capsys: pytest.CaptureFixture[str], row: str, message: str) -> None:
     _append(checkout / "ontology/src/units.csv", row)
@@ -320,7 +320,7 @@ def test_tabulating_adds_rows_and_values_and_prints_the_rest(checkout: Path, cap
         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         jx:newForm a owl:AnnotationProperty .
-        jx:GreaterOrEqual skos:hiddenLabel "至少"@zh ; jx:suffixForm "或以上"@zh ; jx:newForm "x"@zh .
+        jx:GreaterOrEqual skos:hiddenLabel "最少"@zh ; jx:suffixForm "或更多"@zh ; jx:newForm "x"@zh .
         jxu:Furlong a skos:Concept, jx:UnitOfMeasure ; skos:inScheme jx:UnitScheme ;
             skos:prefLabel "浪"@zh, "furlong"@en ; rdfs:label "浪"@zh, "furlong"@en ;
             jx:quantityKind jx:Length ; jx:baseUnit jxu:Metre ; jx:conversionFactor "201.168"^^xsd:decimal ;
@@ -330,7 +330,8 @@ def test_tabulating_adds_rows_and_values_and_prints_the_rest(checkout: Path, cap
     left = Graph().parse(data=capsys.readouterr().out, format="turtle")
     assert set(left.subjects()) == {URIRef(str(JX) + "newForm"), JX.GreaterOrEqual}  # no column states jx:newForm
     comparators = (checkout / "ontology/src/comparators.csv").read_text(encoding="utf-8")
-    assert "不小于|大于等于|大于或等于|至少,以上|及以上|或以上," in comparators
+    row = next(line for line in comparators.splitlines() if line.startswith("GreaterOrEqual,"))
+    assert "|最少,以上|" in row and row.split(",")[5].endswith("|或更多")  # each appended to its own column
     assert "\nFurlong,浪,furlong,,Length,Metre,201.168,,unit:FUR,,\n" in (checkout / "ontology/src/units.csv").read_text(encoding="utf-8")
     assert ontology_build.main(["--root", str(checkout)]) == 0
     assert ontology_build.main(["--root", str(checkout), "--check"]) == 0

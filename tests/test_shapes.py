@@ -79,6 +79,17 @@ def add_note(kind: str, note_class: str, name: str, saw: str = "社会效益指�
             f"WHERE {{ {indicator(name)} ?i jx:sourceRow ?row . BIND (IRI(CONCAT(STR(?i), \"/note/99\")) AS ?note) }}")
 
 
+def add_project_note(kind: str) -> str:
+    """A note the reader made on the project, such as NoBasisColumn or AnnualOnlyTable."""
+    return (f"INSERT {{ ?note a jx:Finding ; jx:noteKind jx:{kind} ; jx:concerns ?project ; jx:decision \"noted for the table\" }} "
+            f"WHERE {{ ?project a jx:Project . BIND (IRI(CONCAT(STR(?project), \"/note/99\")) AS ?note) }}")
+
+
+# The project read as a department-wide plan (a unit's whole spending, 部门整体绩效目标表).
+AS_PLAN = "DELETE { ?project a jx:Project } INSERT { ?project a jx:DepartmentPlan } WHERE { ?project a jx:Project }"
+NO_LONG_TERM = "DELETE { ?project jx:hasGoal ?g } WHERE { ?project jx:hasGoal ?g . ?g a jx:LongTermGoal }"
+
+
 @dataclass(frozen=True)
 class Case:
     shape: str
@@ -190,6 +201,27 @@ CASES = [
     Case("CategoryReconciled", add_note("ShiftedRow", "Repair", "培训人数"), fires=False, why="routine-repair"),
     Case("ReadingFinding", add_note("UnknownUnit", "Finding", "培训人数", "=3坨"), indicator="培训人数", why="unknown-unit"),
     Case("ReadingFinding", add_note("MissingBasis", "Finding", "培训人数"), fires=False, why="checked-elsewhere"),
+    Case("ReadingFinding", add_note("MultiplierWithoutUnit", "Finding", "培训人数", "250万"), indicator="培训人数", why="bare-multiplier"),
+    # templates (issue 9): a form without a basis column, an annual-only form, a cost stated as a rate,
+    # department-wide plans checked like projects where it makes sense
+    Case("IndicatorBasis", (f"DELETE {{ ?i jx:basis ?b }} WHERE {{ {indicator('培训人数')} ?i jx:basis ?b }}", add_project_note("NoBasisColumn")),
+         fires=False, why="form-without-basis-column"),
+    Case("TableWithoutBasisColumn", add_project_note("NoBasisColumn"), why="form-without-basis-column"),
+    Case("ProjectLongTermGoal", (NO_LONG_TERM, add_project_note("AnnualOnlyTable")), fires=False, why="annual-only-form"),
+    Case("CostAsRate", (set_value("培训总成本", "jx:unit", "jxu:Percent"), set_value("培训总成本", "jx:numericValue", "100.0")),
+         indicator="培训总成本", why="cost-control-rate"),
+    Case("CostInMoney", (set_value("培训总成本", "jx:unit", "jxu:Percent"), set_value("培训总成本", "jx:numericValue", "100.0")),
+         fires=False, why="rate-is-cost-as-rate-s-warning"),
+    Case("CostAsRate", set_value("培训总成本", "jx:unit", "jxu:Person"), fires=False, why="persons-is-cost-in-money-s"),
+    Case("MeasurableTarget", f"DELETE {{ ?t ?p ?o }} INSERT {{ ?t a jx:PeriodTarget ; jx:statedValue \"2024年6月底前\" ; "
+         f"jx:periodEnd \"2024-06\"^^xsd:gYearMonth }} WHERE {{ {indicator('培训完成时间')} ?t ?p ?o }}", fires=False, why="deadline"),
+    Case("PlanBudget", (AS_PLAN, "DELETE { ?p jx:budget ?b } INSERT { ?p jx:budget \"-5\"^^xsd:decimal } WHERE { ?p jx:budget ?b }"),
+         why="plan-negative"),
+    Case("PlanBudget", (AS_PLAN, "DELETE { ?p jx:budget ?b } WHERE { ?p jx:budget ?b }"), fires=False, why="plan-states-none"),
+    Case("ProjectBudget", (AS_PLAN, "DELETE { ?p jx:budget ?b } WHERE { ?p jx:budget ?b }"), fires=False, why="plan-needs-no-project-budget"),
+    Case("ProjectLongTermGoal", (AS_PLAN, NO_LONG_TERM), fires=False, why="plan-needs-no-long-term"),
+    Case("ProjectAgency", (AS_PLAN, "DELETE { ?p jx:declaredBy ?a } WHERE { ?p a jx:DepartmentPlan ; jx:declaredBy ?a }"), why="plan-no-unit"),
+    Case("ProjectAnnualGoal", (AS_PLAN, "DELETE { ?p jx:hasGoal ?g } WHERE { ?p jx:hasGoal ?g . ?g a jx:AnnualGoal }"), why="plan-no-annual"),
 ]
 
 

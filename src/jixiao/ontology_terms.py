@@ -14,6 +14,7 @@ class JX(DefinedNamespace):
     _NS = Namespace("https://w3id.org/jixiao/ontology#")
     _fail = True
 
+    ActualValue: URIRef  # 实际实现值 / actual value
     AliasMapped: URIRef  # 别名映射 / alias mapped
     AnnualGoal: URIRef  # 年度绩效目标 / annual performance goal
     AnnualGoalField: URIRef  # 年度目标 / annual goal
@@ -21,21 +22,25 @@ class JX(DefinedNamespace):
     AnnualQualifier: URIRef  # 年度 / annual
     Area: URIRef  # 面积 / area
     BasisColumn: URIRef  # 指标值确定依据 / basis
+    Between: URIRef  # 介于 / between
     BudgetExpenditureStandard: URIRef  # 预算支出标准 / budget expenditure standard
     BudgetField: URIRef  # 项目预算 / project budget
+    BudgetPart: URIRef  # 预算资金来源 / budget part
     BudgetPartField: URIRef  # 其中：财政拨款 / budget part
     BudgetUnit: URIRef  # 预算单位 / budget unit
     CategoryMismatch: URIRef  # 二级指标挂错一级指标 / level-2 under wrong level-1
-    CellsAligned: URIRef  # 按列对齐 / cells aligned
     ColumnRole: URIRef  # 列角色 / column role
     ColumnRoleScheme: URIRef  # 指标表列角色 / Column roles
+    ColumnValue: URIRef  # 栏目内容 / column value
     Comparator: URIRef  # 比较符 / comparator
+    ComparatorOcrRepaired: URIRef  # 比较符识别错误已修复 / OCR comparator repaired
     ComparatorScheme: URIRef  # 指标值比较符 / Target comparators
     ConflictingCategory: URIRef  # 类别名称冲突 / conflicting category
     CostIndicator: URIRef  # 成本指标 / cost indicator
     Count: URIRef  # 计数 / count
     DeclaringUnit: URIRef  # 申报单位 / declaring unit
     DeclaringUnitField: URIRef  # 申报单位 / declaring unit
+    DepartmentPlan: URIRef  # 部门整体绩效目标 / department-wide plan
     DescriptionColumn: URIRef  # 绩效指标描述 / description
     DescriptionRepeatsName: URIRef  # 描述重复名称 / description repeats name
     DirectionColumn: URIRef  # 指标方向 / direction
@@ -55,6 +60,7 @@ class JX(DefinedNamespace):
     Footnote: URIRef  # 表注 / footnote
     FormField: URIRef  # 表单字段 / form field
     FormFieldScheme: URIRef  # 表单字段 / Form fields
+    Frequency: URIRef  # 频次 / frequency
     GoalColumn: URIRef  # 目标名称 / goal label
     GoalQualifier: URIRef  # 目标限定词 / goal qualifier
     GoalQualifierScheme: URIRef  # 目标限定词 / Goal qualifiers
@@ -62,6 +68,7 @@ class JX(DefinedNamespace):
     Greater: URIRef  # 大于 / greater than
     GreaterOrEqual: URIRef  # 大于等于 / at least
     HistoricalStandard: URIRef  # 历史标准 / historical standard
+    HundredMillion: URIRef  # 亿 / hundred million
     ImplementingUnit: URIRef  # 实施单位 / implementing unit
     ImplementingUnitField: URIRef  # 实施单位 / implementing unit
     ImpliedComparator: URIRef  # 省略比较符 / implied comparator
@@ -93,12 +100,15 @@ class JX(DefinedNamespace):
     MissingValue: URIRef  # 缺少指标值 / missing value
     Money: URIRef  # 货币 / money
     MoneyUnitField: URIRef  # 金额单位 / money unit
+    MultiplierScheme: URIRef  # 数量级词 / Number multipliers
+    MultiplierWithoutUnit: URIRef  # 数量级词后无单位 / multiplier without unit
     NoBasisColumn: URIRef  # 无依据列 / no basis column
     NonIndicatorRowMarker: URIRef  # 非指标行标记 / non-indicator row marker
     NonIndicatorRowScheme: URIRef  # 非指标行 / Rows that are not indicators
     NotAnIndicatorRow: URIRef  # 非指标行 / not an indicator row
     NoteKind: URIRef  # 读取记录类型 / note kind
     NoteKindScheme: URIRef  # 读表记录类型 / Kinds of reading notes
+    NumberMultiplier: URIRef  # 数量级词 / number multiplier
     OrganisingUnit: URIRef  # 组织实施单位 / organising unit
     OrganisingUnitField: URIRef  # 组织实施单位 / organising unit
     OtherStandard: URIRef  # 其他标准 / other standard
@@ -108,8 +118,12 @@ class JX(DefinedNamespace):
     OversightUnitField: URIRef  # 监督管理单位 / oversight unit
     PageFurniture: URIRef  # 页面装饰 / page furniture
     PerformanceGoal: URIRef  # 绩效目标 / performance goal
+    PerformanceObject: URIRef  # 绩效管理对象 / object of performance management
+    PeriodTarget: URIRef  # 期间指标值 / period target
+    PeriodValue: URIRef  # 日期或期间 / date or period
     PlanStandard: URIRef  # 计划标准 / plan standard
     PreviousActualColumn: URIRef  # 上年实际完成值 / previous year's actual
+    Programme: URIRef  # 一级项目 / programme
     ProgrammeField: URIRef  # 一级项目名称 / programme name
     Project: URIRef  # 项目 / project
     ProjectNameField: URIRef  # 项目名称 / project name
@@ -120,6 +134,7 @@ class JX(DefinedNamespace):
     QuantityKind: URIRef  # 量的种类 / quantity kind
     QuantityKindScheme: URIRef  # 量的种类 / Quantity kinds
     Ratio: URIRef  # 比率 / ratio
+    RatioDifference: URIRef  # 百分点差 / percentage-point difference
     ReadingNote: URIRef  # 读取记录 / reading note
     RemarkColumn: URIRef  # 备注 / remark
     Repair: URIRef  # 修复记录 / repair
@@ -139,8 +154,10 @@ class JX(DefinedNamespace):
     SustainableImpactIndicator: URIRef  # 可持续影响指标 / sustained impact indicator
     TableCutOff: URIRef  # 表格被截断 / table cut off
     Target: URIRef  # 指标值 / target value
+    TenThousand: URIRef  # 万 / ten thousand
     TimelinessIndicator: URIRef  # 时效指标 / timeliness indicator
     UnitCost: URIRef  # 单位成本 / unit cost
+    UnitFromColumn: URIRef  # 单位或比较符取自单独列 / unit or comparator from its own column
     UnitOfMeasure: URIRef  # 计量单位 / unit of measure
     UnitOfMeasureColumn: URIRef  # 计量单位 / unit of measure
     UnitRole: URIRef  # 单位角色 / unit role
@@ -157,21 +174,29 @@ class JX(DefinedNamespace):
     ValueTypeColumn: URIRef  # 指标值类型 / value type
     YearConflict: URIRef  # 年度冲突 / year conflict
     YearField: URIRef  # 预算年度 / fiscal year
+    amount: URIRef  # 金额（元） / amount (yuan)
     atRow: URIRef  # 所在行 / at row
     baseUnit: URIRef  # 基本单位 / base unit
     basis: URIRef  # 指标值依据 / basis
     basisText: URIRef  # 指标值确定依据原文 / basis as written
     budget: URIRef  # 项目预算（元） / budget (yuan)
+    budgetPart: URIRef  # 预算资金组成 / budget part
     budgetStated: URIRef  # 项目预算原文 / budget as stated
     budgetStatedUnit: URIRef  # 金额单位 / stated budget unit
     category: URIRef  # 所属二级指标 / category
+    cellText: URIRef  # 单元格原文 / cell text
+    columnRole: URIRef  # 栏目角色 / column role
+    columnValue: URIRef  # 其他栏目内容 / column value
     comparator: URIRef  # 采用比较符 / has comparator
+    comparatorStated: URIRef  # 写明比较符 / comparator stated
     concerns: URIRef  # 所涉对象 / concerns
     contentHash: URIRef  # 内容哈希 / content hash
     conversionFactor: URIRef  # 换算系数 / conversion factor
+    dateSuffixForm: URIRef  # 日期后置比较词 / date suffix comparator word
     decision: URIRef  # 处理结果 / decision
     declaredBy: URIRef  # 申报单位 / declared by
     declares: URIRef  # 申报项目 / declares
+    description: URIRef  # 指标描述 / indicator description
     encoding: URIRef  # 字符编码 / encoding
     fileName: URIRef  # 文件名 / file name
     fiscalYear: URIRef  # 预算年度 / fiscal year
@@ -179,31 +204,44 @@ class JX(DefinedNamespace):
     goalOf: URIRef  # 所属项目 / goal of
     hasGoal: URIRef  # 包含绩效目标 / has goal
     hasIndicator: URIRef  # 包含绩效指标 / has indicator
+    implementedBy: URIRef  # 实施单位 / implemented by
     inDocument: URIRef  # 所在文件 / in document
     indicatorOf: URIRef  # 所属绩效目标 / indicator of
+    involvesUnit: URIRef  # 涉及单位 / involves unit
     legacyBroader: URIRef  # 旧模板上级类别 / legacy broader category
     lineNumber: URIRef  # 行号 / line number
     markerPrefix: URIRef  # 标记前缀 / marker prefix
     markerSubstring: URIRef  # 标记片段 / marker substring
     noteKind: URIRef  # 记录类型 / has note kind
     numericValue: URIRef  # 数值（基本单位） / numeric value
+    ocrForm: URIRef  # 识别错误写法 / OCR form
+    periodEnd: URIRef  # 期间终点 / period end
+    periodStart: URIRef  # 期间起点 / period start
     position: URIRef  # 序号 / position
+    previousActual: URIRef  # 往年实际值 / previous actual value
+    programme: URIRef  # 所属一级项目 / programme
     quantityKind: URIRef  # 所属量的种类 / has quantity kind
     rawText: URIRef  # 行原文 / raw text
     reason: URIRef  # 理由 / reason
+    roleProperty: URIRef  # 角色对应属性 / role property
     saw: URIRef  # 所见内容 / saw
     sourceRow: URIRef  # 出自来源行 / from source row
+    statedAmount: URIRef  # 金额原文 / amount as stated
     statedLevel1: URIRef  # 所填一级指标 / stated level-1 category
     statedLevel1Text: URIRef  # 一级指标原文 / level-1 category as written
     statedLevel2Text: URIRef  # 二级指标原文 / level-2 category as written
     statedNumber: URIRef  # 原文数值 / stated number
     statedUnit: URIRef  # 原文计量单位 / stated unit
+    statedUpperNumber: URIRef  # 原文上限 / stated upper number
     statedValue: URIRef  # 指标值原文 / stated value
     statement: URIRef  # 目标说明 / goal statement
     suffixForm: URIRef  # 后置比较词 / suffix comparator word
+    supervisedBy: URIRef  # 主管部门 / supervised by
     target: URIRef  # 设定指标值 / has target
     unit: URIRef  # 基本计量单位 / unit
     unitRole: URIRef  # 单位角色 / unit role
+    upperValue: URIRef  # 上限（基本单位） / upper bound
+    valueYear: URIRef  # 实现年度 / year of the value
 
 class JXU(DefinedNamespace):
     """jxu: https://w3id.org/jixiao/unit/"""
@@ -212,6 +250,7 @@ class JXU(DefinedNamespace):
     _fail = True
 
     Article: URIRef  # 篇 / article
+    Batch: URIRef  # 期 / batch
     Case: URIRef  # 件 / case
     Copy: URIRef  # 份 / copy
     Day: URIRef  # 天 / day
@@ -219,6 +258,7 @@ class JXU(DefinedNamespace):
     Hectare: URIRef  # 公顷 / hectare
     Hour: URIRef  # 小时 / hour
     Household: URIRef  # 户 / household
+    Institution: URIRef  # 所 / institution
     Item: URIRef  # 项 / item
     Jin: URIRef  # 斤 / jin
     Kilogram: URIRef  # 公斤 / kilogram
@@ -230,14 +270,19 @@ class JXU(DefinedNamespace):
     Mu: URIRef  # 亩 / mu
     PerMille: URIRef  # ‰ / per mille
     Percent: URIRef  # % / percent
+    PercentagePoint: URIRef  # 个百分点 / percentage point
     Person: URIRef  # 人 / person
     PersonTime: URIRef  # 人次 / person-time
     Piece: URIRef  # 个 / piece
+    Plant: URIRef  # 株 / plant
     QianYuan: URIRef  # 千元 / thousand yuan
     Session: URIRef  # 场 / session
     Set: URIRef  # 套 / set
     Site: URIRef  # 处 / site
+    SquareKilometre: URIRef  # 平方公里 / square kilometre
     SquareMetre: URIRef  # 平方米 / square metre
+    Strip: URIRef  # 条 / strip
+    Structure: URIRef  # 座 / structure
     Time: URIRef  # 次 / time
     Tonne: URIRef  # 吨 / tonne
     Vehicle: URIRef  # 辆 / vehicle
@@ -270,6 +315,7 @@ class JXU(DefinedNamespace):
     YuanPerPersonTime: URIRef  # 元/人次 / yuan per person-time
     YuanPerPersonYear: URIRef  # 元/人/年 / yuan per person per year
     YuanPerPiece: URIRef  # 元/个 / yuan per piece
+    YuanPerPlant: URIRef  # 元/株 / yuan per plant
     YuanPerSquareMetre: URIRef  # 元/平方米 / yuan per square metre
     YuanPerTime: URIRef  # 元/次 / yuan per time
     YuanPerTonne: URIRef  # 元/吨 / yuan per tonne

@@ -15,12 +15,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from jixiao.namespaces import DEFAULT_BASE, JX, ORG
-from jixiao.reading.records import DocumentRecord, GoalRecord, IndicatorRecord, Note, ProjectRecord
+from jixiao.reading.records import DEPARTMENT, BudgetPart, DocumentRecord, GoalRecord, IndicatorRecord, NamedUnit, Note, ProjectRecord
 from jixiao.reading.values import ParsedValue
-from jixiao.vocabulary import canon, vocabulary
+from jixiao.vocabulary import Unit, canon, vocabulary
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 GOAL_CLASS = {"long-term": JX.LongTermGoal, "annual": JX.AnnualGoal}
+# The XSD type of a period's end by how precise it is written: 2020, 2020-01, 2020-01-31.
+_DATE_TYPES = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}
 
 
 def _digest(*parts: str) -> str:
@@ -48,11 +50,16 @@ class _Minter:
         return URIRef(f"{self.base}agency/{_digest(name)}")
 
     def project(self, project: ProjectRecord) -> URIRef:
-        key = _digest(project.agency or "", str(project.year or ""), project.name or "")
+        """A project by unit, year and name; a department-wide plan by unit and year (its own path)."""
+        plan = project.kind == DEPARTMENT
+        key = _digest(project.agency or "", str(project.year or ""), "" if plan else project.name or "")
         # The same project twice in one document keeps both, told apart by occurrence.
         count = self.seen_projects.get(key, 0) + 1
         self.seen_projects[key] = count
-        return URIRef(f"{self.base}project/{key}" + (f"-{count}" if count > 1 else ""))
+        return URIRef(f"{self.base}{'plan' if plan else 'project'}/{key}" + (f"-{count}" if count > 1 else ""))
+
+    def programme(self, agency: str | None, name: str) -> URIRef:
+        return URIRef(f"{self.base}programme/{_digest(agency or '', name)}")
 
     def unit(self, label: str) -> URIRef:
         return URIRef(f"{self.base}unit/{_digest(label)}")
@@ -92,7 +99,7 @@ def _document_triples(document: DocumentRecord, mint: _Minter) -> Iterator[Tripl
 
 def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
     subject = mint.project(project)
-    yield subject, RDF.type, JX.Project
+    yield subject, RDF.type, JX.DepartmentPlan if project.kind == DEPARTMENT else JX.Project
     if project.name:
         yield subject, RDFS.label, Literal(project.name)
     if project.agency:
@@ -101,6 +108,17 @@ def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Mi
         yield agency, RDF.type, ORG.FormalOrganization
         yield agency, RDFS.label, Literal(project.agency)
         yield subject, JX.declaredBy, agency
+        if project.agency_code:
+            yield agency, ORG.identifier, Literal(project.agency_code)
+    if project.programme:
+        programme = mint.programme(project.agency, project.programme)
+        yield programme, RDF.type, JX.Programme
+        yield programme, RDFS.label, Literal(project.programme)
+        yield subject, JX.programme, programme
+    for named in project.units:
+        yield from _unit_triples(subject, named, mint)
+    for index, part in enumerate(project.budget_parts, start=1):
+        yield from _budget_part_triples(subject, part, index, mint)
     if project.budget is not None:
         yield subject, JX.budget, _decimal(project.budget)
     if project.budget_stated:
@@ -115,6 +133,38 @@ def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Mi
     for line in sorted(set(project.lines) - used_lines):
         yield subject, JX.sourceRow, mint.row(line)
     yield from _notes(subject, project.notes, mint)
+
+
+def _concept(local_name: str) -> URIRef:
+    """A concept of the forms vocabulary (a jx:UnitRole or jx:ColumnRole, ontology/forms.ttl) by the
+    local name the reader gives: the reader found it there, so it is not looked up in the closed JX."""
+    return URIRef(f"{JX!s}{local_name}")
+
+
+def _unit_triples(subject: URIRef, named: NamedUnit, mint: _Minter) -> Iterator[Triple]:
+    """A unit the form names, once per name (org:Organization), linked in its role."""
+    unit = mint.agency(named.name)
+    yield unit, RDF.type, ORG.Organization
+    yield unit, RDFS.label, Literal(named.name)
+    if named.code:
+        yield unit, ORG.identifier, Literal(named.code)
+    role_property = vocabulary().graph.value(_concept(named.role), JX.roleProperty)
+    # A unit whose role concept declares no jx:roleProperty is still linked, as a unit the form names.
+    yield subject, role_property if isinstance(role_property, URIRef) else JX.involvesUnit, unit
+    if named.line is not None:
+        yield subject, JX.sourceRow, mint.row(named.line)
+
+
+def _budget_part_triples(subject: URIRef, part: BudgetPart, index: int, mint: _Minter) -> Iterator[Triple]:
+    node = URIRef(f"{subject}/budget-part/{index}")
+    yield subject, JX.budgetPart, node
+    yield node, RDF.type, JX.BudgetPart
+    yield node, RDFS.label, Literal(part.label)
+    yield node, JX.statedAmount, Literal(part.stated)
+    if part.amount is not None:
+        yield node, JX.amount, _decimal(part.amount)
+    if part.line is not None:
+        yield node, JX.sourceRow, mint.row(part.line)
 
 
 def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: set[int]) -> Iterator[Triple]:
@@ -156,8 +206,23 @@ def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) 
         yield subject, JX.basis, indicator.basis
     if indicator.basis_text:
         yield subject, JX.basisText, Literal(indicator.basis_text)
+    if indicator.description:
+        yield subject, JX.description, Literal(indicator.description)
     if indicator.value is not None:
         yield from _target_triples(subject, indicator.value, mint)
+    if indicator.previous is not None:
+        previous = URIRef(f"{subject}/previous")
+        yield subject, JX.previousActual, previous
+        yield previous, RDF.type, JX.ActualValue
+        if indicator.previous_year is not None:
+            yield previous, JX.valueYear, Literal(f"{indicator.previous_year:04d}", datatype=XSD.gYear)
+        yield from _value_triples(previous, indicator.previous, mint)
+    for role, text in sorted(indicator.extra.items()):
+        column = URIRef(f"{subject}/column/{role}")
+        yield subject, JX.columnValue, column
+        yield column, RDF.type, JX.ColumnValue
+        yield column, JX.columnRole, _concept(role)
+        yield column, JX.cellText, Literal(text)
     for line in indicator.lines:
         yield subject, JX.sourceRow, mint.row(line)
     yield from _notes(subject, indicator.notes, mint)
@@ -166,18 +231,36 @@ def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) 
 def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
     subject = URIRef(f"{indicator}/target")
     yield indicator, JX.target, subject
+    yield from _value_triples(subject, value, mint)
+
+
+def _value_triples(subject: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
+    """A value as written and as understood: quantitative, a period, or qualitative."""
     yield subject, JX.statedValue, Literal(value.stated)
+    if value.period:
+        yield subject, RDF.type, JX.PeriodTarget
+        if value.comparator is not None:
+            yield subject, JX.comparator, value.comparator
+        for predicate, date in ((JX.periodStart, value.period_start), (JX.periodEnd, value.period_end)):
+            if date is not None:
+                yield subject, predicate, Literal(date, datatype=_DATE_TYPES[date.count("-") + 1])
+        return
     if not value.quantitative:
         yield subject, RDF.type, JX.QualitativeTarget
         return
     yield subject, RDF.type, JX.QuantitativeTarget
     if value.comparator is not None:
         yield subject, JX.comparator, value.comparator
+    # Whether the comparator was written: "280人次" is read as "=" but says none.
+    yield subject, JX.comparatorStated, Literal(value.comparator_stated)
     assert value.number is not None and value.stated_number is not None
     yield subject, JX.numericValue, _decimal(value.number)
     yield subject, JX.statedNumber, _decimal(value.stated_number)
+    if value.upper is not None and value.stated_upper is not None:
+        yield subject, JX.upperValue, _decimal(value.upper)
+        yield subject, JX.statedUpperNumber, _decimal(value.stated_upper)
     if value.unit is not None:
-        yield subject, JX.unit, value.unit.base
+        yield from _unit_of_measure(subject, value.unit, mint)
     elif value.unit_text:
         # A unit not in the unit table is kept as written, as a unit of its own.
         unit = mint.unit(value.unit_text)
@@ -186,6 +269,22 @@ def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Ite
         yield subject, JX.unit, unit
     if value.stated_unit is not None:
         yield subject, JX.statedUnit, value.stated_unit
+
+
+def _unit_of_measure(subject: URIRef, unit: Unit, mint: _Minter) -> Iterator[Triple]:
+    """The value's base unit; one the value grammar composed (次/月) is declared once, like a unit
+    kept as written, with its base unit, factor and kind."""
+    if (unit.base, RDF.type, JX.UnitOfMeasure) in vocabulary().graph:
+        yield subject, JX.unit, unit.base
+        return
+    base = mint.unit(unit.base_label)
+    yield base, RDF.type, JX.UnitOfMeasure
+    yield base, RDFS.label, Literal(unit.base_label)
+    yield base, JX.baseUnit, base
+    yield base, JX.conversionFactor, _decimal(Decimal(1))
+    if unit.kind is not None:
+        yield base, JX.quantityKind, unit.kind
+    yield subject, JX.unit, base
 
 
 def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple]:
