@@ -1,8 +1,9 @@
 """Generate the ontology's repetitive parts from tables, Brick-style.
 
-The concept schemes (framework categories, bases, comparators, note kinds, quantity kinds, units)
-are CSV tables under ontology/src/, one row per concept; ontology/src/build.toml says which
-properties each column fills and which Turtle file each table goes to. This module writes that
+The concept schemes (framework categories, bases, comparators, note kinds, quantity kinds, units,
+the wording of published forms, number multipliers) are CSV tables under ontology/src/, one row per
+concept; ontology/src/build.toml says which properties each column fills and which Turtle file each
+table goes to. This module writes that
 Turtle (deterministic: rows in table order, header triples sorted), the version of every ontology
 file from pyproject.toml, and the closed rdflib namespaces of the ontology's own terms.
 
