@@ -17,7 +17,7 @@ Every repair and every oddity becomes a Note attached to the record it concerns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
@@ -38,7 +38,7 @@ from jixiao.reading.records import (
     Note,
     ProjectRecord,
 )
-from jixiao.reading.values import parse_value, plain_decimal, resolve_unit
+from jixiao.reading.values import ParsedValue, parse_value, plain_decimal, resolve_unit
 from jixiao.vocabulary import Vocabulary, canon, vocabulary
 
 # The wording of the target-table template (not of the framework, which lives in ontology/).
@@ -64,6 +64,8 @@ _DEPARTMENT_WIDE = "整体"
 _POSITIONAL_FORMS = ("markdown", "csv", "grid")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
 _NAME_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
+# The base money unit: a multiplier written alone in a money field (`250万`) multiplies it.
+_BASE_MONEY_UNIT = "元"
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 # Which named unit is the project's agency: the declaring unit, else the one carrying it out,
 # else its supervising department.
@@ -182,7 +184,7 @@ class _Reader:
     def set_budget(self, stated: str, line: int) -> None:
         project = self.project
         project.budget_stated, project.budget_line = stated, line
-        parsed = parse_value(stated, self.vocab)
+        parsed = _as_money(parse_value(stated, self.vocab), stated, self.vocab)
         if parsed.number is None:
             project.notes.append(Note("UnparseableValue", stated, "budget not understood as a number", line, True))
             return
@@ -403,7 +405,7 @@ class _Reader:
             notes.append(Note("ExtraCells", " | ".join(c.text for c in extras), "kept in the source row", line.number, True))
         if basis is None and basis_text is None:
             notes.append(Note("MissingBasis", line.text, "no basis given", line.number, True))
-        value = parse_value(value_cell.text, self.vocab) if value_cell else None
+        value = target_value(value_cell.text, {}, "", level.level2, self.vocab) if value_cell else None
         if value_cell is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
@@ -586,7 +588,8 @@ class _Reader:
                 return
 
     def add_budget_part(self, label: str, stated: str, line: int) -> None:
-        parsed = parse_value(_BUDGET_BREAKDOWN.sub("", stated).strip() or stated, self.vocab)
+        amount_text = _BUDGET_BREAKDOWN.sub("", stated).strip() or stated
+        parsed = _as_money(parse_value(amount_text, self.vocab), amount_text, self.vocab)
         amount = None
         if parsed.number is not None and parsed.stated_number is not None:
             unit = parsed.unit if parsed.unit is not None else resolve_unit(self.money_unit or "元", self.vocab)
@@ -740,8 +743,8 @@ class _Reader:
         if description is not None and name is not None and canon(description.text) == canon(name.text):
             notes.append(Note("DescriptionRepeatsName", description.text, "a copy of the name; not read as the value", description.line))
             description_text = None
-        value_text = _composed_value(value_token.text, extra, name.text if name else "", self.vocab) if value_token is not None else None
-        value = parse_value(value_text, self.vocab) if value_text is not None else None
+        value_text = value_token.text if value_token is not None else None
+        value = target_value(value_text, extra, name.text if name else "", level.level2, self.vocab) if value_text is not None else None
         if value_token is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
@@ -827,19 +830,35 @@ def _labelled_pairs(text: str) -> list[tuple[forms.FieldMatch, str, str]]:
     return pairs
 
 
-def _composed_value(text: str, extra: dict[str, str], name: str, vocab: Vocabulary) -> str:
-    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value;
-    with no unit cell, a unit in brackets at the end of the name (`开展修复工程(个)`) is the value's unit."""
-    if not _BARE_NUMBER.match(canon(text)):
-        return text
+def target_value(text: str, extra: dict[str, str], name: str, level2: URIRef | None, vocab: Vocabulary) -> ParsedValue:
+    """One 指标值 cell read with the cells of its own 计量单位 and 指标方向 columns (`= | 8 | 人/次` is =8人/次): the
+    value parser uses them where the value writes no unit or no comparator. With no unit cell, a unit in brackets at
+    the end of the name (`开展修复工程(个)`) is the value's unit. A bare multiplier in an economic cost indicator
+    (`250万`) is money: the framework states cost in money (jxs:CostInMoney), so 万 there means 万元."""
     unit = extra.get("UnitOfMeasureColumn", "")
     # A unit cell is the value's unit, known or not (the value parser records an unknown one); a number there is no unit.
     unit = "" if any(ch.isdigit() for ch in unit) else unit.strip()
     if not unit and (bracket := _NAME_UNIT.search(canon(name))) and bracket.group(1) in vocab.units:
         unit = bracket.group(1)
-    cells = [cell.strip() for role, text in extra.items() if role == "DirectionColumn" for cell in text.split(" | ")]
-    comparator = next((cell for cell in cells if any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
-    return f"{comparator}{text}{unit}"
+    cells = [cell.strip() for role, cell_text in extra.items() if role == "DirectionColumn" for cell in cell_text.split(" | ")]
+    direction = next((cell for cell in cells if any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), None)
+    parsed = parse_value(text, vocab, unit_column=unit or None, direction_column=direction)
+    if level2 == JX.EconomicCostIndicator:
+        parsed = _as_money(parsed, text, vocab, unit_column=unit or None, direction_column=direction)
+    if (unit or direction) and parsed.quantitative:
+        # The stated value shows what the row states, the column cells the parser used included (`≥230人`).
+        own = parse_value(text, vocab)
+        prefix = direction if direction and not own.comparator_stated else ""
+        suffix = unit if unit and not own.unit_text else ""
+        parsed = replace(parsed, stated=f"{prefix}{text}{suffix}")
+    return parsed
+
+
+def _as_money(parsed: ParsedValue, text: str, vocab: Vocabulary, **columns: str | None) -> ParsedValue:
+    """`250万` in a money field: the multiplier is of the base money unit (元), not a bare factor."""
+    if not any(note.kind == "MultiplierWithoutUnit" for note in parsed.notes):
+        return parsed
+    return parse_value(text, vocab, default_unit=_BASE_MONEY_UNIT, **columns)  # type: ignore[arg-type]
 
 
 def _is_field_label(text: str) -> bool:
