@@ -134,6 +134,10 @@ class _Reader:
     written_year: int | None = None  # the year the document writes (title, year cell), for later projects
     ordered_projects: list[int] = field(default_factory=list)  # ids of projects read from cells in order
 
+    def split_target(self, token: Token) -> bool:
+        """Whether the cell is a qualitative target the segmenter cut off the end of a name (segment.py, rule 4)."""
+        return any(line.number == token.line and token.text in line.split_targets for line in self.document.lines if line.split_targets)
+
     # ----- document structure -------------------------------------------------------------
 
     def new_project(self) -> None:
@@ -748,6 +752,9 @@ class _Reader:
         if value_token is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
+            if self.split_target(value_token):
+                notes.append(Note("QualitativeTargetSplit", value_token.text,
+                                  "a qualitative target word cut off the end of the run-together name / 名称末尾的定性指标值已切出", value_token.line))
             notes.extend(Note(n.kind, value_text or value_token.text, n.decision, value_token.line, n.kind != "ImpliedComparator") for n in value.notes)  # type: ignore[union-attr]
         if name is None:
             notes.append(Note("MissingName", line.text, "no indicator name given", line.number, True))
