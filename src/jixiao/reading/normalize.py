@@ -110,6 +110,14 @@ class _CategoryState:
     level2: URIRef | None = None
     level1_text: str | None = None
     level2_text: str | None = None
+    # The level-1 the form's block states, where the row's framework level-1 differs from it (a legacy 成本指标
+    # in the level-2 column under 产出指标 is the framework's level-1 成本指标, but the block is still 产出指标).
+    block_level1: URIRef | None = None
+
+    @property
+    def inherited_level1(self) -> URIRef | None:
+        """The level-1 the next row of the block inherits."""
+        return self.block_level1 or self.level1
 
 
 @dataclass
@@ -308,7 +316,7 @@ class _Reader:
             if not self.is_category(cell):
                 notes.append(Note("UnknownCategory", cell.text, "category not in the framework; wording kept", line.number, True))
         if not known:
-            new = _CategoryState(state.level1, state.level2, state.level1_text, state.level2_text)
+            new = _CategoryState(state.level1, state.level2, state.level1_text, state.level2_text, state.block_level1)
             if cells:
                 new.level2, new.level2_text = None, cells[-1].text
             elif state.level1 or state.level2:
@@ -367,10 +375,10 @@ class _Reader:
             level1 = vocab.parent[level2]
             notes.append(Note("Level2InLevel1Column", cell.text, f"level-1 = {vocab.label_zh[level1]}, level-2 = {vocab.label_zh[level2]}", line.number))
             return _CategoryState(level1, level2, cell.text, cell.text)
-        if state.level1 is None:
+        if state.inherited_level1 is None:
             return self.reconcile(vocab.parent[level2], level2, None, cell.text, line, notes)
         notes.append(Note("MergedCellInherited", line.text, f"level-1 inherited: {state.level1_text}", line.number))
-        return self.reconcile(state.level1, level2, state.level1_text, cell.text, line, notes)
+        return self.reconcile(state.inherited_level1, level2, state.level1_text, cell.text, line, notes)
 
     def reconcile(self, level1: URIRef, level2: URIRef | None, level1_text: str | None,
                   level2_text: str | None, line: RawLine, notes: list[Note]) -> _CategoryState:
@@ -383,7 +391,7 @@ class _Reader:
         if self.vocab.legacy_broader.get(level2) == level1:
             notes.append(Note("LegacyTemplateForm", f"{level1_text} / {level2_text}",
                               f"read as {self.vocab.label_zh[parent]} / {self.vocab.label_zh[level2]}", line.number))
-            return _CategoryState(parent, level2, level1_text, level2_text)
+            return _CategoryState(parent, level2, level1_text, level2_text, block_level1=level1)
         notes.append(Note("CategoryMismatch", f"{level1_text} / {level2_text}",
                           f"{level2_text} belongs under {self.vocab.label_zh[parent]}; kept as written", line.number, True))
         return _CategoryState(level1, level2, level1_text, level2_text)
@@ -712,7 +720,7 @@ class _Reader:
         if level1 is not None and level2 is None:
             key = canon(forms.strip_score_range(level1.text))
             as_level2 = self.vocab.level2.get(key)
-            above = self.categories.level1
+            above = self.categories.inherited_level1
             if as_level2 is not None and above is not None and above in (self.vocab.parent.get(as_level2), self.vocab.legacy_broader.get(as_level2)):
                 return [_Cell(_CANONICAL_COLUMNS["level2"], forms.strip_score_range(level1.text))]
         if level1 is not None:
