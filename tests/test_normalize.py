@@ -379,3 +379,21 @@ def test_one_target_column_per_place_gives_an_indicator_per_column() -> None:
     assert [(r.name, r.value.stated if r.value else None, r.extra.get("ValueColumnLabel")) for r in rows] == [
         ("开展水利工程建设(个)", "1个", "甲村"), ("开展水利工程建设(个)", "2个", "乙村")]
     assert rows[0].extra["ExplanationColumn"] == "反映工程开展情况"
+
+
+@pytest.mark.parametrize("form", ["markdown", "csv", "bars"])
+def test_legacy_cost_in_the_level2_column_keeps_the_block_for_the_rows_after_it(form: str) -> None:
+    # 成本指标 in the level-2 column under a merged 产出指标 is the older placement (the framework's cost
+    # category); the 时效指标 row after it still belongs to the 产出指标 block, not to 成本指标.
+    blank = ("",) if form != "bars" else ()
+    document = _document(
+        (form, ("项目名称", "某项目")), (form, ("申报单位", "某局")),
+        (form, ("一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据")),
+        (form, ("产出指标", "数量指标", "工程数量", "2个", "计划标准")),
+        (form, (*blank, "成本指标", "建设项目成本", "≤100万元", "计划标准")),
+        (form, (*blank, "时效指标", "按期完成率", "100%", "计划标准")),
+        (form, ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "计划标准")))
+    rows = {i.name: i for i in document.projects[0].indicators()}
+    assert labels(rows["建设项目成本"]) == ("成本指标", "经济成本指标") and "LegacyTemplateForm" in kinds(rows["建设项目成本"])
+    assert labels(rows["按期完成率"]) == ("产出指标", "时效指标")
+    assert "CategoryMismatch" not in kinds(rows["按期完成率"])

@@ -176,6 +176,37 @@ def test_run_together_never_cuts_dates_years_titles_or_numbered_names(lexicon: L
         "成本指标(0-20)分", "经济成本指标", "项目建设成本", "≤65万元")
 
 
+def test_a_qualitative_target_after_its_name_is_cut_off_between_categories(lexicon: Lexicon) -> None:
+    found = segment("社会成本指标对当地文物保护、文化传承影响长远生态环境成本指标提升博物馆绿化水平提升效益指标"
+                    "经济效益指标为当地提供就业岗位增加岗位社会效益指标", lexicon)
+    assert found.cells == ("社会成本指标", "对当地文物保护、文化传承影响", "长远", "生态环境成本指标", "提升博物馆绿化水平", "提升",
+                           "效益指标", "经济效益指标", "为当地提供就业岗位", "增加岗位", "社会效益指标")
+    assert found.split_targets == ("长远", "提升", "增加岗位")
+    # A direction word with its intensifier (from the shape jxs:DirectionWordOnly) comes off whole.
+    assert segment("质量指标服务水平进一步提高时效指标", lexicon).cells == ("质量指标", "服务水平", "进一步提高", "时效指标")
+
+
+def test_no_qualitative_cut_where_a_value_shape_is_or_no_category_follows(lexicon: Lexicon) -> None:
+    # A value shape between the labels is the value; the word stays in the name.
+    assert segment("数量指标培训人数增加100人质量指标", lexicon).cells == ("数量指标", "培训人数增加", "100人", "质量指标")
+    # More than three characters after the word, or a name of fewer than two: no cut.
+    assert segment("质量指标提高服务对象满意程度时效指标", lexicon).split_targets == ()
+    assert segment("质量指标达标时效指标", lexicon).split_targets == ()
+    # Only between two category labels: a trailing word at the end of the line is left to the layout.
+    assert segment("产出指标质量指标服务水平提升", lexicon).split_targets == ()
+
+
+def test_a_split_qualitative_target_is_a_repair_note_on_its_indicator() -> None:
+    text = ("项目名称 | 某项目\n申报单位 | 某局\n"
+            "一级指标二级指标三级指标指标值产出指标数量指标开放天数=300天质量指标服务水平提升时效指标完成及时率=100%\n")
+    document = normalize(read_bytes("t.txt", text.encode("utf-8")))
+    by_name = {i.name: i for p in document.projects for i in p.indicators()}
+    quality = by_name["服务水平"]
+    assert quality.value is not None and quality.value.stated == "提升" and quality.value.number is None
+    assert [n.kind for n in quality.notes if n.kind == "QualitativeTargetSplit"] == ["QualitativeTargetSplit"]
+    assert not any(n.kind == "QualitativeTargetSplit" for n in by_name["开放天数"].notes)
+
+
 def test_sentences_stay_one_cell(lexicon: Lexicon) -> None:
     prose = "数量指标:★补助种植数量(≥**株)>=17600株;时效指标:完成及时率(≥**%)>=100%。"
     assert not segment(prose, lexicon).is_row

@@ -128,6 +128,7 @@ class JX(DefinedNamespace):
     Project: URIRef  # 项目 / project
     ProjectNameField: URIRef  # 项目名称 / project name
     QualitativeTarget: URIRef  # 定性指标值 / qualitative target
+    QualitativeTargetSplit: URIRef  # 定性指标值已切出 / qualitative target split off
     QualityIndicator: URIRef  # 质量指标 / quality indicator
     QuantitativeTarget: URIRef  # 定量指标值 / quantitative target
     QuantityIndicator: URIRef  # 数量指标 / quantity indicator
@@ -220,6 +221,7 @@ class JX(DefinedNamespace):
     position: URIRef  # 序号 / position
     previousActual: URIRef  # 往年实际值 / previous actual value
     programme: URIRef  # 所属一级项目 / programme
+    qualitativeTargetForm: URIRef  # 定性指标值用词 / qualitative target word
     quantityKind: URIRef  # 所属量的种类 / has quantity kind
     rawText: URIRef  # 行原文 / raw text
     reason: URIRef  # 理由 / reason

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from jixiao.reading.forms import column_role, form_field, goal_qualifier, split_unit_code, strip_score_range
-from jixiao.reading.values import parse_value
+from jixiao.reading.values import parse_value, resolve_unit
 from jixiao.vocabulary import Vocabulary, canon
 
 # Column roles whose cells carry an indicator's own properties; the others go to `extra`.
@@ -187,6 +187,7 @@ class CellKind:
     level2: URIRef | None
     basis: URIRef | None
     valued: bool
+    comparator_only: bool
     unit: bool
     number_only: bool
     goal_label: bool
@@ -202,7 +203,9 @@ def classify(text: str, vocab: Vocabulary) -> CellKind:
         level2=vocab.level2.get(key),
         basis=vocab.bases.get(canon(text)),
         valued=parsed.quantitative or bool(parsed.comparator),
-        unit=canon(text) in vocab.units,
+        # A comparator with no number (`=`, `≥`): the cell of a direction column.
+        comparator_only=parsed.comparator is not None and parsed.number is None,
+        unit=canon(text) in vocab.units or (not parsed.quantitative and resolve_unit(text, vocab) is not None),
         number_only=bool(_NUMBER_ONLY.match(canon(text))),
         goal_label=bool(_GOAL_LABEL.match(canon(text))),
         category_like=key.endswith("指标") and len(key) <= 12,
@@ -225,8 +228,10 @@ def fit(kind: CellKind, role: str) -> float:
         return -6.0 if role != "Level3Column" else -3.0
     if role == "Level3Column":
         return -3.0 if kind.basis else -2.0 if kind.valued else 3.0
+    if role == "DirectionColumn":
+        return 4.0 if kind.comparator_only else -2.0 if kind.valued else 0.5
     if role == "ValueColumn":
-        return 4.0 if kind.valued else -3.0 if kind.basis else 1.0
+        return 1.0 if kind.comparator_only else 4.0 if kind.valued else -3.0 if kind.basis else 1.0
     if role == "PreviousActualColumn":
         return 1.0 if kind.valued else -6.0
     if role == "BasisColumn":

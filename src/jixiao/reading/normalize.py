@@ -17,7 +17,7 @@ Every repair and every oddity becomes a Note attached to the record it concerns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
@@ -38,7 +38,7 @@ from jixiao.reading.records import (
     Note,
     ProjectRecord,
 )
-from jixiao.reading.values import parse_value, plain_decimal, resolve_unit
+from jixiao.reading.values import ParsedValue, parse_value, plain_decimal, resolve_unit
 from jixiao.vocabulary import Vocabulary, canon, vocabulary
 
 # The wording of the target-table template (not of the framework, which lives in ontology/).
@@ -64,6 +64,8 @@ _DEPARTMENT_WIDE = "整体"
 _POSITIONAL_FORMS = ("markdown", "csv", "grid")
 _BUDGET_BREAKDOWN = re.compile(r"[(（].*$")
 _NAME_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
+# The base money unit: a multiplier written alone in a money field (`250万`) multiplies it.
+_BASE_MONEY_UNIT = "元"
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 # Which named unit is the project's agency: the declaring unit, else the one carrying it out,
 # else its supervising department.
@@ -108,6 +110,14 @@ class _CategoryState:
     level2: URIRef | None = None
     level1_text: str | None = None
     level2_text: str | None = None
+    # The level-1 the form's block states, where the row's framework level-1 differs from it (a legacy 成本指标
+    # in the level-2 column under 产出指标 is the framework's level-1 成本指标, but the block is still 产出指标).
+    block_level1: URIRef | None = None
+
+    @property
+    def inherited_level1(self) -> URIRef | None:
+        """The level-1 the next row of the block inherits."""
+        return self.block_level1 or self.level1
 
 
 @dataclass
@@ -131,6 +141,10 @@ class _Reader:
     notes: list[Note] = field(default_factory=list)  # about the document, not one project
     written_year: int | None = None  # the year the document writes (title, year cell), for later projects
     ordered_projects: list[int] = field(default_factory=list)  # ids of projects read from cells in order
+
+    def split_target(self, token: Token) -> bool:
+        """Whether the cell is a qualitative target the segmenter cut off the end of a name (segment.py, rule 4)."""
+        return any(line.number == token.line and token.text in line.split_targets for line in self.document.lines if line.split_targets)
 
     # ----- document structure -------------------------------------------------------------
 
@@ -182,7 +196,7 @@ class _Reader:
     def set_budget(self, stated: str, line: int) -> None:
         project = self.project
         project.budget_stated, project.budget_line = stated, line
-        parsed = parse_value(stated, self.vocab)
+        parsed = _as_money(parse_value(stated, self.vocab), stated, self.vocab)
         if parsed.number is None:
             project.notes.append(Note("UnparseableValue", stated, "budget not understood as a number", line, True))
             return
@@ -302,7 +316,7 @@ class _Reader:
             if not self.is_category(cell):
                 notes.append(Note("UnknownCategory", cell.text, "category not in the framework; wording kept", line.number, True))
         if not known:
-            new = _CategoryState(state.level1, state.level2, state.level1_text, state.level2_text)
+            new = _CategoryState(state.level1, state.level2, state.level1_text, state.level2_text, state.block_level1)
             if cells:
                 new.level2, new.level2_text = None, cells[-1].text
             elif state.level1 or state.level2:
@@ -361,10 +375,10 @@ class _Reader:
             level1 = vocab.parent[level2]
             notes.append(Note("Level2InLevel1Column", cell.text, f"level-1 = {vocab.label_zh[level1]}, level-2 = {vocab.label_zh[level2]}", line.number))
             return _CategoryState(level1, level2, cell.text, cell.text)
-        if state.level1 is None:
+        if state.inherited_level1 is None:
             return self.reconcile(vocab.parent[level2], level2, None, cell.text, line, notes)
         notes.append(Note("MergedCellInherited", line.text, f"level-1 inherited: {state.level1_text}", line.number))
-        return self.reconcile(state.level1, level2, state.level1_text, cell.text, line, notes)
+        return self.reconcile(state.inherited_level1, level2, state.level1_text, cell.text, line, notes)
 
     def reconcile(self, level1: URIRef, level2: URIRef | None, level1_text: str | None,
                   level2_text: str | None, line: RawLine, notes: list[Note]) -> _CategoryState:
@@ -377,7 +391,7 @@ class _Reader:
         if self.vocab.legacy_broader.get(level2) == level1:
             notes.append(Note("LegacyTemplateForm", f"{level1_text} / {level2_text}",
                               f"read as {self.vocab.label_zh[parent]} / {self.vocab.label_zh[level2]}", line.number))
-            return _CategoryState(parent, level2, level1_text, level2_text)
+            return _CategoryState(parent, level2, level1_text, level2_text, block_level1=level1)
         notes.append(Note("CategoryMismatch", f"{level1_text} / {level2_text}",
                           f"{level2_text} belongs under {self.vocab.label_zh[parent]}; kept as written", line.number, True))
         return _CategoryState(level1, level2, level1_text, level2_text)
@@ -403,7 +417,7 @@ class _Reader:
             notes.append(Note("ExtraCells", " | ".join(c.text for c in extras), "kept in the source row", line.number, True))
         if basis is None and basis_text is None:
             notes.append(Note("MissingBasis", line.text, "no basis given", line.number, True))
-        value = parse_value(value_cell.text, self.vocab) if value_cell else None
+        value = target_value(value_cell.text, {}, "", level.level2, self.vocab) if value_cell else None
         if value_cell is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
@@ -586,7 +600,8 @@ class _Reader:
                 return
 
     def add_budget_part(self, label: str, stated: str, line: int) -> None:
-        parsed = parse_value(_BUDGET_BREAKDOWN.sub("", stated).strip() or stated, self.vocab)
+        amount_text = _BUDGET_BREAKDOWN.sub("", stated).strip() or stated
+        parsed = _as_money(parse_value(amount_text, self.vocab), amount_text, self.vocab)
         amount = None
         if parsed.number is not None and parsed.stated_number is not None:
             unit = parsed.unit if parsed.unit is not None else resolve_unit(self.money_unit or "元", self.vocab)
@@ -705,7 +720,7 @@ class _Reader:
         if level1 is not None and level2 is None:
             key = canon(forms.strip_score_range(level1.text))
             as_level2 = self.vocab.level2.get(key)
-            above = self.categories.level1
+            above = self.categories.inherited_level1
             if as_level2 is not None and above is not None and above in (self.vocab.parent.get(as_level2), self.vocab.legacy_broader.get(as_level2)):
                 return [_Cell(_CANONICAL_COLUMNS["level2"], forms.strip_score_range(level1.text))]
         if level1 is not None:
@@ -740,11 +755,14 @@ class _Reader:
         if description is not None and name is not None and canon(description.text) == canon(name.text):
             notes.append(Note("DescriptionRepeatsName", description.text, "a copy of the name; not read as the value", description.line))
             description_text = None
-        value_text = _composed_value(value_token.text, extra, name.text if name else "", self.vocab) if value_token is not None else None
-        value = parse_value(value_text, self.vocab) if value_text is not None else None
+        value_text = value_token.text if value_token is not None else None
+        value = target_value(value_text, extra, name.text if name else "", level.level2, self.vocab) if value_text is not None else None
         if value_token is None:
             notes.append(Note("MissingValue", line.text, "no target value given", line.number, True))
         else:
+            if self.split_target(value_token):
+                notes.append(Note("QualitativeTargetSplit", value_token.text,
+                                  "a qualitative target word cut off the end of the run-together name / 名称末尾的定性指标值已切出", value_token.line))
             notes.extend(Note(n.kind, value_text or value_token.text, n.decision, value_token.line, n.kind != "ImpliedComparator") for n in value.notes)  # type: ignore[union-attr]
         if name is None:
             notes.append(Note("MissingName", line.text, "no indicator name given", line.number, True))
@@ -827,19 +845,35 @@ def _labelled_pairs(text: str) -> list[tuple[forms.FieldMatch, str, str]]:
     return pairs
 
 
-def _composed_value(text: str, extra: dict[str, str], name: str, vocab: Vocabulary) -> str:
-    """A bare number with its comparator and unit in cells of their own (指标方向 `=`, 计量单位 `%`) read as one value;
-    with no unit cell, a unit in brackets at the end of the name (`开展修复工程(个)`) is the value's unit."""
-    if not _BARE_NUMBER.match(canon(text)):
-        return text
+def target_value(text: str, extra: dict[str, str], name: str, level2: URIRef | None, vocab: Vocabulary) -> ParsedValue:
+    """One 指标值 cell read with the cells of its own 计量单位 and 指标方向 columns (`= | 8 | 人/次` is =8人/次): the
+    value parser uses them where the value writes no unit or no comparator. With no unit cell, a unit in brackets at
+    the end of the name (`开展修复工程(个)`) is the value's unit. A bare multiplier in an economic cost indicator
+    (`250万`) is money: the framework states cost in money (jxs:CostInMoney), so 万 there means 万元."""
     unit = extra.get("UnitOfMeasureColumn", "")
     # A unit cell is the value's unit, known or not (the value parser records an unknown one); a number there is no unit.
     unit = "" if any(ch.isdigit() for ch in unit) else unit.strip()
     if not unit and (bracket := _NAME_UNIT.search(canon(name))) and bracket.group(1) in vocab.units:
         unit = bracket.group(1)
-    cells = [cell.strip() for role, text in extra.items() if role == "DirectionColumn" for cell in text.split(" | ")]
-    comparator = next((cell for cell in cells if any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), "")
-    return f"{comparator}{text}{unit}"
+    cells = [cell.strip() for role, cell_text in extra.items() if role == "DirectionColumn" for cell in cell_text.split(" | ")]
+    direction = next((cell for cell in cells if any(canon(cell) == form for form, _ in vocab.comparator_prefixes)), None)
+    parsed = parse_value(text, vocab, unit_column=unit or None, direction_column=direction)
+    if level2 == JX.EconomicCostIndicator:
+        parsed = _as_money(parsed, text, vocab, unit_column=unit or None, direction_column=direction)
+    if (unit or direction) and parsed.quantitative:
+        # The stated value shows what the row states, the column cells the parser used included (`≥230人`).
+        own = parse_value(text, vocab)
+        prefix = direction if direction and not own.comparator_stated else ""
+        suffix = unit if unit and not own.unit_text else ""
+        parsed = replace(parsed, stated=f"{prefix}{text}{suffix}")
+    return parsed
+
+
+def _as_money(parsed: ParsedValue, text: str, vocab: Vocabulary, **columns: str | None) -> ParsedValue:
+    """`250万` in a money field: the multiplier is of the base money unit (元), not a bare factor."""
+    if not any(note.kind == "MultiplierWithoutUnit" for note in parsed.notes):
+        return parsed
+    return parse_value(text, vocab, default_unit=_BASE_MONEY_UNIT, **columns)  # type: ignore[arg-type]
 
 
 def _is_field_label(text: str) -> bool:

@@ -41,6 +41,8 @@ class RawLine:
     # continue a merged cell (left empty; the merged value is in the cell it started in).
     where: str = ""
     merged: frozenset[int] = frozenset()
+    # Run-together lines: cells the segmenter cut off the end of a name as a qualitative target (segment.py, rule 4).
+    split_targets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.form:
@@ -124,7 +126,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
 @reader(".txt", ".md", ".markdown", "")
 def read_text(path: str, text: str) -> list[RawLine]:
     """Plain text and Markdown: each non-empty line with its cells, in whichever text form it is."""
-    return [RawLine(line.number, line.text, line.cells, line.complete, line.form) for line in read_lines(text)]
+    return [RawLine(line.number, line.text, line.cells, line.complete, line.form, split_targets=line.split_targets) for line in read_lines(text)]
 
 
 @reader(".csv", ".tsv")

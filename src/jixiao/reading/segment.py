@@ -38,8 +38,16 @@ Rules (each general; none names a table):
    run-together row, a line of two or more cells with a label or ending in a value is
    run-together too (the block is one table written without separators).
 
-Whatever cannot be split stays together: a qualitative value after a name
-(`对当地文物保护、文化传承影响长远`) or a value in the middle of a name is left to the layout.
+4. A qualitative target has no value shape to cut at. Where a run-together row's text between
+   two category labels holds no value-shaped text, a qualitative target word at its end is
+   the value, with what follows it if that is at most three characters (`…影响长远`,
+   `…绿化水平提升`, `…就业岗位增加岗位`): the direction words with their intensifiers are read
+   from the pattern of the shape jxs:DirectionWordOnly (shapes/values.ttl), the other words
+   from `jx:qualitativeTargetForm` (ontology/values.ttl). The name before it keeps at least two
+   characters. Each such cut is reported (`Segmentation.split_targets`) and becomes a
+   `QualitativeTargetSplit` repair note.
+
+Whatever cannot be split stays together: a value in the middle of a name is left to the layout.
 """
 
 from __future__ import annotations
@@ -50,11 +58,12 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 
-from jixiao.namespaces import JX
+from jixiao.namespaces import JX, JXS
 from jixiao.reading import forms
+from jixiao.resources import resource_dir
 from jixiao.vocabulary import ALL_LABELS, Vocabulary, canon, vocabulary
 
 _YEAR_PLACEHOLDER = "YYYY"
@@ -66,6 +75,9 @@ _MAX_ANNOTATION_CHARS = 10
 _DATE_UNITS = "年月日"  # after a number they write a date (`2023年度`), not a label
 # A number's neighbours that make it part of a longer number, a date or a code.
 _NUMBER_GLUE = set("0123456789.,-/:")
+# Rule 4: a name keeps at least this many characters; at most this many follow the target word.
+_MIN_NAME_CHARS = 2
+_MAX_TARGET_TAIL_CHARS = 3
 
 
 def _has_cjk(text: str) -> bool:
@@ -107,6 +119,7 @@ class Lexicon:
     value: re.Pattern[str]
     unit: re.Pattern[str]
     comparator_symbols: re.Pattern[str]
+    qualitative: re.Pattern[str] = re.compile(r"(?!)")  # rule 4: a qualitative target word
 
     @classmethod
     def build(cls, labels: list[str], vocab: Vocabulary, numbered: list[str] | None = None) -> Lexicon:
@@ -126,7 +139,8 @@ class Lexicon:
                    numbered=frozenset(canon(label) for label in numbered or ()),
                    categories=frozenset(vocab.level1) | frozenset(vocab.level2),
                    value=re.compile(value), unit=re.compile(_alternation(units)),
-                   comparator_symbols=re.compile(f"(?:{_alternation(symbols)})(?=\\d)"))
+                   comparator_symbols=re.compile(f"(?:{_alternation(symbols)})(?=\\d)"),
+                   qualitative=_qualitative_pattern(vocab))
 
 
 _NOTHING = r"(?!)"
@@ -141,6 +155,28 @@ def _ocr_forms(vocab: Vocabulary) -> set[str]:
     graph = vocab.graph
     return {canon(str(form)) for comparator in graph.subjects(RDF.type, JX.Comparator)
             for form in graph.objects(comparator, JX.ocrForm) if isinstance(form, Literal)}
+
+
+def _qualitative_pattern(vocab: Vocabulary) -> re.Pattern[str]:
+    """Rule 4's words: the direction words of jxs:DirectionWordOnly's pattern (with their intensifiers), and the
+    words of `jx:qualitativeTargetForm` (长远, 达标 …). Each list lives in one place; this reads both."""
+    words = sorted({canon(str(o)) for o in vocab.graph.objects(None, JX.qualitativeTargetForm) if isinstance(o, Literal)},
+                   key=lambda w: (-len(w), w))
+    alternatives = [_alternation(words)] if words else []
+    direction = direction_word_pattern()
+    if direction:
+        alternatives.insert(0, direction)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives) or _NOTHING)
+
+
+@cache
+def direction_word_pattern() -> str:
+    """The pattern of jxs:DirectionWordOnly (a target that is a bare direction word), unanchored."""
+    shapes = Graph().parse(resource_dir("shapes") / "values.ttl", format="turtle")
+    for negated in shapes.objects(JXS.DirectionWordOnly, SH["not"]):
+        for pattern in shapes.objects(negated, SH.pattern):
+            return str(pattern).removeprefix("^").removesuffix("$")
+    return ""
 
 
 def _alternation(items: list[str]) -> str:
@@ -191,6 +227,7 @@ class Segmentation:
     value_after_label: bool
     ends_in_value: bool
     starts_with_label: bool
+    split_targets: tuple[str, ...] = ()  # rule 4: qualitative targets cut off the end of a name
 
     @property
     def is_row(self) -> bool:
@@ -336,20 +373,45 @@ def segment(text: str, lexicon: Lexicon | None = None) -> Segmentation:
         return Segmentation((text.strip(),) if text.strip() else (), 0, False, False, False, False)  # nothing to cut at
     labels = [span for span, _ in labelled]
     spans: list[_Span] = []
+    split: list[_Span] = []
     previous_end, after_label, value_after_label = 0, False, False
+    previous: _Span | None = None
     for label in [*labels, _Span(len(key), len(key), True)]:
         values = _value_spans(key, previous_end, label.start, after_label, lexicon)
+        if not values and previous is not None and _is_category(key, previous, lexicon) and _is_category(key, label, lexicon):
+            target = _qualitative_tail(key, previous_end, label.start, lexicon)
+            values, split = ([target], [*split, target]) if target is not None else (values, split)
         value_after_label |= bool(values) and after_label
         spans += values
         if label.end > label.start:
             spans.append(label)
-        previous_end, after_label = label.end, True
+        previous_end, after_label, previous = label.end, True, label
     counted = [span for span, counts in labelled if counts]
     adjacent = any(a.end == b.start for a, b in pairwise(counted))
     cells = _cells(text, mapped, spans)
     ends_in_value = bool(spans) and not spans[-1].label and spans[-1].end == len(key)
     starts_with_label = bool(counted) and counted[0].start == 0
-    return Segmentation(tuple(cells), len(counted), adjacent, value_after_label, ends_in_value, starts_with_label)
+    split_targets = tuple(unicodedata.normalize("NFC", mapped.original(text, t.start, t.end)).strip() for t in split)
+    return Segmentation(tuple(cells), len(counted), adjacent, value_after_label, ends_in_value, starts_with_label, split_targets)
+
+
+def _is_category(key: str, span: _Span, lexicon: Lexicon) -> bool:
+    """The label span is a framework category (with its annotation)."""
+    if span.end <= span.start:
+        return False
+    match = lexicon.labels.match(key, span.start, span.end)
+    return match is not None and match.group() in lexicon.categories
+
+
+def _qualitative_tail(key: str, start: int, end: int, lexicon: Lexicon) -> _Span | None:
+    """Rule 4: the last qualitative target word in key[start:end] that ends it, or is followed by a short tail."""
+    found = None
+    for match in lexicon.qualitative.finditer(key, start, end):
+        tail = key[match.end():end]
+        if (match.start() - start >= _MIN_NAME_CHARS and len(tail) <= _MAX_TARGET_TAIL_CHARS
+                and not any(c.isdigit() or c in _CLAUSE_PUNCTUATION for c in tail)):
+            found = _Span(match.start(), end, False)
+    return found
 
 
 def _cells(text: str, mapped: CanonText, spans: list[_Span]) -> list[str]:

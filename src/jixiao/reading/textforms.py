@@ -66,6 +66,7 @@ class LineCells:
     form: str
     cells: tuple[str, ...]
     complete: bool = True
+    split_targets: tuple[str, ...] = ()  # segment.py, rule 4
 
 
 def physical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -133,7 +134,7 @@ def _read_block(block: list[tuple[int, str]], single_spaces: bool, lexicon: Lexi
         if found.is_row or (run_together_block and found.fits_block):
             line_read = read[index]
             assert isinstance(line_read, LineCells)
-            read[index] = LineCells(line_read.number, line_read.text, RUN_TOGETHER, found.cells)
+            read[index] = LineCells(line_read.number, line_read.text, RUN_TOGETHER, found.cells, split_targets=found.split_targets)
     return read
 
 
