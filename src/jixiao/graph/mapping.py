@@ -30,6 +30,17 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def _stated(subject: URIRef, pairs: tuple[tuple[URIRef, URIRef | Literal | None], ...]) -> Iterator[Triple]:
+    """The triples of `subject` for the values the table states; what it leaves out gives none."""
+    for predicate, value in pairs:
+        if value is not None:
+            yield subject, predicate, value
+
+
+def _year(year: int | None) -> Literal | None:
+    return Literal(f"{year:04d}", datatype=XSD.gYear) if year is not None else None
+
+
 def _decimal(value: Decimal) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
@@ -119,14 +130,12 @@ def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Mi
         yield from _unit_triples(subject, named, mint)
     for index, part in enumerate(project.budget_parts, start=1):
         yield from _budget_part_triples(subject, part, index, mint)
-    if project.budget is not None:
-        yield subject, JX.budget, _decimal(project.budget)
-    if project.budget_stated:
-        yield subject, JX.budgetStated, Literal(project.budget_stated)
-    if project.budget_unit is not None:
-        yield subject, JX.budgetStatedUnit, project.budget_unit
-    if project.year is not None:
-        yield subject, JX.fiscalYear, Literal(f"{project.year:04d}", datatype=XSD.gYear)
+    yield from _stated(subject, (
+        (JX.budget, _decimal(project.budget) if project.budget is not None else None),
+        (JX.budgetStated, Literal(project.budget_stated) if project.budget_stated else None),
+        (JX.budgetStatedUnit, project.budget_unit),
+        (JX.fiscalYear, _year(project.year)),
+    ))
     used_lines: set[int] = set()
     for goal in project.goals:
         yield from _goal_triples(subject, goal, mint, used_lines)
@@ -191,31 +200,28 @@ def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) 
     yield goal, JX.hasIndicator, subject
     yield subject, RDF.type, indicator.level2 or JX.Indicator
     yield subject, JX.position, Literal(indicator.position)
-    if indicator.name:
-        yield subject, RDFS.label, Literal(indicator.name)
-    if indicator.level2 is not None:
-        yield subject, JX.category, indicator.level2
-    if indicator.level1 is not None:
-        yield subject, JX.statedLevel1, indicator.level1
+    yield from _stated(subject, (
+        (RDFS.label, Literal(indicator.name) if indicator.name else None),
+        (JX.category, indicator.level2),
+        (JX.statedLevel1, indicator.level1),
+    ))
     # The original wording is kept where it differs from the framework's preferred label.
     for text, concept, predicate in ((indicator.level1_text, indicator.level1, JX.statedLevel1Text),
                                      (indicator.level2_text, indicator.level2, JX.statedLevel2Text)):
         if text and (concept is None or canon(text) != canon(vocab.label_zh[concept])):
             yield subject, predicate, Literal(text)
-    if indicator.basis is not None:
-        yield subject, JX.basis, indicator.basis
-    if indicator.basis_text:
-        yield subject, JX.basisText, Literal(indicator.basis_text)
-    if indicator.description:
-        yield subject, JX.description, Literal(indicator.description)
+    yield from _stated(subject, (
+        (JX.basis, indicator.basis),
+        (JX.basisText, Literal(indicator.basis_text) if indicator.basis_text else None),
+        (JX.description, Literal(indicator.description) if indicator.description else None),
+    ))
     if indicator.value is not None:
         yield from _target_triples(subject, indicator.value, mint)
     if indicator.previous is not None:
         previous = URIRef(f"{subject}/previous")
         yield subject, JX.previousActual, previous
         yield previous, RDF.type, JX.ActualValue
-        if indicator.previous_year is not None:
-            yield previous, JX.valueYear, Literal(f"{indicator.previous_year:04d}", datatype=XSD.gYear)
+        yield from _stated(previous, ((JX.valueYear, _year(indicator.previous_year)),))
         yield from _value_triples(previous, indicator.previous, mint)
     for role, text in sorted(indicator.extra.items()):
         column = URIRef(f"{subject}/column/{role}")

@@ -184,14 +184,18 @@ class _Reader:
             if match and self.year is None:
                 self.project.year = int(match.group(0))
         elif field_name == "name":
-            if self.project.name and self.project.programme is None and not self.project.goals:
-                # Two project names before any indicator row: the first names the programme (一级/二级项目).
-                self.project.programme = self.project.name
-            elif self.project.name:
-                self.new_project()
-            self.project.name, self.project.name_line = value, line
+            self.set_project_name(value, line)
         elif field_name == "budget":
             self.set_budget(value, line)
+
+    def set_project_name(self, value: str, line: int) -> None:
+        """A project-name field: a new project, or the programme when two names precede the table."""
+        if self.project.name and self.project.programme is None and not self.project.goals:
+            # Two project names before any indicator row: the first names the programme (一级/二级项目).
+            self.project.programme = self.project.name
+        elif self.project.name:
+            self.new_project()
+        self.project.name, self.project.name_line = value, line
 
     def set_budget(self, stated: str, line: int) -> None:
         project = self.project
@@ -566,12 +570,7 @@ class _Reader:
             code, unit_name = forms.split_unit_code(value)
             self.set_unit(match.field.unit_role, unit_name, code, line)
         elif name == "ProjectNameField":
-            if self.project.name and self.project.programme is None and not self.project.goals:
-                # Two project names before any indicator row: the first names the programme (一级/二级项目).
-                self.project.programme = self.project.name
-            elif self.project.name:
-                self.new_project()
-            self.project.name, self.project.name_line = value, line
+            self.set_project_name(value, line)
         elif name == "ProgrammeField":
             self.project.programme = value
         elif name == "BudgetField" and self.project.budget_stated is None:
