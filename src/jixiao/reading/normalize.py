@@ -1054,7 +1054,8 @@ def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
     projects = state.finish()
     if not projects:
         first = document.lines[0].number if document.lines else None
-        raise InputError(document.path, first, "no performance-target table found (expected a row "
-                         "'| 项目名称 | … |' and an indicator table '| 目标名称 | 一级指标 | … |') / 未找到绩效目标表")
+        raise InputError(document.path, first, "no performance-target table found (expected an indicator table with a header "
+                         "naming its columns, such as 一级指标 | 二级指标 | 三级指标 | 指标值, and the indicator rows under it) / "
+                         "未找到绩效目标表（应有列名为一级指标、二级指标、三级指标、指标值等的表头及其下的指标行）")
     texts = {line.number: line.text for line in document.lines}
     return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, projects, state.notes)
