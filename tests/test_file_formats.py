@@ -22,10 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from format_writers import Block, converter, print_pdf, write_docx, write_html, write_xls, write_xlsx
 from jixiao.errors import InputError
+from jixiao.graph.build import load_graph
 from jixiao.graph.mapping import document_graph
 from jixiao.namespaces import JX
 from jixiao.reading.formats.archive import read_documents
@@ -98,6 +99,21 @@ def test_every_format_gives_the_graph_of_the_text_reader(seed_files: dict[str, P
     assert {line.form for line in document.lines} == {"text", "grid"}
     got = without_positions(document_graph(normalize(document)))
     assert got == expected, (sorted(got - expected)[:5], sorted(expected - got)[:5])
+
+
+def test_many_files_merge_into_one_graph_with_each_unit_and_project_once(seed_files: dict[str, Path], tmp_path: Path) -> None:
+    """The same tables as Markdown, DOCX, XLSX and HTML in one folder: one agency, seven projects, one budget each."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("docx", "xlsx", "html"):
+        (folder / seed_files[name].name).write_bytes(seed_files[name].read_bytes())
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    graph = load_graph([folder])
+    projects = set(graph.subjects(RDF.type, JX.Project))
+    agencies = {o for p in projects for o in graph.objects(p, JX.declaredBy)}
+    assert len(projects) == 7 and len(agencies) == 1
+    assert all(len(set(graph.objects(p, JX.budget))) == 1 for p in projects)
+    assert len(set(graph.subjects(RDF.type, JX.SourceDocument))) == 4  # each file's provenance kept
 
 
 def test_merged_cells_are_known_as_merged_and_positions_kept(seed_files: dict[str, Path]) -> None:
