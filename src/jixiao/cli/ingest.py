@@ -21,8 +21,7 @@ from jixiao.errors import InputError, UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
 from jixiao.graph.build import RDF_FORMATS, findings
 from jixiao.graph.mapping import Triple, document_triples
-from jixiao.reading.formats.archive import read_documents
-from jixiao.reading.normalize import normalize
+from jixiao.reading import normalize, read_documents
 
 
 @dataclass

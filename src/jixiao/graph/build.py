@@ -18,10 +18,7 @@ from rdflib import Graph
 from jixiao.errors import InputError
 from jixiao.graph.mapping import Triple, document_triples
 from jixiao.namespaces import DEFAULT_BASE, PREFIXES
-from jixiao.reading.formats.archive import read_documents
-from jixiao.reading.normalize import normalize
-from jixiao.reading.readers import read_file, supported_suffixes
-from jixiao.reading.records import DocumentRecord
+from jixiao.reading import DocumentRecord, normalize, read_documents, read_file, supported_suffixes
 from jixiao.vocabulary import load_ontology_graph
 
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",

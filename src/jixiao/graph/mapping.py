@@ -15,8 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from jixiao.namespaces import DEFAULT_BASE, JX, ORG
-from jixiao.reading.records import DEPARTMENT, BudgetPart, DocumentRecord, GoalRecord, IndicatorRecord, NamedUnit, Note, ProjectRecord
-from jixiao.reading.values import ParsedValue
+from jixiao.reading import DEPARTMENT, BudgetPart, DocumentRecord, GoalRecord, IndicatorRecord, NamedUnit, Note, ParsedValue, ProjectRecord
 from jixiao.vocabulary import Unit, canon, vocabulary
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
