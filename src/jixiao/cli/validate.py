@@ -25,8 +25,9 @@ EXIT_CONFORMS, EXIT_VIOLATIONS = 0, 1
               help="Validate projects in this many processes (projects are validated one by one either way).")
 @click.pass_context
 def validate(ctx: click.Context, data: tuple[str, ...], output_format: str, base: str, year: int | None, jobs: int) -> None:
-    """Validate DATA (RDF files, tables, or directories of them) against the shapes in shapes/.
+    """Validate DATA (RDF files, tables, or directories of tables) against the shapes in shapes/.
 
+    A directory contributes its table files only: RDF found in it (an earlier output) is not read back.
     Exit 0 when nothing is a Violation, 1 when something is, 2 for bad input or usage.
     """
     files = expand(data)

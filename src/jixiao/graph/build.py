@@ -8,6 +8,7 @@ Every file jixiao writes goes through `atomic_output`: it appears whole or not a
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,14 +33,67 @@ def _is_table(path: Path) -> bool:
     return path.suffix.lower() in supported_suffixes() and path.suffix.lower() not in RDF_FORMATS
 
 
+# How RDF begins (Turtle, TriG, N3, SPARQL-style prefixes, RDF/XML, JSON-LD, N-Triples and N-Quads),
+# so an output written with another suffix (or none) into a folder of tables is not read back as a table.
+_RDF_OPENINGS = re.compile(rb"""\A\s*(?:@prefix|@base|prefix\s|base\s|<\?xml[^>]*>\s*<rdf:RDF|<rdf:RDF|\{\s*"@(?:context|graph|id)"|\[\s*\{\s*"@"""
+                           rb"""|(?:<[^>\s]*>|_:\S+)\s+<[^>\s]*>\s)""", re.IGNORECASE)
+# A RocksDB directory (what an Oxigraph store such as `ingest --store DIR` is on disk) holds these files.
+_STORE_MARKERS = ("CURRENT", "IDENTITY")
+
+
+def looks_like_rdf(head: bytes) -> bool:
+    """Whether a file's first bytes are RDF: leading `#` comment lines (or a Markdown heading) are skipped."""
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    while text.lstrip().startswith(b"#"):
+        _, _, text = text.lstrip().partition(b"\n")
+    return _RDF_OPENINGS.match(text) is not None
+
+
+def is_store_directory(folder: Path, names: Iterable[str]) -> bool:
+    """Whether `folder` (with these file names) is an embedded store's directory, never a folder of tables."""
+    present = set(names)
+    return all(marker in present for marker in _STORE_MARKERS) and any(n.startswith("MANIFEST-") for n in present)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096)
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot read the file: {error.strerror} / 无法读取文件") from error
+
+
+def _unreadable_folder(error: OSError) -> None:
+    raise InputError(str(error.filename), None, f"cannot read the folder: {error.strerror} / 无法读取文件夹") from error
+
+
+def tables_in(folder: Path) -> list[Path]:
+    """The table files inside `folder`, recursively and sorted: by suffix, and by content (RDF is not a table).
+
+    Hidden files and folders and embedded stores' directories are passed over; a folder that
+    cannot be listed is an error naming it, never a silent gap in the data.
+    """
+    found: list[Path] = []
+    for top, folders, names in os.walk(folder, onerror=_unreadable_folder):
+        here = Path(top)
+        if is_store_directory(here, names):
+            folders.clear()
+            continue
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in names:
+            path = here / name
+            if not name.startswith(".") and path.is_file() and _is_table(path) and not looks_like_rdf(_head(path)):
+                found.append(path)
+    return sorted(found)
+
+
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and the readable files inside directories named (sorted, recursively)."""
+    """Files named (tables or RDF), and the table files inside directories named (see `tables_in`)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            files += [p for p in inside if _is_table(p) or p.suffix.lower() in RDF_FORMATS]
+            files += tables_in(path)
         elif path.is_file():
             files.append(path)
         else:
@@ -122,7 +176,9 @@ def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int
         except SyntaxError as error:
             raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {error.msg}") from error
     else:  # JSON-LD and the quad formats go through rdflib
-        Graph().parse(path, format=rdf_format).serialize(target, format="nt", encoding="utf-8")
+        graph = Graph()
+        parse_rdf(path, graph)
+        graph.serialize(target, format="nt", encoding="utf-8")
 
 
 _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "n3": "N3"}

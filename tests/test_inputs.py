@@ -1,0 +1,108 @@
+"""What a folder named as input contributes: its tables only, never earlier outputs or a store; cells with control characters."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import RDFS, Graph
+
+from jixiao.cli import main
+from jixiao.namespaces import JX
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _violations(result: Result) -> int:
+    report = json.loads(result.stdout)
+    return sum(r["severity"].endswith("Violation") for r in report["results"])
+
+
+@pytest.fixture
+def folder(tmp_path: Path, seed_path: Path) -> Path:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    shutil.copy(seed_path, tables / seed_path.name)
+    return tables
+
+
+def test_an_output_left_in_the_folder_is_not_read_back(folder: Path) -> None:
+    assert run("ingest", folder, "-o", folder / "out.ttl").exit_code == 0
+    shutil.copy(folder / "out.ttl", folder / "out-saved-as.txt")  # RDF under a table's suffix: known by its content
+    assert run("ingest", folder, "-o", folder / "out.nt").exit_code == 0
+    validated = run("validate", folder, "--format", "json")
+    assert validated.exit_code == 1
+    assert _violations(validated) == 2
+    budgets = [row.split(",")[2] for row in run("query", "projects", folder, "--format", "csv").stdout.splitlines()[1:]]
+    assert budgets.count("270600") == 1 and "270600.0" not in budgets
+
+
+def test_an_rdf_file_named_explicitly_is_read(folder: Path) -> None:
+    assert run("ingest", folder, "-o", folder / "out.ttl").exit_code == 0
+    validated = run("validate", folder / "out.ttl", "--format", "json")
+    assert validated.exit_code == 1 and _violations(validated) == 2
+
+
+def test_the_store_folder_inside_the_input_folder_is_not_read(folder: Path) -> None:
+    first = run("ingest", folder, "--store", folder / "store")
+    assert first.exit_code == 0, first.stderr
+    assert (folder / "store" / "CURRENT").exists()
+    again = run("ingest", folder, "-o", folder.parent / "out.nt")
+    assert again.exit_code == 0, again.stderr
+    assert "total: 1 document(s)" in again.stderr and str(folder / "store") not in again.stderr
+
+
+def test_an_unreadable_subfolder_is_an_error_naming_it(folder: Path) -> None:
+    hidden = folder / "2024"
+    hidden.mkdir()
+    shutil.copy(next(folder.glob("*.txt")), hidden / "copy.txt")
+    hidden.chmod(0)
+    try:
+        if os.access(hidden, os.R_OK):
+            pytest.skip("running as root: a folder cannot be made unreadable to root, so the error cannot be provoked")
+        result = run("ingest", folder, "-o", folder.parent / "out.nt")
+        assert result.exit_code == 2
+        assert str(hidden) in result.stderr and "cannot read the folder" in result.stderr
+        assert not (folder.parent / "out.nt").exists()
+    finally:
+        hidden.chmod(0o755)
+
+
+def test_control_characters_in_cells_give_valid_rdf(tmp_path: Path, seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    assert "信息化运行经费" in text and "计算机" in text
+    table = tmp_path / "controls.txt"
+    # NUL, CR, vertical tab, an RTL override and a line separator inside a project name and an indicator name.
+    table.write_bytes(text.replace("信息化运行经费", "信息化\x00运行\r经费\x0b").replace("计算机", "计算\u202e机\u2028").encode("utf-8"))
+    for suffix, rdflib_format, oxigraph_format in [("nt", "nt", pyoxigraph.RdfFormat.N_TRIPLES), ("ttl", "turtle", pyoxigraph.RdfFormat.TURTLE)]:
+        out = tmp_path / f"out.{suffix}"
+        result = run("ingest", table, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        graph = Graph().parse(out, format=rdflib_format)
+        assert len(set(graph.subjects(JX.category, None))) == 92
+        names = {str(o) for o in graph.objects(None, RDFS.label)}
+        assert "信息化\x00运行\r经费" in names or "信息化运行经费" in names  # kept as read, or cleaned; never raw in the syntax
+        assert len(list(pyoxigraph.parse(io.BytesIO(out.read_bytes()), format=oxigraph_format))) >= len(graph)
+    assert not list(tmp_path.rglob("*.part*"))
+
+
+def test_errors_name_the_source_file_and_leave_no_part_files(tmp_path: Path, seed_path: Path) -> None:
+    bad_rdf = tmp_path / "broken.jsonld"
+    bad_rdf.write_text('{"@context": {"x": ', encoding="utf-8")
+    bad_table = tmp_path / "empty.txt"
+    bad_table.write_text("\x00\r\n", encoding="utf-8")
+    runs = [(("validate", bad_rdf), bad_rdf), (("ingest", seed_path, bad_table, "--store", tmp_path / "store"), bad_table),
+            (("ingest", seed_path, bad_table, "-o", tmp_path / "out.nt"), bad_table)]
+    for args, named in runs:
+        result = run(*args)
+        assert result.exit_code == 2, result.stderr
+        assert str(named) in result.stderr and ".part" not in result.stderr
+    assert not list(tmp_path.rglob("*.part*"))
