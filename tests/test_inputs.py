@@ -106,3 +106,13 @@ def test_errors_name_the_source_file_and_leave_no_part_files(tmp_path: Path, see
         assert result.exit_code == 2, result.stderr
         assert str(named) in result.stderr and ".part" not in result.stderr
     assert not list(tmp_path.rglob("*.part*"))
+
+
+def test_an_rdf_parse_error_is_one_line_without_raw_control_characters(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes("\x0c\x12 not\rN-Triples \u202e\n".encode())
+    result = run("validate", broken)
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {broken}: not valid RDF (nt)")
+    assert not any(ch in errors[0] for ch in "\x0c\x12\r\u202e"), errors

@@ -141,7 +141,13 @@ def parse_rdf(path: Path, graph: Graph) -> None:
     # rdflib's parsers raise many kinds of exception on broken input (IndexError on a cut-off
     # triple, AssertionError on an unterminated string): any of them means "not valid RDF".
     except Exception as error:
-        raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {error}") from error
+        raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {one_line(str(error))}") from error
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """A parser's message fit for one line of a terminal: it may quote the file, so control characters are escaped and it is cut short."""
+    escaped = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+    return escaped if len(escaped) <= limit else escaped[:limit] + "…"
 
 
 def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int | None = None,
@@ -174,7 +180,7 @@ def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int
             quads = pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[rdf_format]))
             pyoxigraph.serialize((q.triple for q in quads), output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as error:
-            raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {error.msg}") from error
+            raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {one_line(error.msg)}") from error
     else:  # JSON-LD and the quad formats go through rdflib
         graph = Graph()
         parse_rdf(path, graph)
