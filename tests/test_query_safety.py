@@ -177,22 +177,22 @@ def test_no_password_in_an_error_message(tmp_path: Path) -> None:
 
 
 def test_no_basic_auth_over_plain_http_to_another_host() -> None:
-    # Refused in the constructor: no request is made (example.org is never contacted). A Fuseki
+    # Refused in the constructor: no request is made (example.invalid is never contacted). A Fuseki
     # URL, whose dialect speaks Basic (Virtuoso's /sparql speaks Digest, which sends no password).
     with pytest.raises(UsageError, match="allow-basic-over-http") as refused:
-        RemoteEndpoint("http://u:secret@example.org/ds/query")
+        RemoteEndpoint("http://u:secret@example.invalid/ds/query")
     assert "secret" not in str(refused.value)
     with pytest.raises(UsageError):
-        RemoteEndpoint("http://example.org/ds/query", user="u", password="secret")
-    RemoteEndpoint("http://u:secret@example.org/ds/query", allow_basic_over_http=True).close()
-    RemoteEndpoint("https://u:secret@example.org/ds/query").close()
+        RemoteEndpoint("http://example.invalid/ds/query", user="u", password="secret")
+    RemoteEndpoint("http://u:secret@example.invalid/ds/query", allow_basic_over_http=True).close()
+    RemoteEndpoint("https://u:secret@example.invalid/ds/query").close()
     RemoteEndpoint("http://u:secret@127.0.0.1:1/ds/query").close()  # loopback stays allowed
     RemoteEndpoint("http://u:secret@localhost:1/ds/query").close()
-    RemoteEndpoint("http://example.org/ds/query").close()  # no password, nothing to protect
+    RemoteEndpoint("http://example.invalid/ds/query").close()  # no password, nothing to protect
 
 
 def test_basic_over_http_refused_on_the_command_line(tmp_path: Path) -> None:
-    result = jixiao("query", rq(tmp_path, COUNT), "--endpoint", "http://example.org/ds/query", "--user", "u", "--password", "secret")
+    result = jixiao("query", rq(tmp_path, COUNT), "--endpoint", "http://example.invalid/ds/query", "--user", "u", "--password", "secret")
     assert_one_line_error(result, "--allow-basic-over-http")
     assert "secret" not in result.stderr
 
