@@ -18,7 +18,7 @@ import click
 from jixiao.errors import JixiaoError
 from jixiao.namespaces import DEFAULT_BASE
 from jixiao.queries import FISCAL_YEAR_RANGE, is_absolute_iri
-from jixiao.stores.remote.credentials import redact
+from jixiao.stores.credentials import redact
 
 EXIT_BAD_INPUT = 2
 FISCAL_YEARS = click.IntRange(*FISCAL_YEAR_RANGE)

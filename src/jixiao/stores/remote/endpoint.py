@@ -25,8 +25,8 @@ from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
+from jixiao.stores.credentials import check_basic_over_http, without_credentials
 from jixiao.stores.remote.client import Answer, HttpClient, may_still_run
-from jixiao.stores.remote.credentials import check_basic_over_http, without_credentials
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
 from jixiao.stores.remote.results import json_term, read_select_results
 from jixiao.stores.remote.sparql import SparqlQueries
