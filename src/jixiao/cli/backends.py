@@ -21,9 +21,10 @@ def open_store(store_dir: Path, read_only: bool = False) -> QueryBackend:
 
 
 def open_endpoint(endpoint: str, user: str | None, password: str | None, update_url: str | None = None,
-                  gsp_url: str | None = None) -> QueryBackend:
+                  gsp_url: str | None = None, allow_basic_over_http: bool = False) -> QueryBackend:
     """A SPARQL 1.1 endpoint (update and Graph Store URLs derived from it unless given)."""
-    return open_backend(endpoint=endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password)
+    return open_backend(endpoint=endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password,
+                        allow_basic_over_http=allow_basic_over_http)
 
 
 def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reasoning: bool) -> QueryBackend:
@@ -38,12 +39,13 @@ def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reason
 
 
 def query_backend(data: tuple[str, ...], endpoint: str | None, store_dir: Path | None, base: str, year: int | None,
-                  user: str | None, password: str | None, needs_reasoning: bool = False) -> QueryBackend:
+                  user: str | None, password: str | None, needs_reasoning: bool = False, *,
+                  allow_basic_over_http: bool = False) -> QueryBackend:
     """Where a query runs: exactly one of DATA, an endpoint, a store."""
     if sum(bool(x) for x in (data, endpoint, store_dir)) != 1:
         raise UsageError("give exactly one of: DATA files, --endpoint URL, --store DIR")
     if endpoint:
-        return open_endpoint(endpoint, user, password)
+        return open_endpoint(endpoint, user, password, allow_basic_over_http=allow_basic_over_http)
     if store_dir is not None:
         return open_store(store_dir, read_only=True)
     return open_memory(data, base, year, needs_reasoning)

@@ -10,7 +10,9 @@ import click
 from jixiao.cli.backends import query_backend
 from jixiao.cli.shared import Command, base_option, format_option, year_option
 from jixiao.errors import UsageError
-from jixiao.queries import FORMATS, listing, load_query, run, write
+from jixiao.queries import FORMATS, bind, listing, load_query, run, write, write_boolean, write_triples
+from jixiao.queries.guard import query_form
+from jixiao.stores.base import SelectResult
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -37,17 +39,30 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Query this embedded Oxigraph store (made by ingest --store).")
 @click.option("--user", default=None, help="User for the endpoint.")
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
+@click.option("--allow-service", is_flag=True, help="Let the query's SERVICE clauses fetch data from other hosts.")
+@click.option("--allow-basic-over-http", is_flag=True,
+              help="Send the password with Basic authentication over plain http to a host other than this machine.")
 def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
           output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
-          user: str | None, password: str | None) -> None:
-    """Run a named query (or a .rq file) over DATA or an endpoint."""
+          user: str | None, password: str | None, allow_service: bool, allow_basic_over_http: bool) -> None:
+    """Run a named query (or a .rq file) over DATA or an endpoint: SELECT rows in --format; ASK as
+    true or false; CONSTRUCT as Turtle (--format table) or N-Triples (csv, json). Updates are refused."""
     if list_queries or name is None:
         click.echo(listing())
         return
     named = load_query(name)
+    query_form(named.text, allow_service=allow_service)  # refused before any data is read
     raw_params = parse_params(params)
-    backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning)
+    bind(named, raw_params)
+    backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning,
+                            allow_basic_over_http=allow_basic_over_http)
     try:
-        write(output_format, run(named, backend, raw_params), sys.stdout)
+        answer = run(named, backend, raw_params, allow_service=allow_service)
+        if isinstance(answer, bool):
+            write_boolean(answer, sys.stdout)
+        elif isinstance(answer, SelectResult):
+            write(output_format, answer, sys.stdout)
+        else:
+            write_triples(answer, sys.stdout, turtle=output_format == "table")
     finally:
         backend.close()

@@ -17,10 +17,11 @@ import click
 
 from jixiao.errors import JixiaoError
 from jixiao.namespaces import DEFAULT_BASE
-from jixiao.queries import is_absolute_iri
+from jixiao.queries import FISCAL_YEAR_RANGE, is_absolute_iri
+from jixiao.stores.credentials import redact
 
 EXIT_BAD_INPUT = 2
-FISCAL_YEARS = click.IntRange(1949, 2200)  # the People's Republic's budgets, with room ahead
+FISCAL_YEARS = click.IntRange(*FISCAL_YEAR_RANGE)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -30,7 +31,8 @@ class CommandError(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
+        # One line, and no password from a URL the message may quote.
+        click.echo(f"error: {redact(' '.join(self.format_message().split()))}", err=True, file=file)
 
 
 def _usage_error(error: click.UsageError) -> CommandError:

@@ -7,6 +7,7 @@ never pasted into the query text. Each TYPE is a converter registered by name be
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -54,16 +55,27 @@ Converter = Callable[[str, str], Node]  # (parameter name, raw text) → term
 CONVERTERS: Registry[Converter] = Registry("parameter type")
 
 
+# Fiscal years of the People's Republic's budgets, with room ahead (`--year` and year parameters).
+FISCAL_YEAR_RANGE = (1949, 2200)
+# A decimal parameter has at most this many digits before or after the point: amounts in 元 need
+# far fewer, and `1e999999` would otherwise be written out as a million digits.
+MAX_DECIMAL_DIGITS = 40
+# Full-width digits (０-９), as a Chinese input method types them, read as ASCII digits.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 @CONVERTERS.register("literal")
 def _literal(_name: str, raw: str) -> Node:
-    return Literal(raw)
+    return Literal(raw.translate(_FULL_WIDTH_DIGITS))
 
 
 @CONVERTERS.register("year")
 def _year(name: str, raw: str) -> Node:
-    if not re.fullmatch(r"\d{4}", raw):
-        raise UsageError(f"parameter {name} expects a year YYYY, got {raw!r}")
-    return Literal(raw, datatype=XSD.gYear)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    first, last = FISCAL_YEAR_RANGE
+    if not re.fullmatch(r"[0-9]{4}", text) or not first <= int(text) <= last:
+        raise UsageError(f"parameter {name} expects a year YYYY between {first} and {last}, got {raw!r}")
+    return Literal(text, datatype=XSD.gYear)
 
 
 @CONVERTERS.register("integer")
@@ -87,12 +99,15 @@ def _iri(name: str, raw: str) -> Node:
 
 
 def _number(name: str, raw: str) -> Decimal:
+    text = unicodedata.normalize("NFKC", raw).strip()  # full-width digits, signs and points as ASCII
     try:
-        number = Decimal(raw)
+        number = Decimal(text)
     except InvalidOperation as error:
         raise UsageError(f"parameter {name} expects a number, got {raw!r}") from error
     if not number.is_finite():
         raise UsageError(f"parameter {name} expects a finite number, got {raw!r}")
+    if not number.is_zero() and (abs(number.adjusted()) >= MAX_DECIMAL_DIGITS or -number.as_tuple().exponent > MAX_DECIMAL_DIGITS):  # type: ignore[operator]
+        raise UsageError(f"parameter {name} expects a number of at most {MAX_DECIMAL_DIGITS} digits before and after the point, got {raw!r}")
     return number
 
 

@@ -15,14 +15,16 @@ empty cell in CSV and the table.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import TextIO
 
-from rdflib import Literal
+from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -34,6 +36,7 @@ _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, 
             XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
 JsonValue = str | int | float | bool | None
 TABLE_MEASURE_ROWS = 1000
+TRIPLES_PER_BATCH = 10_000
 Writer = Callable[[SelectResult, TextIO], None]
 FORMATS: Registry[Writer] = Registry("output format")
 
@@ -107,14 +110,45 @@ def _csv_cell(value: JsonValue | Decimal) -> str:
     return str(value)
 
 
+# A spreadsheet reads a cell beginning with one of these as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _spreadsheet_safe(value: JsonValue | Decimal) -> str:
+    """The CSV cell for `value`, a text that would start a formula prefixed with `'` (OWASP's
+    advice), so `=48万元` stays the text it is. Numbers stay numbers: -5 is not a formula."""
+    cell = _csv_cell(value)
+    if isinstance(value, str) and cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 @FORMATS.register("csv")
 def write_csv(result: SelectResult, out: TextIO) -> None:
-    """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8."""
+    """CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8;
+    cells safe to open in a spreadsheet (no text read as a formula)."""
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(result.variables)
+    write_row = _csv_row_writer(out)
+    write_row([_spreadsheet_safe(name) for name in result.variables])
     for row in plain_rows(result):
-        writer.writerow([_csv_cell(v) for v in row.values()])
+        write_row([_spreadsheet_safe(v) for v in row.values()])
+
+
+def _csv_row_writer(out: TextIO) -> Callable[[list[str]], None]:
+    """Rows ending in \\n, every cell holding a CR or LF quoted. (Python's csv quotes a cell only
+    for the characters of its line terminator: with "\\n" alone a CR inside a cell went out bare
+    and split the row in a reader, so rows are written with "\\r\\n" and end in "\\n".)"""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def write_row(cells: list[str]) -> None:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        out.write(buffer.getvalue()[:-2] + "\n")
+
+    return write_row
 
 
 def display_width(text: str) -> int:
@@ -128,9 +162,25 @@ def display_width(text: str) -> int:
     return width
 
 
+# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidirectional
+# controls that reorder what follows them (an RLO makes "txt.exe" look like "exe.txt").
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every terminal control written as an escape (`\\x1b`, `\\u202e`)."""
+    return _TERMINAL_CONTROLS.sub(lambda match: _escape(match.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _cell_text(value: JsonValue | Decimal) -> str:
     # Line breaks and tabs inside a goal statement would break the table's rows apart.
-    return " ".join(_csv_cell(value).split()) if isinstance(value, str) else _csv_cell(value)
+    text = " ".join(_csv_cell(value).split()) if isinstance(value, str) else _csv_cell(value)
+    return terminal_safe(text)
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -151,11 +201,12 @@ def write_table(result: SelectResult, out: TextIO) -> None:
     """
     rows = plain_rows(result)
     head = list(islice(rows, TABLE_MEASURE_ROWS))
-    widths = [display_width(name) for name in result.variables]
+    header = [terminal_safe(name) for name in result.variables]
+    widths = [display_width(name) for name in header]
     for row in head:
         for i, value in enumerate(row.values()):
             widths[i] = max(widths[i], display_width(_cell_text(value)))
-    out.write(_table_line(list(result.variables), widths, [False] * len(widths)))
+    out.write(_table_line(header, widths, [False] * len(widths)))
     out.write("  ".join("-" * w for w in widths) + "\n")
     count = 0
     for row in chain(head, rows):
@@ -165,3 +216,28 @@ def write_table(result: SelectResult, out: TextIO) -> None:
         count += 1
     out.write(f"({count} rows)\n")
 
+
+
+def write_boolean(answer: bool, out: TextIO) -> None:
+    """An ASK answer: `true` or `false`, which is also the JSON boolean."""
+    out.write("true\n" if answer else "false\n")
+
+
+def write_triples(triples: Iterable[tuple[Node, Node, Node]], out: TextIO, turtle: bool) -> None:
+    """A CONSTRUCT answer as N-Triples, streamed line by line, or as Turtle (which needs the whole graph)."""
+    if turtle:
+        from jixiao.namespaces import PREFIXES
+
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for triple in triples:
+            graph.add(triple)
+        out.write(graph.serialize(format="turtle"))
+        return
+    iterator = iter(triples)
+    while batch := list(islice(iterator, TRIPLES_PER_BATCH)):
+        graph = Graph()
+        for triple in batch:
+            graph.add(triple)
+        out.write(graph.serialize(format="nt"))  # rdflib's N-Triples escaping (a line break in a literal is \n)

@@ -26,13 +26,15 @@ sub-SELECT, so a parameter there would answer differently per backend.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.errors import UsageError
 from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
+from jixiao.queries.guard import query_form
 from jixiao.resources import resource_dir
-from jixiao.stores.base import QueryBackend, SelectResult
+from jixiao.stores.base import QueryBackend, SelectResult, Triple
 
 REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
@@ -133,6 +135,17 @@ def load_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None) -> SelectResult:
-    """The query's answer on `backend`, its parameters bound as RDF terms."""
-    return backend.select(query.text, bind(query, raw_params or {}))
+Answer = SelectResult | bool | Iterator[Triple]
+
+
+def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False) -> Answer:
+    """The query's answer on `backend`, its parameters bound as RDF terms: rows for SELECT, a
+    boolean for ASK, triples for CONSTRUCT. Updates, and SERVICE unless allowed, are refused
+    here, before any backend sees the text (guard.py)."""
+    form = query_form(query.text, allow_service=allow_service)
+    bindings = bind(query, raw_params or {})
+    if form == "ask":
+        return backend.ask(query.text, bindings)
+    if form == "construct":
+        return backend.construct(query.text, bindings)
+    return backend.select(query.text, bindings)

@@ -18,6 +18,12 @@ from typing import Protocol
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from jixiao.errors import JixiaoError
+
+
+class StoreError(JixiaoError):
+    """A store or graph cannot be opened, queried or written."""
+
 
 @dataclass
 class SelectResult:
@@ -27,8 +33,15 @@ class SelectResult:
     rows: Iterator[dict[str, Node | None]]
 
 
+Triple = tuple[Node, Node, Node]
+
+
 class QueryBackend(Protocol):
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Node]) -> bool: ...
+
+    def construct(self, query: str, bindings: Mapping[str, Node]) -> Iterator[Triple]: ...
 
     def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int: ...
 

@@ -24,8 +24,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from jixiao.errors import InputError, JixiaoError
-from jixiao.stores.base import SelectResult, inject_values
+from jixiao.errors import InputError
+from jixiao.stores.base import SelectResult, StoreError, Triple, inject_values
 
 # Graphs under this prefix hold a file while it is being loaded; they are never listed and
 # are removed when a store is opened for writing (only one process can hold a store open).
@@ -44,9 +44,6 @@ ATOMIC_REPLACE_MAX_TRIPLES = 20_000
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-
-class StoreError(JixiaoError):
-    """The embedded store cannot be opened, queried or written."""
 
 
 def to_rdflib(term: Any) -> Node:
@@ -124,20 +121,38 @@ class OxigraphBackend:
 
     # ---- queries ---------------------------------------------------------------------------
 
+    def _query(self, query: str) -> Any:
+        try:
+            return self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise StoreError(f"invalid SPARQL query: {error}") from error
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"query failed: {' '.join(str(error).split())}") from error
+
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
         # Parameters always go in as a VALUES block: Oxigraph's own substitutions (SEP-0007) bind
         # only variables of the SELECT projection, and parameters such as ?param_year appear only
         # in patterns and FILTERs.
-        try:
-            result = self.store.query(inject_values(query, bindings), use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise StoreError(f"invalid SPARQL query: {error}") from error
-        except (OSError, RuntimeError) as error:
-            raise StoreError(f"query failed: {error}") from error
+        result = self._query(inject_values(query, bindings))
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("only SELECT queries can be run here")
         variables = [variable.value for variable in result.variables]
         return SelectResult(variables, _rows(result, variables))
+
+    def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
+        result = self._query(inject_values(query, bindings))
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("not an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Node]) -> Iterator[Triple]:
+        if bindings:
+            # The first group of a CONSTRUCT is its template, so a VALUES block cannot go there.
+            raise StoreError("a CONSTRUCT query with parameters runs only over DATA in memory, not over --store")
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("not a CONSTRUCT query")
+        return (_rdflib_triple(triple) for triple in result)
 
     def count(self, graph_iri: str) -> int:
         """Triples in one named graph."""
@@ -259,6 +274,10 @@ def _check_syntax(path: Path) -> None:
         raise InputError(str(path), None, f"not UTF-8: {error}") from error
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error}") from error
+
+
+def _rdflib_triple(triple: ox.Triple) -> Triple:
+    return (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
 
 
 def _rows(result: ox.QuerySolutions, variables: list[str]) -> Iterator[dict[str, Node | None]]:

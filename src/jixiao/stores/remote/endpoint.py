@@ -25,6 +25,7 @@ from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
+from jixiao.stores.credentials import check_basic_over_http, without_credentials
 from jixiao.stores.remote.client import Answer, HttpClient, may_still_run
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
 from jixiao.stores.remote.results import json_term, read_select_results
@@ -57,10 +58,14 @@ class RemoteEndpoint:
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = 60.0, retries: int = 3, *, backoff: float = 0.5,
                  batch_size: int = MAX_BATCH, dialect: Dialect | None = None, gsp_min_triples: int | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, allow_basic_over_http: bool = False) -> None:
         parts = urllib.parse.urlsplit(query_url)
         self.user = user or (urllib.parse.unquote(parts.username) if parts.username else None)
         self.password = password if password is not None else (urllib.parse.unquote(parts.password) if parts.password else None)
+        # The credentials leave the URLs here, so no message that names a URL can show the password.
+        query_url = without_credentials(query_url)
+        update_url = without_credentials(update_url) if update_url else update_url
+        gsp_url = without_credentials(gsp_url) if gsp_url else gsp_url
         detected = detect_urls(query_url, authenticated=self.user is not None, dialect=dialect)
         self.dialect = detected.dialect
         self.urls = EndpointUrls(self.dialect, detected.query, update_url or detected.update, gsp_url or (detected.gsp if update_url is None else None),
@@ -70,6 +75,10 @@ class RemoteEndpoint:
         self.batch_size = batch_size
         self.gsp_min_triples = self.dialect.gsp_min_triples if gsp_min_triples is None else gsp_min_triples
         self.timeout = timeout
+        if self.user is not None and not self.dialect.digest:
+            for url in (self.urls.query, self.urls.update, self.urls.gsp):
+                if url:
+                    check_basic_over_http(url, allow_basic_over_http)
         auth = self.dialect.auth(self.user, self.password or "") if self.user is not None else None
         self.http = HttpClient(auth, self.user, timeout, retries, backoff, transport)
         # Queries: SPARQLWrapper, with Basic credentials where the dialect speaks Basic; a Digest
@@ -91,6 +100,12 @@ class RemoteEndpoint:
             answer.close()
             raise
         return SelectResult(variables, self._rows(answer, url, variables, found))
+
+    def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
+        raise EndpointError(f"{self.urls.query}: ASK queries are run over DATA or --store, not over an endpoint yet")
+
+    def construct(self, query: str, bindings: Mapping[str, Node]) -> Iterator[tuple[Node, Node, Node]]:
+        raise EndpointError(f"{self.urls.query}: CONSTRUCT queries are run over DATA or --store, not over an endpoint yet")
 
     def _ask(self, text: str) -> Answer:
         """A query's answer, unread: through SPARQLWrapper, or httpx where Digest credentials are needed (sparql.py)."""

@@ -1,0 +1,72 @@
+"""What a query text is, decided by parsing it (never by looking for keywords).
+
+`jixiao query` only reads: a SPARQL Update is refused on every backend before any backend sees
+it, and a query that calls SERVICE (which makes the engine fetch from another host) is refused
+unless the user allows it. A text that parses as neither is a malformed query, reported with the
+parser's line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from jixiao.errors import UsageError
+
+# rdflib's names for the four query forms, and what `jixiao query` calls them.
+QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
+SUPPORTED_FORMS = ("select", "ask", "construct")
+
+
+def query_form(text: str, *, allow_service: bool = False) -> str:
+    """`select`, `ask` or `construct` for a query jixiao runs; a UsageError for anything else."""
+    try:
+        parsed = parseQuery(text)
+        translateQuery(parsed)  # resolves prefixes: an undefined one is the query's error, found here
+    except ParseBaseException as error:
+        if _is_update(text):
+            raise UsageError("this is a SPARQL Update (it would change data); `jixiao query` only reads, "
+                             "so it was not run") from error
+        raise UsageError(f"malformed SPARQL query: line {error.lineno}, column {error.col}: {error.msg}") from error
+    except Exception as error:  # rdflib raises plain exceptions for some prologue errors (an undefined prefix)
+        raise UsageError(f"malformed SPARQL query: {_one_line(error)}") from error
+    form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)
+    if form not in SUPPORTED_FORMS:
+        raise UsageError(f"{form.upper()} queries are not supported; use SELECT, ASK or CONSTRUCT")
+    if not allow_service and any(node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
+        raise UsageError("the query calls SERVICE (it would fetch data from another host); "
+                         "give --allow-service to let it")
+    return form
+
+
+def _is_update(text: str) -> bool:
+    """Whether `text` is a SPARQL Update with at least one operation (the empty text parses as one)."""
+    try:
+        parsed = parseUpdate(text)
+    except Exception:
+        return False
+    return "request" in parsed and bool(parsed["request"])
+
+
+def _nodes(tree: Any) -> Iterable[CompValue]:
+    """Every CompValue in a parse tree, depth first."""
+    if isinstance(tree, CompValue):
+        yield tree
+        children: Iterable[Any] = tree.values()
+    elif isinstance(tree, dict):
+        children = tree.values()
+    elif isinstance(tree, (list, tuple)) or hasattr(tree, "asList"):
+        children = list(tree)
+    else:
+        return
+    for child in children:
+        yield from _nodes(child)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
