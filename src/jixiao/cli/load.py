@@ -7,7 +7,7 @@ from functools import partial
 import click
 
 from jixiao.cli.backends import open_endpoint
-from jixiao.cli.shared import Command, base_option, progress, stderr_warn, year_option
+from jixiao.cli.shared import Command, allow_basic_option, base_option, progress, stderr_warn, year_option
 from jixiao.graph import expand, write_ntriples
 from jixiao.stores import QueryBackend, load_sources
 
@@ -33,10 +33,12 @@ def load_into(backend: QueryBackend, inputs: list[str], base: str, year: int | N
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @click.option("--update-url", default=None, help="SPARQL Update URL, when it cannot be derived from --endpoint.")
 @click.option("--gsp-url", default=None, help="Graph Store Protocol URL, when it cannot be derived from --endpoint.")
+@allow_basic_option
 @base_option
 @year_option
 def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
-         update_url: str | None, gsp_url: str | None, base: str, year: int | None) -> None:
+         update_url: str | None, gsp_url: str | None, allow_basic_over_http: bool, base: str, year: int | None) -> None:
     """Push DATA to a SPARQL 1.1 store, replacing each target graph as a whole."""
-    load_into(open_endpoint(endpoint, user, password, update_url, gsp_url), list(data), base, year, graph)
+    backend = open_endpoint(endpoint, user, password, update_url, gsp_url, allow_basic_over_http=allow_basic_over_http)
+    load_into(backend, list(data), base, year, graph)
 

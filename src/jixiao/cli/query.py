@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from jixiao.cli.backends import query_backend
-from jixiao.cli.shared import Command, base_option, format_option, year_option
+from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, year_option
 from jixiao.errors import UsageError
 from jixiao.queries import FORMATS, bind, listing, load_query, run, write, write_boolean, write_triples
 from jixiao.queries.guard import query_form
@@ -40,8 +40,7 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--user", default=None, help="User for the endpoint.")
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @click.option("--allow-service", is_flag=True, help="Let the query's SERVICE clauses fetch data from other hosts.")
-@click.option("--allow-basic-over-http", is_flag=True,
-              help="Send the password with Basic authentication over plain http to a host other than this machine.")
+@allow_basic_option
 def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
           output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
           user: str | None, password: str | None, allow_service: bool, allow_basic_over_http: bool) -> None:

@@ -89,6 +89,11 @@ def year_option(function: F) -> F:
                         help="Fiscal year (预算年度) of the tables read, when they do not state it.")(function)
 
 
+def allow_basic_option(function: F) -> F:
+    return click.option("--allow-basic-over-http", is_flag=True,
+                        help="Send the password with Basic authentication over plain http to a host other than this machine.")(function)
+
+
 def format_option(choices: Iterable[str], default: str | None, help_text: str) -> Callable[[F], F]:
     """`--format`, its choices from a registry (output syntaxes, query writers, report renderers)."""
     return click.option("--format", "output_format", type=click.Choice(list(choices)), default=default,
