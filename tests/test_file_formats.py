@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from answer_keys import category_ok
 from format_writers import Block, converter, print_pdf, write_docx, write_html, write_xls, write_xlsx
 from jixiao.errors import InputError
 from jixiao.graph.build import load_graph
@@ -197,21 +198,6 @@ def typed_back(key: dict) -> list[Block]:
 
 def _norm(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "")
-
-
-def category_ok(expected: dict, got: tuple[str | None, str | None]) -> bool:
-    """score.py's rule: older placements (成本指标 under 产出指标, satisfaction, environment) accepted as their concepts."""
-    level1, level2 = expected["level1"], expected["level2"]
-    accepted = {(level1, level2)}
-    if level2 == "成本指标":
-        accepted |= {("成本指标", "经济成本指标"), ("产出指标", "成本指标"), ("成本指标", "成本指标")}
-    if level2 and "满意度" in level2:
-        accepted |= {("满意度指标", "服务对象满意度指标")}
-    if level2 == "环境效益指标":
-        accepted |= {("效益指标", "生态效益指标")}
-    if level1 is None:
-        return got[1] == level2 or (got[1] == "经济成本指标" and level2 == "成本指标")
-    return got in accepted
 
 
 def score(document: RawDocument, key: dict) -> tuple[int, int, list[str]]:

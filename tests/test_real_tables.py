@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from answer_keys import category_ok
 from jixiao.cli import main
 from jixiao.errors import InputError
 from jixiao.graph.mapping import document_graph
@@ -82,18 +83,8 @@ def _norm(text: str | None) -> str:
 
 def _category_ok(expected: dict, indicator: IndicatorRecord) -> bool:
     labels = vocabulary().label_zh
-    got = (labels.get(indicator.level1) if indicator.level1 else None, labels.get(indicator.level2) if indicator.level2 else None)
-    level1, level2 = expected["level1"], expected["level2"]
-    accepted = {(level1, level2)}
-    if level2 == "成本指标":
-        accepted |= {("成本指标", "经济成本指标"), ("产出指标", "成本指标")}
-    if level2 and "满意度" in level2:
-        accepted |= {("满意度指标", "服务对象满意度指标")}
-    if level2 == "环境效益指标":
-        accepted |= {("效益指标", "生态效益指标")}
-    if level1 is None:
-        return got[1] == level2 or (got[1] == "经济成本指标" and level2 == "成本指标")
-    return got in accepted
+    return category_ok(expected, (labels.get(indicator.level1) if indicator.level1 else None,
+                                  labels.get(indicator.level2) if indicator.level2 else None))
 
 
 def _value_ok(expected: dict, indicator: IndicatorRecord) -> bool:
