@@ -37,7 +37,7 @@ from rdflib.namespace import RDF, SKOS
 
 from jixiao.namespaces import JX
 from jixiao.reading.records import ANNUAL, LONG_TERM
-from jixiao.vocabulary import ALL_LABELS, canon, load_ontology_graph
+from jixiao.vocabulary import ALL_LABELS, canon, vocabulary
 
 _YEAR_PLACEHOLDER = "yyyy"  # canon("YYYY"): labels write a year as YYYY
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -109,7 +109,7 @@ def _goal_kind(graph: Graph, concept: URIRef) -> str | None:
 
 @cache
 def _tables() -> _Tables:
-    graph = load_ontology_graph()
+    graph = vocabulary().graph  # the graph the vocabulary already parsed, not a second parse
     tables = _Tables()
     for concept in graph.subjects(RDF.type, JX.FormField):
         assert isinstance(concept, URIRef)
