@@ -81,8 +81,7 @@ def _chunks(files: list[Path], base: str, year: int | None, summaries: list[File
                     summary.error = error.message
                     click.echo(f"error: {error}", err=True)
                 else:
-                    notes = [n for p in document.projects for n in p.notes + [m for g in p.goals for m in g.notes]
-                             + [m for i in p.indicators() for m in i.notes]]
+                    notes = [n for p in document.projects for n in p.all_notes()]
                     summary.projects = len(document.projects)
                     summary.indicators = sum(len(list(p.indicators())) for p in document.projects)
                     summary.findings = sum(n.finding for n in notes)

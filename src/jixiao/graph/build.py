@@ -117,8 +117,7 @@ def ingest_documents(path: Path, year: int | None = None) -> Iterator[DocumentRe
 def findings(document: DocumentRecord) -> Iterator[str]:
     """`file:line: kind: saw → decision` for each finding (not each repair) of a document."""
     for project in document.projects:
-        notes = project.notes + [n for g in project.goals for n in g.notes] + [n for i in project.indicators() for n in i.notes]
-        for note in notes:
+        for note in project.all_notes():
             if note.finding:
                 where = f"{document.path}:{note.line}" if note.line else document.path
                 yield f"{where}: {note.kind}: {note.saw} → {note.decision}".replace("  ", " ")

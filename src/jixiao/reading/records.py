@@ -127,6 +127,10 @@ class ProjectRecord:
     def indicators(self) -> list[IndicatorRecord]:
         return [indicator for goal in self.goals for indicator in goal.indicators]
 
+    def all_notes(self) -> list[Note]:
+        """The project's notes, then its goals', then its indicators'."""
+        return self.notes + [n for g in self.goals for n in g.notes] + [n for i in self.indicators() for n in i.notes]
+
 
 @dataclass
 class DocumentRecord:
