@@ -20,3 +20,8 @@ class InputError(JixiaoError):
 
 class UsageError(JixiaoError):
     """A command used wrongly: unknown query, unknown parameter, bad option value."""
+
+
+def message_of(error: BaseException) -> str:
+    """An exception's message on one line (a parser's may span several), or its type's name when it has none."""
+    return " ".join(str(error).split()) or type(error).__name__

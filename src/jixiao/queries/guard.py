@@ -16,7 +16,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from jixiao.errors import UsageError
+from jixiao.errors import UsageError, message_of
 
 # rdflib's names for the four query forms, and what `jixiao query` calls them.
 QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
@@ -34,7 +34,7 @@ def query_form(text: str, *, allow_service: bool = False) -> str:
                              "so it was not run") from error
         raise UsageError(f"malformed SPARQL query: line {error.lineno}, column {error.col}: {error.msg}") from error
     except Exception as error:  # rdflib raises plain exceptions for some prologue errors (an undefined prefix)
-        raise UsageError(f"malformed SPARQL query: {_one_line(error)}") from error
+        raise UsageError(f"malformed SPARQL query: {message_of(error)}") from error
     form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)
     if form not in SUPPORTED_FORMS:
         raise UsageError(f"{form.upper()} queries are not supported; use SELECT, ASK or CONSTRUCT")
@@ -66,7 +66,3 @@ def _nodes(tree: Any) -> Iterable[CompValue]:
         return
     for child in children:
         yield from _nodes(child)
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

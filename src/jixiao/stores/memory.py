@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
-from jixiao.errors import JixiaoError
+from jixiao.errors import JixiaoError, message_of
 from jixiao.stores.base import SelectResult, StoreError, Triple
 
 
@@ -23,7 +23,7 @@ def _one_line_errors() -> Iterator[None]:
     except JixiaoError:
         raise
     except Exception as error:
-        raise StoreError(f"query failed: {' '.join(str(error).split()) or type(error).__name__}") from error
+        raise StoreError(f"query failed: {message_of(error)}") from error
 
 
 class MemoryBackend:
