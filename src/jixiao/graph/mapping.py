@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -75,12 +76,62 @@ class _Minter:
         return URIRef(f"{self.base}unit/{_digest(label)}")
 
 
-def document_triples(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[list[Triple]]:
-    """Yield the triples of the document's provenance record, then of each project in turn."""
+@dataclass(frozen=True)
+class GraphChunk:
+    """The triples of one declared table (a project-year, or a unit's plan for a year) and the named
+    graph they belong to.
+
+    `key` is what the table declares — kind, unit, project name, year — never where it was read
+    from, so the same table read from anywhere lands in the same graph and replaces it. Triples of
+    entities several tables share (the unit, units of measure, the source document) are repeated in
+    every chunk that mentions them: a store keeps them once in its union and drops them with the
+    last chunk that mentions them.
+    """
+
+    key: tuple[str, ...]
+    graph: URIRef
+    triples: list[Triple]
+    source: str
+
+
+def declared_key(project: ProjectRecord) -> tuple[str, ...]:
+    """What a table declares about itself: its kind, unit, project name (none for a plan) and year."""
+    plan = project.kind == DEPARTMENT
+    return ("plan" if plan else "project", canon(project.agency or ""), "" if plan else canon(project.name or ""), str(project.year or ""))
+
+
+def graph_iri(key: tuple[str, ...], base: str = DEFAULT_BASE) -> URIRef:
+    """The named graph of a declared table: from its declared key alone."""
+    base = base if base.endswith(("/", "#")) else base + "/"
+    return URIRef(f"{base}graph/{_digest(*key)}")
+
+
+def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[GraphChunk]:
+    """One chunk per declared table in the document, each with the document's provenance record.
+
+    A document that declares nothing (no project) still gives one chunk, keyed by its content, so
+    its provenance and notes are kept.
+    """
     mint = _Minter(base, document)
-    yield list(_document_triples(document, mint))
+    provenance = list(_document_triples(document, mint))
+    if not document.projects:
+        key = ("source", document.content_hash)
+        yield GraphChunk(key, graph_iri(key, base), provenance, document.path)
+        return
+    seen: dict[tuple[str, ...], int] = {}
     for project in document.projects:
-        yield list(_project_triples(document, project, mint))
+        key = declared_key(project)
+        # The same declaration twice in one document keeps both (a finding says so), told apart by occurrence.
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = (*key, str(seen[key]))
+        yield GraphChunk(key, graph_iri(key, base), provenance + list(_project_triples(document, project, mint)), document.path)
+
+
+def document_triples(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[list[Triple]]:
+    """Yield the triples of each declared table in turn (see `document_chunks`)."""
+    for chunk in document_chunks(document, base):
+        yield chunk.triples
 
 
 def document_graph(document: DocumentRecord, base: str = DEFAULT_BASE) -> Graph:
@@ -306,4 +357,4 @@ def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple
             yield node, JX.atRow, mint.row(note.line)
 
 
-__all__ = ["document_graph", "document_triples"]
+__all__ = ["GraphChunk", "declared_key", "document_chunks", "document_graph", "document_triples", "graph_iri"]
