@@ -253,10 +253,14 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+# The line an appended row gets: one after the table's last (the table grows as units are added).
+_NEXT_UNIT_LINE = len((ROOT / "ontology/src/units.csv").read_text(encoding="utf-8").splitlines()) + 1
+
+
 @pytest.mark.parametrize(("row", "message"), [
-    ("Furlong,浪,furlong,,Length,Metre,201.168,,,\n", "units.csv:73: 10 cells, the header has 11"),
-    ("Yuan,元,yuan,,Money,Yuan,1,,,,\n", "units.csv:73: id 'Yuan' appears twice"),
-    ("Furlong,浪,furlong,,Length,Metre,201.168,,nope:X,,\n", "units.csv:73: unknown prefix 'nope'"),
+    ("Furlong,浪,furlong,,Length,Metre,201.168,,,\n", f"units.csv:{_NEXT_UNIT_LINE}: 10 cells, the header has 11"),
+    ("Yuan,元,yuan,,Money,Yuan,1,,,,\n", f"units.csv:{_NEXT_UNIT_LINE}: id 'Yuan' appears twice"),
+    ("Furlong,浪,furlong,,Length,Metre,201.168,,nope:X,,\n", f"units.csv:{_NEXT_UNIT_LINE}: unknown prefix 'nope'"),
 ])
 def test_a_bad_row_is_named_by_file_and_line(checkout: Path, capsys: pytest.CaptureFixture[str], row: str, message: str) -> None:
     _append(checkout / "ontology/src/units.csv", row)

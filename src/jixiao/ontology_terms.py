@@ -14,7 +14,14 @@ class JX(DefinedNamespace):
     _NS = Namespace("https://w3id.org/jixiao/ontology#")
     _fail = True
 
+    AchievedGoalField: URIRef  # 实际完成情况 / goal achieved
+    AchievedValue: URIRef  # 实际完成值 / achieved value
+    ActualColumn: URIRef  # 实际完成值 / actual value
+    ActualOnlyCompleted: URIRef  # 实际值仅写完成 / actual says only completed
+    ActualRestatesTarget: URIRef  # 实际值重述指标值 / actual restates target
+    ActualUnitInherited: URIRef  # 实际值沿用指标值单位 / actual unit inherited
     ActualValue: URIRef  # 实际实现值 / actual value
+    AdjustedBudgetColumn: URIRef  # 全年预算数 / adjusted budget
     AliasMapped: URIRef  # 别名映射 / alias mapped
     AnnualGoal: URIRef  # 年度绩效目标 / annual performance goal
     AnnualGoalField: URIRef  # 年度目标 / annual goal
@@ -43,6 +50,7 @@ class JX(DefinedNamespace):
     DepartmentPlan: URIRef  # 部门整体绩效目标 / department-wide plan
     DescriptionColumn: URIRef  # 绩效指标描述 / description
     DescriptionRepeatsName: URIRef  # 描述重复名称 / description repeats name
+    DeviationReasonColumn: URIRef  # 偏差原因分析及改进措施 / deviation reason
     DirectionColumn: URIRef  # 指标方向 / direction
     DuplicateRowMerged: URIRef  # 重复行合并 / duplicate row merged
     Duration: URIRef  # 时长 / duration
@@ -51,8 +59,15 @@ class JX(DefinedNamespace):
     EconomicCostIndicator: URIRef  # 经济成本指标 / economic cost indicator
     EnvironmentalCostIndicator: URIRef  # 生态环境成本指标 / environmental cost indicator
     Equal: URIRef  # 等于 / equal to
+    Evaluation: URIRef  # 绩效自评 / performance self-evaluation
+    ExecutedColumn: URIRef  # 全年执行数 / executed amount
+    ExecutionRateColumn: URIRef  # 执行率 / execution rate
+    ExpectedGoalField: URIRef  # 预期目标 / expected goal
     ExplanationColumn: URIRef  # 指标解释 / explanation
     ExtraCells: URIRef  # 多余单元格 / extra cells
+    FilingDateField: URIRef  # 填报日期 / filing date
+    FillInInstruction: URIRef  # 填表说明未删 / fill-in instruction left
+    FillInInstructionMarker: URIRef  # 未删的填表说明 / fill-in instruction left
     FinanceDepartment: URIRef  # 财政部门 / finance department
     FinanceDepartmentField: URIRef  # 财政部门 / finance department
     Finding: URIRef  # 发现记录 / finding
@@ -65,6 +80,7 @@ class JX(DefinedNamespace):
     GoalQualifier: URIRef  # 目标限定词 / goal qualifier
     GoalQualifierScheme: URIRef  # 目标限定词 / Goal qualifiers
     GoalTableCaptionField: URIRef  # 目标说明 / goal table caption
+    GradeField: URIRef  # 自评等级 / grade
     Greater: URIRef  # 大于 / greater than
     GreaterOrEqual: URIRef  # 大于等于 / at least
     HistoricalStandard: URIRef  # 历史标准 / historical standard
@@ -75,15 +91,18 @@ class JX(DefinedNamespace):
     Indicator: URIRef  # 绩效指标 / performance indicator
     IndicatorCategory: URIRef  # 指标类别 / indicator category
     IndicatorFramework: URIRef  # 项目支出绩效指标体系框架 / Project expenditure performance indicator framework
+    IndicatorResult: URIRef  # 指标完成情况 / indicator result
     IndicatorsCaption: URIRef  # 绩效指标 / indicators caption
     IndustryStandard: URIRef  # 行业标准 / industry standard
     InformationalField: URIRef  # 项目负责人 / informational field
+    InitialBudgetColumn: URIRef  # 年初预算数 / initial budget
     LegacyTemplateForm: URIRef  # 旧模板写法 / legacy template form
     Length: URIRef  # 长度 / length
     Less: URIRef  # 小于 / less than
     LessOrEqual: URIRef  # 小于等于 / at most
     Level1Category: URIRef  # 一级指标 / level-1 category
     Level1Column: URIRef  # 一级指标 / level-1 category
+    Level1WeightStated: URIRef  # 一级指标分值 / level-1 weight stated
     Level2Category: URIRef  # 二级指标 / level-2 category
     Level2Column: URIRef  # 二级指标 / level-2 category
     Level2InLevel1Column: URIRef  # 二级指标写入一级指标列 / level-2 name in level-1 column
@@ -109,6 +128,7 @@ class JX(DefinedNamespace):
     NoteKind: URIRef  # 读取记录类型 / note kind
     NoteKindScheme: URIRef  # 读表记录类型 / Kinds of reading notes
     NumberMultiplier: URIRef  # 数量级词 / number multiplier
+    ObtainedScoreColumn: URIRef  # 得分 / score obtained
     OrganisingUnit: URIRef  # 组织实施单位 / organising unit
     OrganisingUnitField: URIRef  # 组织实施单位 / organising unit
     OtherStandard: URIRef  # 其他标准 / other standard
@@ -139,6 +159,7 @@ class JX(DefinedNamespace):
     ReadingNote: URIRef  # 读取记录 / reading note
     RemarkColumn: URIRef  # 备注 / remark
     Repair: URIRef  # 修复记录 / repair
+    RunTogetherEvaluationRow: URIRef  # 连写自评行已拆分 / run-together evaluation row split
     SatisfactionIndicator: URIRef  # 满意度指标 / satisfaction indicator
     ScoreColumn: URIRef  # 分值 / score
     ScoreRangeStripped: URIRef  # 去除分值范围 / score range stripped
@@ -157,6 +178,8 @@ class JX(DefinedNamespace):
     Target: URIRef  # 指标值 / target value
     TenThousand: URIRef  # 万 / ten thousand
     TimelinessIndicator: URIRef  # 时效指标 / timeliness indicator
+    TotalScoreField: URIRef  # 总分 / total score
+    TotalsNotSummed: URIRef  # 合计行未汇总 / totals not summed
     UnitCost: URIRef  # 单位成本 / unit cost
     UnitFromColumn: URIRef  # 单位或比较符取自单独列 / unit or comparator from its own column
     UnitOfMeasure: URIRef  # 计量单位 / unit of measure
@@ -175,6 +198,9 @@ class JX(DefinedNamespace):
     ValueTypeColumn: URIRef  # 指标值类型 / value type
     YearConflict: URIRef  # 年度冲突 / year conflict
     YearField: URIRef  # 预算年度 / fiscal year
+    achieved: URIRef  # 实际完成值 / achieved
+    achievedGoal: URIRef  # 实际完成情况 / goal achieved
+    adjustedBudget: URIRef  # 全年预算数 / adjusted budget
     amount: URIRef  # 金额（元） / amount (yuan)
     atRow: URIRef  # 所在行 / at row
     baseUnit: URIRef  # 基本单位 / base unit
@@ -198,18 +224,35 @@ class JX(DefinedNamespace):
     declaredBy: URIRef  # 申报单位 / declared by
     declares: URIRef  # 申报项目 / declares
     description: URIRef  # 指标描述 / indicator description
+    deviationReason: URIRef  # 偏差原因 / deviation reason
     encoding: URIRef  # 字符编码 / encoding
+    evaluatedProjectName: URIRef  # 项目名称 / project name
+    evaluates: URIRef  # 评价对象 / evaluates
+    evaluation: URIRef  # 所属自评 / evaluation
+    evaluationKind: URIRef  # 自评表类别 / evaluation kind
+    evaluationYear: URIRef  # 评价年度 / evaluation year
+    executedAmount: URIRef  # 全年执行数 / executed amount
+    executionRate: URIRef  # 执行率 / execution rate
+    executionScore: URIRef  # 预算执行率得分 / execution score
+    executionWeight: URIRef  # 预算执行率分值 / execution weight
+    expectedGoal: URIRef  # 预期目标 / expected goal
     fileName: URIRef  # 文件名 / file name
+    filedBy: URIRef  # 填报单位 / filed by
+    filedOn: URIRef  # 填报日期 / filed on
     fiscalYear: URIRef  # 预算年度 / fiscal year
     goalKind: URIRef  # 目标类别 / goal kind
     goalOf: URIRef  # 所属项目 / goal of
+    grade: URIRef  # 自评等级 / grade
     hasGoal: URIRef  # 包含绩效目标 / has goal
     hasIndicator: URIRef  # 包含绩效指标 / has indicator
+    hasResult: URIRef  # 指标完成情况 / has result
     implementedBy: URIRef  # 实施单位 / implemented by
     inDocument: URIRef  # 所在文件 / in document
     indicatorOf: URIRef  # 所属绩效目标 / indicator of
+    initialBudget: URIRef  # 年初预算数 / initial budget
     involvesUnit: URIRef  # 涉及单位 / involves unit
     legacyBroader: URIRef  # 旧模板上级类别 / legacy broader category
+    level1Weight: URIRef  # 一级指标分值（表中所写） / level-1 weight stated
     lineNumber: URIRef  # 行号 / line number
     markerPrefix: URIRef  # 标记前缀 / marker prefix
     markerSubstring: URIRef  # 标记片段 / marker substring
@@ -225,8 +268,14 @@ class JX(DefinedNamespace):
     quantityKind: URIRef  # 所属量的种类 / has quantity kind
     rawText: URIRef  # 行原文 / raw text
     reason: URIRef  # 理由 / reason
+    reportsOn: URIRef  # 对应指标 / reports on
+    restatedTarget: URIRef  # 年度指标值（自评表） / restated target
+    restatesTarget: URIRef  # 实际值重述指标值 / restates target
+    resultCategory: URIRef  # 指标类别 / result category
+    resultLevel1: URIRef  # 一级指标 / result level-1
     roleProperty: URIRef  # 角色对应属性 / role property
     saw: URIRef  # 所见内容 / saw
+    score: URIRef  # 得分 / score
     sourceRow: URIRef  # 出自来源行 / from source row
     statedAmount: URIRef  # 金额原文 / amount as stated
     statedLevel1: URIRef  # 所填一级指标 / stated level-1 category
@@ -240,10 +289,13 @@ class JX(DefinedNamespace):
     suffixForm: URIRef  # 后置比较词 / suffix comparator word
     supervisedBy: URIRef  # 主管部门 / supervised by
     target: URIRef  # 设定指标值 / has target
+    totalScore: URIRef  # 总得分 / total score
+    totalWeight: URIRef  # 总分值 / total weight
     unit: URIRef  # 基本计量单位 / unit
     unitRole: URIRef  # 单位角色 / unit role
     upperValue: URIRef  # 上限（基本单位） / upper bound
     valueYear: URIRef  # 实现年度 / year of the value
+    weight: URIRef  # 分值 / weight
 
 class JXU(DefinedNamespace):
     """jxu: https://w3id.org/jixiao/unit/"""
@@ -254,6 +306,7 @@ class JXU(DefinedNamespace):
     Article: URIRef  # 篇 / article
     Batch: URIRef  # 期 / batch
     Case: URIRef  # 件 / case
+    Centimetre: URIRef  # 厘米 / centimetre
     Copy: URIRef  # 份 / copy
     Day: URIRef  # 天 / day
     Enterprise: URIRef  # 家 / enterprise

@@ -23,7 +23,7 @@ from rdflib import URIRef
 
 from jixiao.errors import InputError
 from jixiao.namespaces import JX
-from jixiao.reading import forms
+from jixiao.reading import evaluation, forms
 from jixiao.reading.layout import FIELD_ROLE_PREFIX, AlignedRow, Column, Token, align, read_header
 from jixiao.reading.readers import RawDocument, RawLine
 from jixiao.reading.records import (
@@ -1032,7 +1032,13 @@ def _known_name(text: str, vocab: Vocabulary) -> bool:
 
 
 def normalize(document: RawDocument, year: int | None = None) -> DocumentRecord:
-    """Read the document's lines into project records; raise InputError if nothing usable is there."""
+    """Read the document's lines into project records; raise InputError if nothing usable is there.
+
+    A self-evaluation (its indicator header names an actual-value or score column) is read by
+    `jixiao.reading.evaluation` into the record's `evaluations` instead.
+    """
+    if evaluation.is_evaluation(document):
+        return evaluation.read_evaluation(document, year)
     state = _Reader(document, year)
     state.project.year = year
     lines = document.lines

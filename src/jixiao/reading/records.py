@@ -133,6 +133,70 @@ class ProjectRecord:
 
 
 @dataclass
+class ResultRecord:
+    """One indicator row of a self-evaluation (reading/evaluation.py): the target it restates, the actual value,
+    the weight (分值), the score (得分) and the deviation reason (偏差原因)."""
+
+    name: str | None
+    level1: URIRef | None
+    level2: URIRef | None
+    level1_text: str | None
+    level2_text: str | None
+    target: ParsedValue | None
+    actual: ParsedValue | None
+    weight: Decimal | None
+    score: Decimal | None
+    deviation: str | None
+    lines: list[int]
+    notes: list[Note] = field(default_factory=list)
+    level1_weight: Decimal | None = None  # the weight written in the level-1 cell (产出指标(70分))
+    restates_target: bool = False  # the actual copies the target (≥266米) or says only 完成
+    position: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.lines[0]
+
+
+@dataclass
+class EvaluationRecord:
+    """A year-end self-evaluation (项目支出绩效自评表, 部门整体支出绩效自评表) of one project-year or plan-year.
+
+    Money is in 元; rates are percentages (100 = 100 %). `agency` is the unit the evaluation is declared for
+    (the same choice as a target table's: declaring, else implementing, else supervising unit); `filer` the unit
+    that filed it (implementing, else declaring, else supervising).
+    """
+
+    kind: str = PROJECT
+    name: str | None = None
+    name_line: int | None = None
+    agency: str | None = None
+    agency_code: str | None = None
+    filer: str | None = None
+    units: list[NamedUnit] = field(default_factory=list)
+    year: int | None = None
+    filed_on: str | None = None  # ISO date
+    total_weight: Decimal | None = None
+    total_score: Decimal | None = None
+    grade: str | None = None
+    initial_budget: Decimal | None = None
+    adjusted_budget: Decimal | None = None
+    executed: Decimal | None = None
+    execution_rate: Decimal | None = None
+    execution_weight: Decimal | None = None
+    execution_score: Decimal | None = None
+    budget_line: int | None = None
+    expected_goal: str | None = None
+    achieved_goal: str | None = None
+    results: list[ResultRecord] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def all_notes(self) -> list[Note]:
+        return self.notes + [n for r in self.results for n in r.notes]
+
+
+@dataclass
 class DocumentRecord:
     path: str
     name: str
@@ -141,3 +205,4 @@ class DocumentRecord:
     line_texts: dict[int, str]
     projects: list[ProjectRecord]
     notes: list[Note] = field(default_factory=list)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)  # self-evaluations (reading/evaluation.py)
