@@ -273,9 +273,12 @@ class JX(DefinedNamespace):
     restatesTarget: URIRef  # 实际值重述指标值 / restates target
     resultCategory: URIRef  # 指标类别 / result category
     resultLevel1: URIRef  # 一级指标 / result level-1
+    resultLevel1Text: URIRef  # 一级指标原文 / level-1 as written
+    resultLevel2Text: URIRef  # 二级指标原文 / level-2 as written
     roleProperty: URIRef  # 角色对应属性 / role property
     saw: URIRef  # 所见内容 / saw
     score: URIRef  # 得分 / score
+    selfEvaluationWeight: URIRef  # 自评分值 / self-evaluation weight
     sourceRow: URIRef  # 出自来源行 / from source row
     statedAmount: URIRef  # 金额原文 / amount as stated
     statedLevel1: URIRef  # 所填一级指标 / stated level-1 category

@@ -459,8 +459,10 @@ class _EvaluationReader:
                 for result in self.read_rows(list(chunk), data_roles):
                     result.level1, result.level1_text, result.level1_weight = level1, level1_text, level1_weight
                     result.level2, result.level2_text = level2, level2_text
-                    if level2 is not None and level1 is not None and self.vocab.parent.get(level2) not in (level1, None) \
-                            and self.vocab.legacy_broader.get(level2) != level1:
+                    parent = self.vocab.parent.get(level2) if level2 is not None else None
+                    if parent is not None and level1 is None:
+                        result.level1 = parent
+                    elif parent is not None and parent != level1 and self.vocab.legacy_broader.get(level2) != level1:
                         result.notes.append(Note("CategoryMismatch", f"{level1_text} / {level2_text}", "kept as written", result.line, True))
                     self.record.results.append(result)
                 chunk.clear()
