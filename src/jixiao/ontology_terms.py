@@ -227,6 +227,7 @@ class JX(DefinedNamespace):
     deviationReason: URIRef  # 偏差原因 / deviation reason
     encoding: URIRef  # 字符编码 / encoding
     evaluatedProjectName: URIRef  # 项目名称 / project name
+    evaluatedUnit: URIRef  # 被评价单位 / evaluated unit
     evaluates: URIRef  # 评价对象 / evaluates
     evaluation: URIRef  # 所属自评 / evaluation
     evaluationKind: URIRef  # 自评表类别 / evaluation kind

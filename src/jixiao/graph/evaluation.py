@@ -86,6 +86,13 @@ def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: _Mi
     if evaluated is not None:
         yield subject, JX.evaluates, evaluated
     yield subject, JX.evaluationKind, Literal("plan" if evaluation.kind == DEPARTMENT else "project")
+    if evaluation.agency:
+        unit = mint.agency(evaluation.agency)
+        yield unit, RDF.type, ORG.Organization
+        yield unit, RDFS.label, Literal(evaluation.agency)
+        if evaluation.agency_code:
+            yield unit, ORG.identifier, Literal(evaluation.agency_code)
+        yield subject, JX.evaluatedUnit, unit
     if evaluation.filer:
         filer = mint.agency(evaluation.filer)
         yield filer, RDF.type, ORG.Organization

@@ -115,7 +115,7 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
     mint = _Minter(base, document)
     provenance = list(_document_triples(document, mint))
     if document.evaluations:  # self-evaluations are tables of their own kind (docs/selfeval.md)
-        from jixiao.graph.evaluation import evaluation_chunks  # noqa: PLC0415 (it imports this module)
+        from jixiao.graph.evaluation import evaluation_chunks
         yield from evaluation_chunks(document, provenance, mint, base)
         return
     if not document.projects:

@@ -505,7 +505,7 @@ class _EvaluationReader:
     def read_rows(self, chunk: list[_Cell], roles: list[str]) -> list[ResultRecord]:
         if any(c.run_together for c in chunk):
             return self.read_run_together(chunk, roles)
-        if all(c.row is not None for c in chunk) and len({c.row for c in chunk}) > 1 or \
+        if (all(c.row is not None for c in chunk) and len({c.row for c in chunk}) > 1) or \
                 (chunk and chunk[0].row is not None and all(c.row == chunk[0].row for c in chunk) and len(chunk) <= len(roles)):
             rows: dict[int, list[_Cell]] = {}
             for c in chunk:
