@@ -17,6 +17,7 @@ a row's column positions, so `damage` shows only there; the other forms drop emp
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -194,3 +195,215 @@ def write_corpus(directory: Path, n_projects: int, seed: int = 1, per_file: int 
         path.write_text(render(projects[start:start + per_file], damage, seed + start, form), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# ----- self-evaluations (项目支出绩效自评表) of generated target tables --------------------------------
+#
+# Each generated target table's annual indicators are evaluated at year end in the national template
+# (docs/selfeval.md): the restated target, an actual value, a weight (产出 50, 效益 30, 满意度 10 and
+# budget execution 10, split evenly among a category's indicators), a score, a deviation reason, the
+# funds block and the total. An `outcome` says what is wrong with it, if anything; `expected` lists the
+# checks (shapes/evaluation.ttl) that must find it, by shape and position of the result (0: the
+# evaluation itself), and `completions()` the completion rate of every comparable indicator, computed
+# here from the numbers the generator chose.
+
+OUTCOMES = ("met", "missed", "over-scored", "unexplained", "score-over-weight", "wrong-total", "wrong-rate", "retargeted",
+            "other-unit", "bad-weights", "execution-over")
+# Which check must find each outcome, and on what: the evaluation (0) or the changed result (its position).
+_EXPECTED = {
+    "met": (), "missed": (),
+    "over-scored": ("FullMarksWhileMissed",), "unexplained": ("ShortfallHasReason",), "score-over-weight": ("ScoreWithinWeight",),
+    "wrong-total": ("EvaluationTotalIsSum",), "wrong-rate": ("ExecutionRateMatchesAmounts",), "retargeted": ("RestatedTargetIsApproved",),
+    "other-unit": ("ActualInTargetUnit",), "bad-weights": ("Level1WeightsFollowFramework", "StatedLevel1WeightFollowsFramework"),
+    "execution-over": ("ExecutionScoreWithinWeight",),
+}
+_ON_EVALUATION = {"EvaluationTotalIsSum", "ExecutionRateMatchesAmounts", "Level1WeightsFollowFramework", "StatedLevel1WeightFollowsFramework",
+                  "ExecutionScoreWithinWeight"}
+# The framework's split of a self-evaluation's 100 points (docs/selfeval.md, "Weights").
+FRAMEWORK_WEIGHTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+EXECUTION_WEIGHT = 10
+_REASON = "受天气影响进度滞后，下年度加快实施"
+_VALUE = re.compile(r"^(?P<cmp>[≥≤=]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>.*)$")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One indicator of a self-evaluation as the table writes it."""
+
+    level1: str  # the evaluation template's block (成本 rows stand under 产出指标)
+    level2: str
+    name: str
+    target: str  # as restated
+    actual: str
+    weight: int
+    score: int
+    reason: str = ""
+    approved: str = ""  # the target table's value
+
+
+@dataclass
+class Evaluation:
+    project: Project
+    rows: list[ResultRow]
+    adjusted_wan: str
+    executed_wan: str
+    rate: str  # as written, with %
+    execution_weight: int
+    execution_score: int
+    total_score: int
+    outcome: str
+    level1_weights: dict[str, int]  # as written in the level-1 cells
+    changed: int = 0  # the position (1-based) of the changed result, 0 when none
+
+    def expected(self) -> set[tuple[str, int]]:
+        """(shape local name, 0 for the evaluation or the result's position) every check must find."""
+        return {(shape, 0 if shape in _ON_EVALUATION else self.changed) for shape in _EXPECTED[self.outcome]}
+
+    def completions(self) -> dict[str, tuple[float, bool]]:
+        """Indicator name -> (completion rate, met), for every quantitative actual in its target's unit."""
+        out = {}
+        for row in self.rows:
+            target, actual = _VALUE.match(row.approved or row.target), _VALUE.match(row.actual)
+            if target is None or actual is None or _unit_key(target.group("unit")) != _unit_key(actual.group("unit")):
+                continue
+            out[row.name] = completion(target.group("cmp") or "=", float(target.group("num")), float(actual.group("num")))
+        return out
+
+
+def _unit_key(unit: str) -> str:
+    return {"个月": "月"}.get(unit, unit)
+
+
+def completion(comparator: str, target: float, actual: float) -> tuple[float, bool]:
+    """The completion rate and whether it is met, by the target's direction (docs/selfeval.md, "Completion")."""
+    met = {"≥": actual >= target, "≤": actual <= target}.get(comparator, actual == target)
+    if met:
+        return 1.0, True
+    if comparator == "≥":
+        return (actual / target if target > 0 else 0.0), False
+    if comparator == "≤":
+        return (target / actual if actual > 0 else 0.0), False
+    low, high = min(actual, target), max(actual, target)
+    return (low / high if high > 0 else 0.0), False
+
+
+def _block(row: Row) -> str:
+    return "产出指标" if row.level1 == "成本指标" else row.level1
+
+
+def _level2(row: Row) -> str:
+    return "成本指标" if row.level1 == "成本指标" else row.level2
+
+
+def _weights(rows: list[Row]) -> list[int]:
+    """The framework's points per level-1 block, split evenly among its indicators (the first get the remainder)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[_block(row)] = counts.get(_block(row), 0) + 1
+    seen: dict[str, int] = {}
+    weights = []
+    for row in rows:
+        block = _block(row)
+        total, count, index = FRAMEWORK_WEIGHTS[block], counts[block], seen.get(block, 0)
+        weights.append(total // count + (1 if index < total % count else 0))
+        seen[block] = index + 1
+    return weights
+
+
+def _met_actual(value: str) -> str:
+    match = _VALUE.match(value)
+    assert match is not None, value
+    return f"{match.group('num')}{match.group('unit')}"
+
+
+def _missed_actual(value: str) -> tuple[str, float]:
+    match = _VALUE.match(value)
+    assert match is not None, value
+    number = float(match.group("num"))
+    worse = number * 1.25 if match.group("cmp") == "≤" else number * 0.8
+    text = f"{worse:.2f}".rstrip("0").rstrip(".")
+    return f"{text}{match.group('unit')}", completion(match.group("cmp") or "=", number, float(text))[0]
+
+
+def evaluate(project: Project, outcome: str, rng: random.Random) -> Evaluation:
+    """A self-evaluation of the project's annual targets with the given outcome (one of OUTCOMES)."""
+    annual = [row for row in project.annual if _VALUE.match(row.value)]
+    weights = _weights(annual)
+    rows = [ResultRow(_block(r), _level2(r), r.name, r.value, _met_actual(r.value), w, w, approved=r.value) for r, w in zip(annual, weights, strict=True)]
+    changed = rng.randrange(len(rows)) if outcome not in ("met", "wrong-total", "wrong-rate", "bad-weights", "execution-over") else -1
+    if outcome in ("missed", "over-scored", "unexplained"):
+        actual, rate = _missed_actual(rows[changed].target)
+        score = rows[changed].weight if outcome == "over-scored" else int(rows[changed].weight * rate)
+        rows[changed] = replace(rows[changed], actual=actual, score=score, reason=_REASON if outcome == "missed" else "")
+    elif outcome == "score-over-weight":
+        rows[changed] = replace(rows[changed], score=rows[changed].weight + 2)
+    elif outcome == "retargeted":
+        match = _VALUE.match(rows[changed].target)
+        assert match is not None
+        lowered = f"{match.group('cmp')}{float(match.group('num')) * (1.25 if match.group('cmp') == '≤' else 0.8):.2f}".rstrip("0").rstrip(".")
+        rows[changed] = replace(rows[changed], target=lowered + match.group("unit"))
+    elif outcome == "other-unit":
+        changed = next(i for i, r in enumerate(rows) if r.target.endswith("人") and not r.target.endswith("/人"))
+        rows[changed] = replace(rows[changed], actual=rows[changed].actual[:-1] + "户")
+    level1_weights = dict(FRAMEWORK_WEIGHTS)
+    if outcome == "bad-weights":
+        first_outcome = next(i for i, r in enumerate(rows) if r.level1 == "效益指标")
+        first_output = next(i for i, r in enumerate(rows) if r.level1 == "产出指标")
+        rows[first_output] = replace(rows[first_output], weight=rows[first_output].weight + 10, score=rows[first_output].score + 10)
+        rows[first_outcome] = replace(rows[first_outcome], weight=rows[first_outcome].weight - 10, score=rows[first_outcome].score - 10)
+        level1_weights.update({"产出指标": 60, "效益指标": 20})
+    adjusted = float(project.budget)
+    executed = round(adjusted * rng.choice([1.0, 0.98, 0.95]), 2)
+    rate = f"{executed / adjusted * 100:.2f}%" if outcome != "wrong-rate" else f"{min(100.0, executed / adjusted * 100 + 7):.2f}%"
+    if outcome == "wrong-rate" and executed == adjusted:
+        executed = round(adjusted * 0.9, 2)
+    execution_score = EXECUTION_WEIGHT + (2 if outcome == "execution-over" else 0)
+    total = sum(r.score for r in rows) + execution_score + (5 if outcome == "wrong-total" else 0)
+    return Evaluation(project, rows, _wan(adjusted), _wan(executed), rate, EXECUTION_WEIGHT, execution_score, total, outcome,
+                      level1_weights, changed + 1)
+
+
+def _wan(amount: float) -> str:
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def _evaluation_document(evaluations: list[Evaluation]) -> list[str | Cells | _FormRow]:
+    out: list[str | Cells | _FormRow] = []
+    for ev in evaluations:
+        p = ev.project
+        out += ["", "项目支出绩效自评表", "", f"({p.year}年度)", "",
+                _form_row("项目名称", p.name, "", "", "", "", "", "", ""), "|---|---|---|---|---|---|---|---|---|",
+                _form_row("主管部门", p.agency, "实施单位", p.agency, "", "", "", "", ""),
+                _form_row("项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""),
+                _form_row("年度资金总额", p.budget, ev.adjusted_wan, ev.executed_wan, str(ev.execution_weight), ev.rate, str(ev.execution_score), "", ""),
+                _form_row("其中:财政拨款", p.budget, ev.adjusted_wan, ev.executed_wan, "", "", "", "", ""),
+                _form_row("年度总体目标", "预期目标", "实际完成情况", "", "", "", "", "", ""),
+                _form_row(p.statement_annual, "已按计划完成年度任务。", "", "", "", "", "", "", ""),
+                _form_row("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")]
+        previous = ResultRow("", "", "", "", "", 0, 0)
+        for row in ev.rows:
+            level1 = f"{row.level1}({ev.level1_weights[row.level1]}分)" if row.level1 != previous.level1 else ""
+            level2 = row.level2 if row.level2 != previous.level2 or level1 else ""
+            out.append(["", level1, level2, row.name, row.target, row.actual, str(row.weight), str(row.score), row.reason])
+            previous = row
+        out += [_form_row("总分", "", "", "", "", "", str(100 + ev.execution_weight - EXECUTION_WEIGHT), str(ev.total_score), "")]
+    return out
+
+
+def render_evaluations(evaluations: list[Evaluation], form: str = "markdown") -> str:
+    """Self-evaluations as one document in the national template, written in the text form `form` (one of FORMS)."""
+    if form not in FORMS:
+        raise ValueError(f"unknown text form {form!r} (expected one of {', '.join(FORMS)})")
+    lines: list[str] = []
+    for item in _evaluation_document(evaluations):
+        if isinstance(item, (list, _FormRow)):
+            lines += _write_row(item, form)
+        elif not item.startswith("|---") or form == "markdown":
+            lines.append(item)
+    return "\n".join(lines) + "\n"
+
+
+def evaluation_corpus(projects: list[Project], seed: int = 1, outcomes: tuple[str, ...] = OUTCOMES) -> list[Evaluation]:
+    """One self-evaluation per project, the outcomes taken in turn."""
+    rng = random.Random(seed)
+    return [evaluate(project, outcomes[i % len(outcomes)], rng) for i, project in enumerate(projects)]

@@ -23,6 +23,7 @@ target (`≥266米`) or says only 完成 / 达成预期指标 is read as written
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -49,9 +50,10 @@ _AGENCY_ROLES = ("DeclaringUnit", "ImplementingUnit", "SupervisingDepartment")  
 _FILER_ROLES = ("ImplementingUnit", "DeclaringUnit", "SupervisingDepartment")
 _DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEAR_CELL = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 _WEIGHT_IN_CATEGORY = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
-_SMALL_NUMBER = r"(?:100|[1-9]?\d)(?:\.\d+)?"  # a weight or a score: at most 100
+_SMALL_NUMBER = r"(?:100|[1-9]?\d)(?:\.\d{1,2})?"  # a weight or a score: at most 100, at most two decimals
 _LEADING_FIGURES = re.compile(r"^([\d.,%]+)(.*)$")
 _GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
 # An actual that only says the target was met (完成, 达成预期指标 …): the words a qualitative actual uses to say so.
@@ -74,10 +76,9 @@ class _Cell:
 # ----- recognising an evaluation -------------------------------------------------------------
 
 
-def _header_at(cells: list[_Cell], start: int) -> tuple[list[str], list[str], int] | None:
-    """The indicator header's column roles and labels starting at `start` and the index after it, if it is an evaluation's."""
+def _header_at(cells: list[_Cell], start: int) -> tuple[list[str], int] | None:
+    """The indicator header's column roles starting at `start` and the index after it, if it is an evaluation's."""
     roles: list[str] = []
-    labels: list[str] = []
     index = start
     while index < len(cells):
         found = header_role(cells[index].text)
@@ -85,11 +86,10 @@ def _header_at(cells: list[_Cell], start: int) -> tuple[list[str], list[str], in
             break
         if found[0] not in CAPTION_ROLES:
             roles.append(found[0])
-            labels.append(cells[index].text)
         index += 1
     if len(roles) < 4 or not {"Level1Column", "Level3Column"} & set(roles) or not set(EVALUATION_ROLES) & set(roles):
         return None
-    return roles, labels, index
+    return roles, index
 
 
 def _cells(document: RawDocument) -> list[_Cell]:
@@ -224,7 +224,7 @@ def _split_repeated_pair(row: list[str], kinds: list[str]) -> list[str]:
 @dataclass
 class _Funds:
     roles: list[str]
-    rows: list[tuple[str, list[str], int]]  # (label, figures, line)
+    rows: list[tuple[str, list[str], int, bool]]  # (label, figures, line, whether its cells ran together)
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -242,26 +242,38 @@ class _EvaluationReader:
         self.document = document
         self.vocab: Vocabulary = vocabulary()
         self.cells = _cells(document)
+        self.year = year
         self.record = EvaluationRecord(year=year)
         self.money_unit: str | None = None
         self.written_year: int | None = None
 
     # form part ---------------------------------------------------------------
 
-    def read(self) -> EvaluationRecord:
-        record = self.record
+    def read_all(self) -> list[EvaluationRecord]:
+        """Every self-evaluation in the document, one after another (each from its form fields to its total)."""
+        records: list[EvaluationRecord] = []
         index = 0
-        header: tuple[list[str], list[str], int] | None = None
         while index < len(self.cells):
-            header = _header_at(self.cells, index) if forms.column_role(self.cells[index].text) else None
-            if header is not None:
+            self.record, self.money_unit, self.written_year = EvaluationRecord(year=self.year), None, None
+            start = index
+            header: tuple[list[str], int] | None = None
+            while index < len(self.cells):
+                header = _header_at(self.cells, index) if forms.column_role(self.cells[index].text) else None
+                if header is not None:
+                    break
+                index = self.read_form_cell(index)
+            if header is None:
                 break
-            index = self.read_form_cell(index)
-        if header is None:
+            roles, index = header
+            index = self.read_table(roles, index)
+            index = self.read_tail(index)
+            records.append(self.finish(start, index))
+        if not records:
             raise InputError(self.document.path, self.cells[0].line if self.cells else None, "no self-evaluation table found / 未找到自评表")
-        roles, labels, index = header
-        index = self.read_table(roles, index)
-        self.read_tail(index)
+        return records
+
+    def finish(self, start: int, end: int) -> EvaluationRecord:
+        record = self.record
         if self.written_year is not None:
             if record.year is not None and record.year != self.written_year:
                 record.notes.append(Note("YearConflict", str(self.written_year), f"the table says {self.written_year}; --year {record.year} not used",
@@ -270,7 +282,7 @@ class _EvaluationReader:
         if record.year is None:
             record.notes.append(Note("FiscalYearNotStated", "", "no fiscal year recorded", record.name_line, True))
         self.choose_units()
-        record.lines = sorted({c.line for c in self.cells})
+        record.lines = sorted({c.line for c in self.cells[start:end]})
         for position, result in enumerate(record.results, start=1):
             result.position = position
         return record
@@ -282,11 +294,11 @@ class _EvaluationReader:
         if self.funds_header(index) is not None:
             return self.read_funds(index)
         match = forms.form_field(text)
-        label, value = text, ""
+        value = ""
         if match is None:
             split = re.match(r"^([^:：]{1,16})[:：](.*)$", text)
             if split is not None and (match := forms.form_field(split.group(1))) is not None:
-                label, value = split.group(1), split.group(2).strip()
+                value = split.group(2).strip()
         if match is None:
             return index + 1
         if match.money_unit:
@@ -294,6 +306,13 @@ class _EvaluationReader:
         if value:
             self.set_field(match, value, cell.line)
             return index + 1
+        if cell.run_together and index + 1 < len(self.cells) and self.cells[index + 1].line == cell.line and self.is_value(self.cells[index + 1]):
+            # Cells run together: the value is the rest of the line up to the next label (补贴项目 | 00000 is one name).
+            end = index + 1
+            while end < len(self.cells) and self.cells[end].line == cell.line and self.is_value(self.cells[end]):
+                end += 1
+            self.set_field(match, "".join(c.text for c in self.cells[index + 1:end]), cell.line)
+            return end
         # Labels one after another, then their values: paired from the right (a caption at the left has none).
         labels = [match]
         end = index + 1
@@ -318,6 +337,8 @@ class _EvaluationReader:
 
     def note_title(self, text: str) -> None:
         key = canon(text)
+        if (year_cell := _YEAR_CELL.match(key)) and self.written_year is None:
+            self.written_year = int(year_cell.group(1))
         if "自评" in key and (year := _YEAR.search(key)) and self.written_year is None and "表" in key:
             self.written_year = int(year.group(1))
         if "自评" in key and _DEPARTMENT_WIDE in key:
@@ -343,7 +364,7 @@ class _EvaluationReader:
         elif name == "GradeField":
             record.grade = value
         elif name == "FilingDateField" and (date := _DATE.search(canon(value))):
-            record.filed_on = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+            record.filed_on = _iso(date)
 
     def choose_units(self) -> None:
         record = self.record
@@ -375,7 +396,7 @@ class _EvaluationReader:
         roles = self.funds_header(index)
         assert roles is not None
         index += len(roles)
-        rows: list[tuple[str, list[str], int]] = []
+        rows: list[tuple[str, list[str], int, bool]] = []
         while index < len(self.cells):
             cell = self.cells[index]
             match = forms.form_field(cell.text) or forms.form_field(cell.text.rstrip(":："))
@@ -394,7 +415,7 @@ class _EvaluationReader:
                     self.cells[index] = replace(self.cells[index], text=leading.group(2))
                     break
                 index += 1
-            rows.append((cell.text.rstrip(":："), figures, cell.line))
+            rows.append((cell.text.rstrip(":："), figures, cell.line, cell.run_together))
         self.set_funds(_Funds(roles, rows))
         return index
 
@@ -402,13 +423,13 @@ class _EvaluationReader:
         record = self.record
         kinds = [_kind_of(role) for role in funds.roles]
         read: list[tuple[str, dict[str, Decimal | None], int]] = []
-        for label, figures, line in funds.rows:
+        for label, figures, line, run_together in funds.rows:
             cells = figures
-            if len(figures) == 1 and len(funds.roles) > 1:
-                split = self.split_funds(figures[0], kinds, funds.roles)
+            if (len(figures) == 1 or run_together) and len(funds.roles) > 1 and len(figures) < len(funds.roles):
+                split = self.split_funds("".join(figures), kinds, funds.roles)
                 if split is not None:
                     cells = split
-                    record.notes.append(Note("RunTogetherEvaluationRow", figures[0], " | ".join(split), line))
+                    record.notes.append(Note("RunTogetherEvaluationRow", "".join(figures), " | ".join(split), line))
             values = {role: _decimal(text) for role, text in zip(funds.roles, cells, strict=False)}
             read.append((label, values, line))
         if not read:
@@ -434,14 +455,12 @@ class _EvaluationReader:
         record.budget_line = line
 
     def split_funds(self, text: str, kinds: list[str], roles: list[str]) -> list[str] | None:
-        """Figures run together (202010100.00%10): the split whose rate agrees with its amounts, else the first found."""
+        """Figures run together (202010100.00%10): the split whose rate agrees with its amounts and whose initial and
+        adjusted budgets are closest (a budget is adjusted by a little, not by orders of magnitude)."""
         candidates = _all_splits(text, kinds)
-        for cells in candidates:
-            values = dict(zip(roles, (_decimal(c) for c in cells), strict=True))
-            budget, executed, rate = values.get("AdjustedBudgetColumn"), values.get("ExecutedColumn"), values.get("ExecutionRateColumn")
-            if budget and executed is not None and rate is not None and abs(executed / budget * 100 - rate) < Decimal("0.6"):
-                return cells
-        return candidates[0] if candidates else None
+        if not candidates:
+            return None
+        return max(candidates, key=lambda cells: _funds_plausibility(dict(zip(roles, (_decimal(c) for c in cells), strict=True))))
 
     # indicator table ----------------------------------------------------------
 
@@ -495,12 +514,18 @@ class _EvaluationReader:
                 chunk.append(cell)
             index += 1
         flush()
+        results = self.record.results
+        if index == len(self.cells) and results and _name_only(results[-1]):
+            # The file ends inside the last row (the copy was cut): a name with nothing after it is no result.
+            cut = results.pop()
+            self.record.notes.append(Note("TableCutOff", cut.name or "", "the file ends inside this row; not read as a result", cut.line, True))
         return index
 
     def ends_table(self, text: str) -> bool:
         match = forms.form_field(text) or forms.form_field(re.sub(r"[\d.]+.*$", "", canon(text)))
         marker = forms.non_indicator_marker(text)
-        return (match is not None and match.field.name in ("TotalScoreField", "GradeField")) or marker in ("Footnote", "SignOffRow")
+        return ((match is not None and match.field.name in ("TotalScoreField", "GradeField")) or marker in ("Footnote", "SignOffRow")
+                or self.starts_evaluation(text))
 
     def read_rows(self, chunk: list[_Cell], roles: list[str]) -> list[ResultRecord]:
         if any(c.run_together for c in chunk):
@@ -536,11 +561,14 @@ class _EvaluationReader:
             results.append(result)
         return results
 
-    def read_tail(self, index: int) -> None:
-        """After the table: the total row (总分 | 100 | 100), the grade, a filing date, notes."""
+    def read_tail(self, index: int) -> int:
+        """After the table: the total row (总分 | 100 | 100), the grade, a filing date, notes — up to the next
+        evaluation's title or project name; returns where that starts."""
         while index < len(self.cells):
             cell = self.cells[index]
             key = canon(cell.text)
+            if self.starts_evaluation(cell.text):
+                break
             if (start := _tail_start(key)) is not None and start == 0:
                 following = " ".join(c.text for c in self.cells[index:index + 3])
                 self.read_total_text(following, cell.line)
@@ -550,12 +578,18 @@ class _EvaluationReader:
                 if grade in _GRADES:
                     self.record.grade = grade
             if (date := _DATE.search(key)) and self.record.filed_on is None:
-                self.record.filed_on = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+                self.record.filed_on = _iso(date)
             index += 1
         if self.record.filed_on is None:
-            joined = "".join(canon(c.text) for c in self.cells)
+            joined = "".join(canon(c.text) for c in self.cells[:index])
             if (date := _DATE.search(joined)) is not None:
-                self.record.filed_on = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+                self.record.filed_on = _iso(date)
+        return index
+
+    def starts_evaluation(self, text: str) -> bool:
+        """A title (…自评表) or a project-name field: the next evaluation begins."""
+        match = forms.form_field(text)
+        return self.is_title(text) or (match is not None and match.field.name == "ProjectNameField")
 
     def read_total_text(self, text: str, line: int) -> None:
         """`总分 100 100` or `总分100100`: the full marks and the total score."""
@@ -572,9 +606,11 @@ class _EvaluationReader:
         if len(spaced) >= 2:
             record.total_weight, record.total_score = _decimal(spaced[0]), _decimal(spaced[1])
         elif figures is not None:
-            split = _all_splits(figures.group(1), ["number", "number"])
-            if split:
-                record.total_weight, record.total_score = _decimal(split[0][0]), _decimal(split[0][1])
+            # Full marks and the total run together (100102): the split whose two figures are nearest in size.
+            splits = [(_decimal(a), _decimal(b)) for a, b in _all_splits(figures.group(1), ["money", "money"])]
+            plausible = [(a, b) for a, b in splits if a and b]
+            if plausible:
+                record.total_weight, record.total_score = min(plausible, key=lambda pair: abs(math.log(float(pair[0]) / float(pair[1]))))
         record.notes.append(Note("NotAnIndicatorRow", text, "the total row; read as the evaluation's total", line))
 
     # one row ---------------------------------------------------------------------
@@ -670,6 +706,28 @@ class _EvaluationReader:
         return replace(parsed, comparator=None, comparator_stated=False), restates
 
 
+def _funds_plausibility(values: dict[str, Decimal | None]) -> tuple[bool, bool, bool, float]:
+    """How plausible a split of run-together figures is: its rate agrees with executed / adjusted, something was spent
+    where the rate says so, and the initial budget is near the adjusted one."""
+    budget, executed, rate = values.get("AdjustedBudgetColumn"), values.get("ExecutedColumn"), values.get("ExecutionRateColumn")
+    initial = values.get("InitialBudgetColumn")
+    # Agreement within the rounding of a rate written to two decimals; a zero spent at 0 % agrees trivially and says nothing.
+    agrees = bool(budget) and bool(executed) and rate is not None and abs(executed / budget * 100 - rate) <= Decimal("0.05")  # type: ignore[operator]
+    spent = executed is not None and rate is not None and (executed > 0) == (rate > 0)
+    closeness = 0.0
+    if not budget:
+        closeness = -50.0  # a zero budget beside figures is a cut in the wrong place
+    elif initial is not None:
+        closeness = -abs(math.log(float(initial) / float(budget))) if initial else -50.0
+    # Spending within the budget and a rate of at most 100 % are the usual case.
+    within = bool(budget) and executed is not None and rate is not None and executed <= budget and rate <= 100  # type: ignore[operator]
+    return agrees and spent, spent, within, closeness
+
+
+def _name_only(result: ResultRecord) -> bool:
+    return result.target is None and result.actual is None and result.weight is None and result.score is None
+
+
 def _last_column(back: list[list[tuple[int, bool]]], t: int, state: int, width: int) -> int:
     """The column of the last placed cell of the current row up to token t (dropped cells keep the row's column)."""
     while t >= 0:
@@ -719,7 +777,11 @@ def _total_labels() -> tuple[str, ...]:
     return tuple(sorted(labels, key=len, reverse=True))
 
 
-def _all_splits(text: str, kinds: list[str], limit: int = 64) -> list[list[str]]:
+def _iso(date: re.Match[str]) -> str:
+    return f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+
+
+def _all_splits(text: str, kinds: list[str], limit: int = 20000) -> list[list[str]]:
     """Every way to cut `text` into cells of `kinds`, in order (at most `limit`)."""
     out: list[list[str]] = []
 
@@ -740,9 +802,9 @@ def _all_splits(text: str, kinds: list[str], limit: int = 64) -> list[list[str]]
 
 def read_evaluation(document: RawDocument, year: int | None = None) -> DocumentRecord:
     """A self-evaluation document -> a DocumentRecord whose `evaluations` hold it (no target projects: its graph is its own)."""
-    record = _EvaluationReader(document, year).read()
+    records = _EvaluationReader(document, year).read_all()
     texts = {line.number: line.text for line in document.lines}
-    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, [], [], [record])
+    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, [], [], records)
 
 
 __all__ = ["BUDGET_ROLES", "EVALUATION_ROLES", "is_evaluation", "read_evaluation", "split_run_together"]
