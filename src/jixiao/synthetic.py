@@ -208,17 +208,17 @@ def write_corpus(directory: Path, n_projects: int, seed: int = 1, per_file: int 
 # here from the numbers the generator chose.
 
 OUTCOMES = ("met", "missed", "over-scored", "unexplained", "score-over-weight", "wrong-total", "wrong-rate", "retargeted",
-            "other-unit", "bad-weights", "execution-over")
+            "other-unit", "bad-weights", "execution-over", "execution-weight")
 # Which check must find each outcome, and on what: the evaluation (0) or the changed result (its position).
 _EXPECTED = {
     "met": (), "missed": (),
     "over-scored": ("FullMarksWhileMissed",), "unexplained": ("ShortfallHasReason",), "score-over-weight": ("ScoreWithinWeight",),
     "wrong-total": ("EvaluationTotalIsSum",), "wrong-rate": ("ExecutionRateMatchesAmounts",), "retargeted": ("RestatedTargetIsApproved",),
     "other-unit": ("ActualInTargetUnit",), "bad-weights": ("Level1WeightsFollowFramework", "StatedLevel1WeightFollowsFramework"),
-    "execution-over": ("ExecutionScoreWithinWeight",),
+    "execution-over": ("ExecutionScoreWithinWeight",), "execution-weight": ("ExecutionWeightIsTen",),
 }
 _ON_EVALUATION = {"EvaluationTotalIsSum", "ExecutionRateMatchesAmounts", "Level1WeightsFollowFramework", "StatedLevel1WeightFollowsFramework",
-                  "ExecutionScoreWithinWeight"}
+                  "ExecutionScoreWithinWeight", "ExecutionWeightIsTen"}
 # The framework's split of a self-evaluation's 100 points (docs/selfeval.md, "Weights").
 FRAMEWORK_WEIGHTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
 EXECUTION_WEIGHT = 10
@@ -330,7 +330,7 @@ def evaluate(project: Project, outcome: str, rng: random.Random) -> Evaluation:
     annual = [row for row in project.annual if _VALUE.match(row.value)]
     weights = _weights(annual)
     rows = [ResultRow(_block(r), _level2(r), r.name, r.value, _met_actual(r.value), w, w, approved=r.value) for r, w in zip(annual, weights, strict=True)]
-    changed = rng.randrange(len(rows)) if outcome not in ("met", "wrong-total", "wrong-rate", "bad-weights", "execution-over") else -1
+    changed = rng.randrange(len(rows)) if outcome not in ("met", "wrong-total", "wrong-rate", "bad-weights", "execution-over", "execution-weight") else -1
     if outcome in ("missed", "over-scored", "unexplained"):
         actual, rate = _missed_actual(rows[changed].target)
         score = rows[changed].weight if outcome == "over-scored" else int(rows[changed].weight * rate)
@@ -338,6 +338,8 @@ def evaluate(project: Project, outcome: str, rng: random.Random) -> Evaluation:
     elif outcome == "score-over-weight":
         rows[changed] = replace(rows[changed], score=rows[changed].weight + 2)
     elif outcome == "retargeted":
+        # A looser target restated (≥ lowered, ≤ raised), the actual meeting the approved one, so only the retargeting is wrong.
+        changed = rng.choice([i for i, r in enumerate(rows) if r.target[:1] in "≥≤"])
         match = _VALUE.match(rows[changed].target)
         assert match is not None
         lowered = f"{match.group('cmp')}{float(match.group('num')) * (1.25 if match.group('cmp') == '≤' else 0.8):.2f}".rstrip("0").rstrip(".")
@@ -357,9 +359,10 @@ def evaluate(project: Project, outcome: str, rng: random.Random) -> Evaluation:
     rate = f"{executed / adjusted * 100:.2f}%" if outcome != "wrong-rate" else f"{min(100.0, executed / adjusted * 100 + 7):.2f}%"
     if outcome == "wrong-rate" and executed == adjusted:
         executed = round(adjusted * 0.9, 2)
-    execution_score = EXECUTION_WEIGHT + (2 if outcome == "execution-over" else 0)
+    execution_weight = EXECUTION_WEIGHT + (10 if outcome == "execution-weight" else 0)
+    execution_score = execution_weight + (2 if outcome == "execution-over" else 0)
     total = sum(r.score for r in rows) + execution_score + (5 if outcome == "wrong-total" else 0)
-    return Evaluation(project, rows, _wan(adjusted), _wan(executed), rate, EXECUTION_WEIGHT, execution_score, total, outcome,
+    return Evaluation(project, rows, _wan(adjusted), _wan(executed), rate, execution_weight, execution_score, total, outcome,
                       level1_weights, changed + 1)
 
 
