@@ -35,7 +35,7 @@ from rdflib.namespace import SKOS
 from jixiao.errors import InputError
 from jixiao.namespaces import JX
 from jixiao.reading import forms
-from jixiao.reading.layout import CAPTION_ROLES, FIELD_ROLE_PREFIX, header_role
+from jixiao.reading.layout import CAPTION_ROLES, FIELD_ROLE_PREFIX, classify, fit, header_role
 from jixiao.reading.readers import RawDocument
 from jixiao.reading.records import DEPARTMENT, DocumentRecord, EvaluationRecord, NamedUnit, Note, ResultRecord
 from jixiao.reading.values import ParsedValue, parse_value, plain_decimal, resolve_unit
@@ -61,8 +61,11 @@ _COMPLETED = re.compile(r"^(?:已?完成|已?达到|达成|达标|实现|符合|
 # A department-wide self-evaluation's title says so (部门整体支出绩效自评表).
 _DEPARTMENT_WIDE = "整体"
 _ROW_START = 4.0
+# Columns whose fit this module decides (the evaluation's own, and the text and value columns it reads differently).
+_OWN_FITS = ("Level3Column", "ScoreColumn", "ObtainedScoreColumn", "ValueColumn", "ActualColumn", "DeviationReasonColumn")
 _DROP = 4.0
 _SPLIT_ROW_START = 6.0
+_VALUE_AFTER = 2.5
 
 
 @dataclass(frozen=True)
@@ -93,13 +96,36 @@ def _header_at(cells: list[_Cell], start: int) -> tuple[list[str], int] | None:
 
 
 def _cells(document: RawDocument) -> list[_Cell]:
-    cells = []
+    """The document's cells in order; in a stream, a header or category name broken over two lines
+    (年度 / 指标值, 实际 / 完成值, 经济效益 / 指标) is joined."""
+    cells: list[_Cell] = []
     for line in document.lines:
-        texts = [c.strip() for c in (line.cells or (line.text,)) if c and c.strip()]
+        texts = [c.strip() for c in (line.cells or (line.text,)) if c and c.strip() and c.strip() != "|"]
         form = line.form
         row = line.number if form not in ("text", "run-together") and len(texts) > 1 else None
-        cells += [_Cell(t, line.number, row, form == "run-together") for t in texts]
+        for text in texts:
+            previous = cells[-1] if cells else None
+            if previous is not None and previous.row is None and row is None and _joins(previous.text, text):
+                cells[-1] = replace(previous, text=previous.text + text)
+            else:
+                cells.append(_Cell(text, line.number, row, form == "run-together"))
     return cells
+
+
+def _joins(previous: str, text: str) -> bool:
+    """Whether two cells of a stream are one name broken over two lines: together they name a column, a category or a
+    form field, and they are not two such names side by side."""
+    joined = previous + text
+    if _names_column(joined):
+        return not (_names_column(previous) and _names_column(text))
+    return forms.form_field(joined) is not None and forms.form_field(text) is None and not _names_column(text) and len(text) <= 6
+
+
+def _names_column(text: str) -> bool:
+    """Whether the text names a column role or a framework category (a name a header or a category cell holds)."""
+    key = canon(forms.strip_score_range(text))
+    vocab = vocabulary()
+    return forms.column_role(text) is not None or key in vocab.level1 or key in vocab.level2
 
 
 def is_evaluation(document: RawDocument) -> bool:
@@ -243,6 +269,7 @@ class _EvaluationReader:
         self.vocab: Vocabulary = vocabulary()
         self.cells = _cells(document)
         self.year = year
+        self.notes: list[Note] = []  # about the document, not one evaluation
         self.record = EvaluationRecord(year=year)
         self.money_unit: str | None = None
         self.written_year: int | None = None
@@ -267,7 +294,13 @@ class _EvaluationReader:
             roles, index = header
             index = self.read_table(roles, index)
             index = self.read_tail(index)
-            records.append(self.finish(start, index))
+            record = self.finish(start, index)
+            if record.name is None and not record.units:
+                # A table whose form part is not in the file (the copy starts inside it): nothing says what it evaluates.
+                self.notes.append(Note("TableCutOff", "", "an evaluation table with no project name or unit before it; not read",
+                                       self.cells[start].line, True))
+                continue
+            records.append(record)
         if not records:
             raise InputError(self.document.path, self.cells[0].line if self.cells else None, "no self-evaluation table found / 未找到自评表")
         return records
@@ -323,14 +356,20 @@ class _EvaluationReader:
         while values < len(self.cells) and self.is_value(self.cells[values]) and values - end < len(labels):
             values += 1
         texts = self.cells[end:values]
+        for label in labels:
+            if label.money_unit:
+                self.money_unit = label.money_unit
         paired = min(len(labels), len(texts))
         for field_match, value_cell in zip(labels[len(labels) - paired:], texts[:paired], strict=True):
             self.set_field(field_match, value_cell.text, value_cell.line)
         return max(values, index + 1)
 
     def is_value(self, cell: _Cell) -> bool:
+        """Whether a cell can be a field's value: no label, header, title or page furniture (an instruction left in a
+        box is the box's value, read as empty by set_field)."""
         text = cell.text
-        return not (forms.form_field(text) or forms.column_role(text) or self.is_title(text) or forms.non_indicator_marker(text))
+        marker = forms.non_indicator_marker(text)
+        return not (forms.form_field(text) or forms.column_role(text) or self.is_title(text) or (marker and marker != "FillInInstructionMarker"))
 
     def is_title(self, text: str) -> bool:
         return "自评" in canon(text) and canon(text).endswith(("表", ")", "）"))
@@ -397,9 +436,13 @@ class _EvaluationReader:
         assert roles is not None
         index += len(roles)
         rows: list[tuple[str, list[str], int, bool]] = []
+        skipped = 0
         while index < len(self.cells):
             cell = self.cells[index]
             match = forms.form_field(cell.text) or forms.form_field(cell.text.rstrip(":："))
+            if match is None and not rows and skipped < 2 and not _LEADING_FIGURES.match(canon(cell.text)):
+                skipped, index = skipped + 1, index + 1  # a header cell of no budget role (原因) before the first row
+                continue
             if match is None or match.field.name not in ("BudgetField", "BudgetPartField"):
                 break
             index += 1
@@ -407,8 +450,8 @@ class _EvaluationReader:
             while index < len(self.cells):
                 text = canon(self.cells[index].text)
                 leading = _LEADING_FIGURES.match(text)
-                if leading is None:
-                    break
+                if leading is None or (leading.group(2) and not self.cells[index].run_together):
+                    break  # a cell that only starts with a figure (1.预算执行率=…) is a note, not a figure
                 figures.append(leading.group(1))
                 if leading.group(2):
                     # Figures run together with the next row's label (10其中:本年): the rest is the next cell.
@@ -476,6 +519,11 @@ class _EvaluationReader:
         def flush() -> None:
             if chunk:
                 for result in self.read_rows(list(chunk), data_roles):
+                    if _name_only(result) and index < len(self.cells):
+                        # A row with a name and nothing else (the template's 指标2 / …… left empty) is no result.
+                        self.record.notes.append(Note("NotAnIndicatorRow", result.name or "", "a name with no value, actual, weight or score",
+                                                      result.line))
+                        continue
                     result.level1, result.level1_text, result.level1_weight = level1, level1_text, level1_weight
                     result.level2, result.level2_text = level2, level2_text
                     parent = self.vocab.parent.get(level2) if level2 is not None else None
@@ -506,7 +554,7 @@ class _EvaluationReader:
                 if level1 is None:
                     level1 = self.vocab.parent.get(level2)
             elif marker == "FillInInstructionMarker":
-                chunk.append(_Cell("", cell.line, cell.row))  # the box is empty: a placeholder keeps the columns in place
+                # The box is empty (its instruction or the template's placeholder is no result); the alignment skips it.
                 self.record.notes.append(Note("FillInInstruction", text, "read as empty, not as a result", cell.line, True))
             elif marker is not None:
                 self.record.notes.append(Note("NotAnIndicatorRow", text, f"{marker}; not an indicator", cell.line))
@@ -570,8 +618,7 @@ class _EvaluationReader:
             if self.starts_evaluation(cell.text):
                 break
             if (start := _tail_start(key)) is not None and start == 0:
-                following = " ".join(c.text for c in self.cells[index:index + 3])
-                self.read_total_text(following, cell.line)
+                self.read_total_cells(index)
             match = forms.form_field(cell.text)
             if match is not None and match.field.name == "GradeField" and index + 1 < len(self.cells):
                 grade = canon(self.cells[index + 1].text)
@@ -592,25 +639,37 @@ class _EvaluationReader:
         return self.is_title(text) or (match is not None and match.field.name == "ProjectNameField")
 
     def read_total_text(self, text: str, line: int) -> None:
-        """`总分 100 100` or `总分100100`: the full marks and the total score."""
+        """`总分100100` run together (after the last row, or in one cell): the full marks and the total score."""
+        start = _tail_start(canon(text))
+        if self.record.total_score is None and self.record.total_weight is None and start is not None:
+            figures = re.match(r"^[^\d]*([\d.]+)", canon(text)[start:])
+            self.set_total([figures.group(1)] if figures else [], True, text, line)
+
+    def read_total_cells(self, index: int) -> None:
+        """`总分 | 100 | 100` (or `合计 | 100 |` with the score left empty): the figures in the cells after the label."""
+        cell = self.cells[index]
+        if self.record.total_score is not None or self.record.total_weight is not None:
+            return
+        after = re.sub(r"^[^\d]*", "", canon(cell.text))  # 总分100100 in one cell
+        figures = [after] if after else []
+        for following in self.cells[index + 1:index + 3]:
+            if not re.fullmatch(r"\d+(?:\.\d+)?", canon(following.text)) or (cell.row is not None and following.row != cell.row):
+                break
+            figures.append(canon(following.text))
+        self.set_total(figures, cell.run_together or (len(figures) == 1 and bool(after)), cell.text, cell.line)
+
+    def set_total(self, figures: list[str], run_together: bool, text: str, line: int) -> None:
         record = self.record
-        if record.total_score is not None:
-            return
-        key = canon(text)
-        start = _tail_start(key)
-        if start is None:
-            return
-        rest = re.sub(r"^[^\d]*", "", key[start:])
-        figures = re.match(r"^([\d.]+)(?:\s|$)?", rest)
-        spaced = re.findall(r"\d+(?:\.\d+)?", text[text.find(re.sub(r"^[^\d]*", "", text)[:1]):]) if " " in text else []
-        if len(spaced) >= 2:
-            record.total_weight, record.total_score = _decimal(spaced[0]), _decimal(spaced[1])
-        elif figures is not None:
+        if len(figures) >= 2:
+            record.total_weight, record.total_score = _decimal(figures[0]), _decimal(figures[1])
+        elif figures and run_together:
             # Full marks and the total run together (100102): the split whose two figures are nearest in size.
-            splits = [(_decimal(a), _decimal(b)) for a, b in _all_splits(figures.group(1), ["money", "money"])]
+            splits = [(_decimal(a), _decimal(b)) for a, b in _all_splits(figures[0], ["money", "money"])]
             plausible = [(a, b) for a, b in splits if a and b]
             if plausible:
                 record.total_weight, record.total_score = min(plausible, key=lambda pair: abs(math.log(float(pair[0]) / float(pair[1]))))
+        elif figures:
+            record.total_weight = _decimal(figures[0])  # full marks written, the total score left empty
         record.notes.append(Note("NotAnIndicatorRow", text, "the total row; read as the evaluation's total", line))
 
     # one row ---------------------------------------------------------------------
@@ -641,7 +700,10 @@ class _EvaluationReader:
                         if j == width:
                             options.append((best[t - 1][p] - _DROP, p, False))
                         elif j > previous:
-                            options.append((best[t - 1][p] + fits[t][j], p, False))
+                            # A value right after its name or its direction (= | 100) is the usual shape, not a weight.
+                            bonus = _VALUE_AFTER if roles[j] == "ValueColumn" and previous >= 0 and roles[previous] in (
+                                "Level3Column", "DirectionColumn") and fits[t][j] > 0 else 0.0
+                            options.append((best[t - 1][p] + fits[t][j] + bonus, p, False))
                         if j == name_col and j != width:
                             options.append((best[t - 1][p] + fits[t][j] - _ROW_START, p, True))
                 for score, p, starts in options:
@@ -675,7 +737,16 @@ class _EvaluationReader:
         notes: list[Note] = []
         text = {role: cell.text.strip() for role, cell in cells.items() if cell.text.strip()}
         line = lines[0] if lines else 0
-        target = parse_value(text["ValueColumn"], self.vocab) if "ValueColumn" in text else None
+        # A direction column (指标性质 =) and a unit column (度量单位 %) complete a value that writes neither.
+        direction = text.get("DirectionColumn")
+        direction = direction if direction and any(canon(direction) == form for form, _ in self.vocab.comparator_prefixes) else None
+        unit = text.get("UnitOfMeasureColumn")
+        unit = unit if unit and not any(ch.isdigit() for ch in unit) else None
+        target = parse_value(text["ValueColumn"], self.vocab, unit_column=unit, direction_column=direction) if "ValueColumn" in text else None
+        if target is not None and (direction or unit) and target.quantitative:
+            own = parse_value(text["ValueColumn"], self.vocab)
+            target = replace(target, stated=f"{direction if direction and not own.comparator_stated else ''}{text['ValueColumn']}"
+                                            f"{unit if unit and not own.unit_text else ''}")
         actual, restates = self.actual(text.get("ActualColumn"), target, line, notes)
         weight, score = _decimal(text.get("ScoreColumn")), _decimal(text.get("ObtainedScoreColumn"))
         if "ValueColumn" not in text:
@@ -741,7 +812,11 @@ def _last_column(back: list[list[tuple[int, bool]]], t: int, state: int, width: 
 
 
 def _fit(text: str, role: str, vocab: Vocabulary) -> float:
+    """How well a cell fits a column of an evaluation's table; the columns target tables have too (指标性质, 度量单位 …)
+    fit as the target-table layout says (jixiao.reading.layout.fit)."""
     key = canon(text)
+    if key and role not in _OWN_FITS:
+        return fit(classify(text, vocab), role)
     if not key:  # an emptied fill-in box: it keeps its column, any data column
         return 0.5 if role not in ("Level3Column",) else -6.0
     number = re.fullmatch(_SMALL_NUMBER, key) is not None
@@ -752,11 +827,13 @@ def _fit(text: str, role: str, vocab: Vocabulary) -> float:
     if role in ("ScoreColumn", "ObtainedScoreColumn"):
         return 3.0 if number else -6.0
     if role == "ValueColumn":
+        if parsed.comparator is not None and parsed.number is None:
+            return 0.5  # a comparator alone is a direction column's cell
         return 3.0 if valued and not number else 1.0 if number else 1.5
     if role == "ActualColumn":
         return 2.5 if valued else 1.0
     if role == "DeviationReasonColumn":
-        return -5.0 if valued else 0.5
+        return 0.2 if number else -2.0 if valued else 0.5  # a bare 0 there says "no deviation"
     return -2.0 if valued else 0.3
 
 
@@ -802,9 +879,10 @@ def _all_splits(text: str, kinds: list[str], limit: int = 20000) -> list[list[st
 
 def read_evaluation(document: RawDocument, year: int | None = None) -> DocumentRecord:
     """A self-evaluation document -> a DocumentRecord whose `evaluations` hold it (no target projects: its graph is its own)."""
-    records = _EvaluationReader(document, year).read_all()
+    reader = _EvaluationReader(document, year)
+    records = reader.read_all()
     texts = {line.number: line.text for line in document.lines}
-    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, [], [], records)
+    return DocumentRecord(document.path, document.name, document.encoding, document.content_hash, texts, [], reader.notes, records)
 
 
 __all__ = ["BUDGET_ROLES", "EVALUATION_ROLES", "is_evaluation", "read_evaluation", "split_run_together"]
