@@ -120,7 +120,7 @@ def test_completion_rates_equal_the_generator_s(corpus_graphs: tuple[Graph, Grap
     assert got.keys() == want.keys()
     for key, (completion, met) in want.items():
         assert got[key][1] == met, key
-        assert abs(got[key][0] - completion) < 1e-9, (key, got[key], completion)
+        assert abs(got[key][0] - completion) < 1e-6, (key, got[key], completion)  # the queries give six decimals
 
 
 @pytest.mark.slow

@@ -53,7 +53,8 @@ def _answer(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return [*write_corpus(tmp_path_factory.mktemp("corpus")), str(FIXTURES)]
+    tables = sorted(str(p) for p in FIXTURES.glob("*.md") if p.name != "README.md")
+    return [*write_corpus(tmp_path_factory.mktemp("corpus")), *tables]
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -75,10 +76,10 @@ def test_the_pins_cover_every_evaluation_query() -> None:
 def test_parameters_narrow_the_answers(data: list[str]) -> None:
     everything = json.loads(_answer("completion-by-project", *data))
     one_year = json.loads(_answer("completion-by-project", *data, "--param", "year=2022"))
-    assert one_year and {row["year"] for row in one_year} == {2022} and len(one_year) < len(everything)
+    assert one_year and {row["year"] for row in one_year} == {"2022"} and len(one_year) < len(everything)
     agency = everything[0]["agency"]
     assert {row["agency"] for row in json.loads(_answer("completion-by-unit", *data, "--param", f"agency={agency}"))} == {agency}
-    assert len(json.loads(_answer("score-completion-disagree", *data, "--param", "gap=0"))) >= len(json.loads(_answer("score-completion-disagree", *data)))
+    assert {row["year"] for row in json.loads(_answer("score-completion-disagree", *data, "--param", "year=2022"))} <= {"2022"}
 
 
 def test_the_embedded_store_gives_the_same_answers(tmp_path: Path, data: list[str]) -> None:
