@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from jixiao.graph import mapping
 from jixiao.graph.mapping import document_graph
 from jixiao.queries.library import library, run
 from jixiao.reading import normalize, read_file
@@ -27,9 +26,6 @@ from jixiao.validation import validate_graph
 SHAPES = Path(__file__).resolve().parent.parent / "shapes" / "evaluation.ttl"
 EVALUATION_SHAPES = sorted({str(s).rsplit("#", 1)[-1] for s in Graph().parse(SHAPES).subjects()
                             if str(s).startswith("https://w3id.org/jixiao/shapes#")})
-# The checks that compare with the approved target table need the links the mapping mints by identity.
-LINKED = hasattr(mapping, "indicator_iri")
-NEEDS_LINKS = {"RestatedTargetIsApproved"}
 
 
 def _graphs(tmp_path: Path, count: int, seed: int, form: str = "markdown") -> tuple[Graph, Graph, list[Evaluation]]:
@@ -57,8 +53,6 @@ def _expected(graph: Graph, evaluations: list[Evaluation]) -> set[tuple[str, str
     for evaluation in evaluations:
         subject = by_name[evaluation.project.name]
         for shape, position in evaluation.expected():
-            if shape in NEEDS_LINKS and not LINKED:
-                continue
             expected.add((shape, subject if position == 0 else f"{subject}/result/{position:02d}"))
     return expected
 
@@ -75,8 +69,6 @@ def test_every_check_finds_every_planted_fault_and_nothing_else(corpus_graphs: t
     for shape in EVALUATION_SHAPES:
         wanted = {f for f in expected if f[0] == shape}
         got = {f for f in found if f[0] == shape}
-        if shape in NEEDS_LINKS and not LINKED:
-            continue
         assert wanted, f"the generator plants no fault for {shape}"
         assert wanted <= got, f"{shape}: recall {len(wanted & got)}/{len(wanted)}"
         assert got <= wanted, f"{shape}: false alarms {sorted(got - wanted)}"
@@ -84,8 +76,6 @@ def test_every_check_finds_every_planted_fault_and_nothing_else(corpus_graphs: t
 
 @pytest.mark.parametrize("shape", EVALUATION_SHAPES)
 def test_each_check_passes_a_clean_evaluation_and_fails_its_fault(shape: str) -> None:
-    if shape in NEEDS_LINKS and not LINKED:
-        pytest.skip("the approved target is linked once jixiao.graph.mapping mints indicators by identity (ProjectYear)")
     outcome = next(o for o in OUTCOMES if any(s == shape for s, _ in _one(o)[1]))
     assert not {f for f in _one("met")[0] if f[0] == shape}
     assert {f for f in _one(outcome)[0] if f[0] == shape}
@@ -131,3 +121,19 @@ def test_checks_find_the_same_in_every_text_form(tmp_path: Path, form: str) -> N
     targets, other, evaluations = _graphs(tmp_path, len(OUTCOMES), seed=11, form=form)
     assert _found(targets + other) == _found(targets + markdown) != set()
     assert _expected(other, evaluations) <= _found(targets + other)
+
+
+def test_every_result_links_to_its_target_indicator_by_identity(corpus_graphs: tuple[Graph, Graph, list[Evaluation]]) -> None:
+    """Each evaluation reaches its project-year and each result the target table's indicator, though the two
+    documents were mapped apart (no name matching at query time)."""
+    targets, evaluated, evaluations = corpus_graphs
+    both = targets + evaluated
+    links = both.query("""PREFIX jx: <https://w3id.org/jixiao/ontology#>
+        SELECT ?result ?indicator ?year WHERE {
+          ?evaluation jx:hasResult ?result ; jx:evaluates ?year . ?result jx:reportsOn ?indicator .
+          OPTIONAL { ?year a ?yearType } OPTIONAL { ?indicator jx:target ?target } }""")
+    rows = list(links)
+    assert len(rows) == sum(len(e.rows) for e in evaluations)
+    dangling = [str(r) for r, indicator, year in rows  # type: ignore[misc]
+                if (indicator, None, None) not in targets or (year, None, None) not in targets]
+    assert not dangling

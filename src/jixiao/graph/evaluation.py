@@ -31,16 +31,8 @@ def evaluation_key(evaluation: EvaluationRecord) -> tuple[str, ...]:
             str(evaluation.year or ""))
 
 
-def _minting_available() -> bool:
-    """Whether `jixiao.graph.mapping` mints project-years and indicators by identity (the ProjectYear change):
-    until it does, an evaluation is mapped without its links (nothing could match them)."""
-    return all(hasattr(mapping, name) for name in ("project_year_iri", "plan_year_iri", "goal_iri", "indicator_iri"))
-
-
-def evaluated_iri(evaluation: EvaluationRecord, base: str) -> URIRef | None:
+def evaluated_iri(evaluation: EvaluationRecord, base: str) -> URIRef:
     """The project-year (or plan-year) the evaluation reports on, as the target table's mapping mints it."""
-    if not _minting_available():
-        return None
     if evaluation.kind == DEPARTMENT:
         return mapping.plan_year_iri(base, evaluation.agency, evaluation.year)
     return mapping.project_year_iri(base, evaluation.agency, evaluation.name, evaluation.year)
@@ -83,8 +75,7 @@ def _stated(subject: URIRef, pairs: tuple[tuple[URIRef, URIRef | Literal | None]
 def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: _Minter, base: str) -> Iterator[Triple]:
     yield subject, RDF.type, JX.Evaluation
     evaluated = evaluated_iri(evaluation, base)
-    if evaluated is not None:
-        yield subject, JX.evaluates, evaluated
+    yield subject, JX.evaluates, evaluated
     yield subject, JX.evaluationKind, Literal("plan" if evaluation.kind == DEPARTMENT else "project")
     if evaluation.agency:
         unit = mint.agency(evaluation.agency)
@@ -125,15 +116,14 @@ def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: _Mi
     yield from _notes(subject, evaluation.notes, mint)
 
 
-def _result_triples(evaluation: URIRef, evaluated: URIRef | None, result: ResultRecord, mint: _Minter) -> Iterator[Triple]:
+def _result_triples(evaluation: URIRef, evaluated: URIRef, result: ResultRecord, mint: _Minter) -> Iterator[Triple]:
     subject = URIRef(f"{evaluation}/result/{result.position:02d}")
     yield evaluation, JX.hasResult, subject
     yield subject, JX.evaluation, evaluation
     yield subject, RDF.type, JX.IndicatorResult
     if result.name:
         yield subject, RDFS.label, Literal(result.name)
-        if evaluated is not None:
-            yield subject, JX.reportsOn, target_indicator_iri(evaluated, result)
+        yield subject, JX.reportsOn, target_indicator_iri(evaluated, result)
     yield from _stated(subject, (
         (JX.resultCategory, result.level2),
         (JX.resultLevel1, result.level1),
