@@ -10,6 +10,8 @@ or the text of a qualitative one), actual (number and unit, or text), weight and
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -20,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from answer_keys import category_ok
-from format_writers import write_docx, write_html, write_xlsx
+from format_writers import converter, print_pdf, write_docx, write_html, write_xls, write_xlsx
 from jixiao.cli import main
 from jixiao.graph.mapping import document_chunks
 from jixiao.reading import normalize, read_file
@@ -157,12 +159,31 @@ def _blocks(text: str) -> list[str | list[list[str]]]:
     return blocks
 
 
-@pytest.mark.parametrize("writer", [write_docx, write_xlsx, write_html], ids=["docx", "xlsx", "html"])
+def write_csv(blocks: list[str | list[list[str]]], target: Path) -> Path:
+    """The blocks as one CSV sheet, as a spreadsheet exports it: a text line is a row of one cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for block in blocks:
+        writer.writerows([[block]] if isinstance(block, str) else block)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("writer", [write_docx, write_xlsx, write_xls, write_html, write_csv], ids=["docx", "xlsx", "xls", "html", "csv"])
 def test_generated_evaluations_read_from_office_and_web_files(tmp_path: Path, writer) -> None:  # type: ignore[no-untyped-def]
     _, evaluations = _generated(4)
-    suffix = {"write_docx": ".docx", "write_xlsx": ".xlsx", "write_html": ".html"}[writer.__name__]
+    suffix = {"write_docx": ".docx", "write_xlsx": ".xlsx", "write_xls": ".xls", "write_html": ".html", "write_csv": ".csv"}[writer.__name__]
     path = writer(_blocks(render_evaluations(evaluations)), tmp_path / f"evaluations{suffix}")
     read = normalize(read_file(path)).evaluations
+    assert [_rows_of(e) for e in read] == [_made(e.rows) for e in evaluations]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(converter() is None, reason="LibreOffice prints the PDF")
+def test_generated_evaluations_read_from_a_printed_pdf(tmp_path: Path) -> None:
+    _, evaluations = _generated(2)
+    docx = write_docx(_blocks(render_evaluations(evaluations)), tmp_path / "evaluations.docx")
+    read = normalize(read_file(print_pdf(docx, tmp_path))).evaluations
     assert [_rows_of(e) for e in read] == [_made(e.rows) for e in evaluations]
 
 
