@@ -221,3 +221,13 @@ def test_actuals_that_restate_the_target_or_say_only_completed_are_recorded(tmp_
     assert {"ActualRestatesTarget", "ActualOnlyCompleted"} <= kinds
     restated = [r for r in evaluation.results if r.restates_target]
     assert restated and all(r.actual is None or r.actual.comparator is None for r in restated)
+
+
+def test_a_department_wide_self_evaluation_is_a_plan_evaluation(tmp_path: Path) -> None:
+    text = render_evaluations(_generated(1)[1]).replace("项目支出绩效自评表", "部门整体支出绩效自评表")
+    path = tmp_path / "department.md"
+    path.write_text(text, encoding="utf-8")
+    evaluation = normalize(read_file(path)).evaluations[0]
+    assert evaluation.kind == "department"
+    chunk = next(document_chunks(normalize(read_file(path))))
+    assert chunk.key[0] == "plan-evaluation" and chunk.key[2] == ""
