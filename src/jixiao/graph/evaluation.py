@@ -19,8 +19,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from jixiao.graph import mapping
 from jixiao.graph.mapping import GraphChunk, Triple, _Minter, _notes, _value_triples, graph_iri
 from jixiao.namespaces import JX, ORG
-from jixiao.reading import ANNUAL, DEPARTMENT, DocumentRecord
-from jixiao.reading.records import EvaluationRecord, ResultRecord
+from jixiao.reading import ANNUAL, DEPARTMENT, DocumentRecord, EvaluationRecord, ResultRecord
 from jixiao.vocabulary import canon, vocabulary
 
 

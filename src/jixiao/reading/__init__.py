@@ -9,6 +9,8 @@ The public face of the step (docs/reading.md has the rules):
   department-wide plans, goals, indicators, every repair and finding a `Note`);
 - `parse_value(text)`: one 指标值 cell -> a `ParsedValue` (comparator, number and unit in the
   base unit);
+- a self-evaluation (项目支出绩效自评表) is read by `normalize` too, into the record's
+  `evaluations` (`EvaluationRecord`, `ResultRecord`; reading/evaluation.py, docs/selfeval.md);
 - the records the graph step maps (`records.py`).
 """
 
@@ -22,11 +24,13 @@ from jixiao.reading.records import (
     PROJECT,
     BudgetPart,
     DocumentRecord,
+    EvaluationRecord,
     GoalRecord,
     IndicatorRecord,
     NamedUnit,
     Note,
     ProjectRecord,
+    ResultRecord,
 )
 from jixiao.reading.values import ParsedValue, parse_value
 
@@ -37,6 +41,7 @@ __all__ = [
     "PROJECT",
     "BudgetPart",
     "DocumentRecord",
+    "EvaluationRecord",
     "GoalRecord",
     "IndicatorRecord",
     "NamedUnit",
@@ -44,6 +49,7 @@ __all__ = [
     "ParsedValue",
     "ProjectRecord",
     "RawDocument",
+    "ResultRecord",
     "RawLine",
     "normalize",
     "parse_value",
