@@ -45,6 +45,7 @@ from jixiao.vocabulary import Vocabulary, canon, vocabulary
 EVALUATION_ROLES = ("ActualColumn", "ObtainedScoreColumn", "DeviationReasonColumn")
 # The funds block's columns (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分).
 BUDGET_ROLES = ("InitialBudgetColumn", "AdjustedBudgetColumn", "ExecutedColumn", "ExecutionRateColumn", "ScoreColumn", "ObtainedScoreColumn")
+_FUNDS_ONLY_ROLES = BUDGET_ROLES[:4]  # roles only the funds block has: a header cell naming one is no indicator column
 _MONEY_ROLES = ("InitialBudgetColumn", "AdjustedBudgetColumn", "ExecutedColumn")
 _AGENCY_ROLES = ("DeclaringUnit", "ImplementingUnit", "SupervisingDepartment")  # as a target table's agency
 _FILER_ROLES = ("ImplementingUnit", "DeclaringUnit", "SupervisingDepartment")
@@ -85,7 +86,7 @@ def _header_at(cells: list[_Cell], start: int) -> tuple[list[str], int] | None:
     index = start
     while index < len(cells):
         found = header_role(cells[index].text)
-        if found is None or found[0].startswith(FIELD_ROLE_PREFIX) or found[0] in BUDGET_ROLES[:4]:
+        if found is None or found[0].startswith(FIELD_ROLE_PREFIX) or found[0] in _FUNDS_ONLY_ROLES:
             break
         if found[0] not in CAPTION_ROLES:
             roles.append(found[0])
@@ -151,7 +152,6 @@ _KIND_PATTERNS = {
     "number": _SMALL_NUMBER,
     "money": _NUMBER,
     "rate": rf"{_NUMBER}%",
-    "text": r".{1,80}",
 }
 
 
@@ -209,8 +209,6 @@ def split_run_together(text: str, kinds: list[str], cyclic: bool) -> list[list[s
                 fitted = _piece_fits(kinds[k], piece)
                 if fitted is None:
                     continue
-                if kinds[k] == "value" and k > 0 and kinds[k - 1] == "value":
-                    fitted += 0.0
                 rest = solve(end, next_k)
                 fit = fitted
             if rest is None:
