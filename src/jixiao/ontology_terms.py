@@ -21,6 +21,8 @@ class JX(DefinedNamespace):
     ActualRestatesTarget: URIRef  # 实际值重述指标值 / actual restates target
     ActualUnitInherited: URIRef  # 实际值沿用指标值单位 / actual unit inherited
     ActualValue: URIRef  # 实际实现值 / actual value
+    ActualWording: URIRef  # 实际完成值用语 / actual-value wording
+    ActualWordingScheme: URIRef  # 实际完成值用语 / Actual-value wordings
     AdjustedBudgetColumn: URIRef  # 全年预算数 / adjusted budget
     AliasMapped: URIRef  # 别名映射 / alias mapped
     AnnualGoal: URIRef  # 年度绩效目标 / annual performance goal
@@ -112,6 +114,7 @@ class JX(DefinedNamespace):
     LongTermQualifier: URIRef  # 长期 / long-term
     Mass: URIRef  # 质量 / mass
     MergedCellInherited: URIRef  # 合并单元格继承 / merged cell inherited
+    MetWithoutFigure: URIRef  # 完成 / met without a figure
     MissingBasis: URIRef  # 缺少指标值确定依据 / missing basis
     MissingField: URIRef  # 缺少表头信息 / missing field
     MissingLevel2: URIRef  # 缺少二级指标 / missing level-2 category

@@ -57,8 +57,6 @@ _NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _SMALL_NUMBER = r"(?:100|[1-9]?\d)(?:\.\d{1,2})?"  # a weight or a score: at most 100, at most two decimals
 _LEADING_FIGURES = re.compile(r"^([\d.,%]+)(.*)$")
 _GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
-# An actual that only says the target was met (完成, 达成预期指标 …): the words a qualitative actual uses to say so.
-_COMPLETED = re.compile(r"^(?:已?完成|已?达到|达成|达标|实现|符合|满足)(?:预期)?(?:指标|目标|要求|年度目标)?$|^达成预期指标$|^完成目标$")
 # A department-wide self-evaluation's title says so (部门整体支出绩效自评表).
 _DEPARTMENT_WIDE = "整体"
 _ROW_START = 4.0
@@ -758,7 +756,7 @@ class _EvaluationReader:
             return None, False
         parsed = parse_value(text, self.vocab)
         restates = False
-        if _COMPLETED.match(canon(text)):
+        if canon(text) in _met_without_figure():
             notes.append(Note("ActualOnlyCompleted", text, "read as qualitative: says the target was met, gives no figure", line, True))
             return replace(parsed, comparator=None), True
         if target is not None and canon(text) == canon(target.stated) and parsed.comparator_stated:
@@ -850,6 +848,13 @@ def _total_labels() -> tuple[str, ...]:
     graph = vocabulary().graph
     labels = [canon(str(o)) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(JX.TotalScoreField, p)]
     return tuple(sorted(labels, key=len, reverse=True))
+
+
+@cache
+def _met_without_figure() -> frozenset[str]:
+    """The wordings of an actual that says only the target was met (jx:MetWithoutFigure in ontology/evaluation.ttl)."""
+    graph = vocabulary().graph
+    return frozenset(canon(str(label)) for p in (SKOS.prefLabel, SKOS.altLabel) for label in graph.objects(JX.MetWithoutFigure, p))
 
 
 def _iso(date: re.Match[str]) -> str:
