@@ -136,8 +136,8 @@ def test_generated_evaluations_read_in_every_text_form(tmp_path: Path, form: str
     assert [e.name for e in read] == [e.project.name for e in evaluations]
     for got, made in zip(read, evaluations, strict=True):
         assert _rows_of(got) == _made(made.rows), (form, made.outcome)
-        assert (got.year, got.agency, got.total_score, got.execution_weight, got.execution_score) == (
-            2023, made.project.agency, made.total_score, made.execution_weight, made.execution_score)
+        assert (got.year, got.agency, got.total_score, got.execution_weight, got.execution_score, got.grade) == (
+            2023, made.project.agency, made.total_score, made.execution_weight, made.execution_score, made.grade)
         assert got.adjusted_budget == Decimal(made.adjusted_wan) * 10000 and got.executed == Decimal(made.executed_wan) * 10000
         assert got.execution_rate == Decimal(made.rate.rstrip("%"))
 

@@ -255,6 +255,11 @@ class Evaluation:
     level1_weights: dict[str, int]  # as written in the level-1 cells
     changed: int = 0  # the position (1-based) of the changed result, 0 when none
 
+    @property
+    def grade(self) -> str:
+        """The grade the total gives: 优 90–100, 良 80–89, 中 60–79, 差 0–59 (docs/selfeval.md)."""
+        return "优" if self.total_score >= 90 else "良" if self.total_score >= 80 else "中" if self.total_score >= 60 else "差"
+
     def expected(self) -> set[tuple[str, int]]:
         """(shape local name, 0 for the evaluation or the result's position) every check must find."""
         return {(shape, 0 if shape in _ON_EVALUATION else self.changed) for shape in _EXPECTED[self.outcome]}
@@ -389,7 +394,8 @@ def _evaluation_document(evaluations: list[Evaluation]) -> list[str | Cells | _F
             level2 = row.level2 if row.level2 != previous.level2 or level1 else ""
             out.append(["", level1, level2, row.name, row.target, row.actual, str(row.weight), str(row.score), row.reason])
             previous = row
-        out += [_form_row("总分", "", "", "", "", "", str(100 + ev.execution_weight - EXECUTION_WEIGHT), str(ev.total_score), "")]
+        out += [_form_row("总分", "", "", "", "", "", str(100 + ev.execution_weight - EXECUTION_WEIGHT), str(ev.total_score), ""),
+                _form_row("自评等级", ev.grade, "", "", "", "", "", "", "")]
     return out
 
 

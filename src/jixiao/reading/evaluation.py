@@ -56,7 +56,6 @@ _WEIGHT_IN_CATEGORY = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _SMALL_NUMBER = r"(?:100|[1-9]?\d)(?:\.\d{1,2})?"  # a weight or a score: at most 100, at most two decimals
 _LEADING_FIGURES = re.compile(r"^([\d.,%]+)(.*)$")
-_GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
 # A department-wide self-evaluation's title says so (部门整体支出绩效自评表).
 _DEPARTMENT_WIDE = "整体"
 _ROW_START = 4.0
@@ -617,9 +616,9 @@ class _EvaluationReader:
                 self.read_total_cells(index)
             match = forms.form_field(cell.text)
             if match is not None and match.field.name == "GradeField" and index + 1 < len(self.cells):
-                grade = canon(self.cells[index + 1].text)
-                if grade in _GRADES:
-                    self.record.grade = grade
+                grade = self.cells[index + 1].text.strip()
+                if 0 < len(canon(grade)) <= 4 and not any(ch.isdigit() for ch in grade) and self.is_value(self.cells[index + 1]):
+                    self.record.grade = grade  # a grade is a word (优, 良好 …), not a label or a figure
             if (date := _DATE.search(key)) and self.record.filed_on is None:
                 self.record.filed_on = _iso(date)
             index += 1
