@@ -285,6 +285,9 @@ def _written(output: str, answer: Answer) -> str:
 
 
 def create_app(dataset: Dataset, ontology_dir: Path | None = None) -> Starlette:
+    # Parse and check every page query and named query now (a few seconds with rdflib's parser)
+    # rather than in the first visitor's request; a broken query file stops the start.
+    assert dataset.page_queries and dataset.named_queries
     site = Site(dataset, ontology_dir)
     routes = [
         Route("/", site.home),
