@@ -266,3 +266,15 @@ def test_the_void_description_counts_the_data(client: TestClient) -> None:
     classes = {str(graph.value(partition, URIRef(void + "class"))): int(graph.value(partition, URIRef(void + "entities")))  # type: ignore[arg-type]
                for partition in graph.objects(dataset, URIRef(void + "classPartition"))}
     assert classes[str(JX.Project)] == 8  # the seed's seven projects and the hostile one
+
+
+def test_accept_quality_values_and_the_servers_preference_decide() -> None:
+    from jixiao.publish import negotiation
+
+    assert negotiation.rdf_syntax("text/turtle;q=0.5, application/ld+json").suffix == "jsonld"  # type: ignore[union-attr]
+    assert negotiation.rdf_syntax("*/*").suffix == "ttl"  # type: ignore[union-attr]
+    assert negotiation.rdf_syntax("text/html;q=0.9, text/turtle", html=True).suffix == "ttl"  # type: ignore[union-attr]
+    assert negotiation.rdf_syntax("text/html, */*;q=0.1", html=True) == negotiation.HTML
+    assert negotiation.rdf_syntax("application/n-triples;q=0, image/png") is None
+    assert negotiation.result_format("text/csv;q=0.2, application/sparql-results+xml;q=0.8") == "xml"
+    assert negotiation.result_format(None, "tsv") == "tsv" and negotiation.result_format(None, "yaml") is None

@@ -80,8 +80,9 @@ def _open(source: Source) -> QueryBackend:
         return open_backend(endpoint=source.endpoint, **dict(source.options))
     if source.store is not None:
         return open_backend(store=source.store, read_only=True)
-    backend = open_backend(store=None, graph=None) if source.ntriples is None else _data_backend(source.ntriples)
-    return backend
+    if source.ntriples is None:
+        raise ValueError("a Source needs a store, an endpoint or an N-Triples file")
+    return _data_backend(source.ntriples)
 
 
 def _data_backend(ntriples: Path) -> QueryBackend:
