@@ -37,7 +37,8 @@ def open_dataset(data: tuple[str, ...], store: Path | None, endpoint: str | None
                 raise UsageError(f"no store at {store} (create it with: jixiao ingest FILES --store {store})")
             source = Source(store=store)
         else:
-            source = Source(endpoint=endpoint, options=endpoint_options)
+            # The HTTP client waits no longer than the time limit either (the worker is stopped then anyway).
+            source = Source(endpoint=endpoint, options={**endpoint_options, "timeout": limits.seconds})
         pool = WorkerPool(source, limits, workers)
         try:
             yield Dataset(pool, base)
