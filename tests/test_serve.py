@@ -278,3 +278,11 @@ def test_accept_quality_values_and_the_servers_preference_decide() -> None:
     assert negotiation.rdf_syntax("application/n-triples;q=0, image/png") is None
     assert negotiation.result_format("text/csv;q=0.2, application/sparql-results+xml;q=0.8") == "xml"
     assert negotiation.result_format(None, "tsv") == "tsv" and negotiation.result_format(None, "yaml") is None
+
+
+def test_the_ontology_iri_gives_the_ontology_to_a_machine(client: TestClient) -> None:
+    response = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["vary"] == "Accept"
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert (JX.Project, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
+    assert client.get("/ontology", headers={"Accept": "text/html"}).status_code == 301

@@ -17,7 +17,10 @@ hand them over from a thread, so the event loop keeps serving while a query runs
 from __future__ import annotations
 
 import io
+import threading
+import time
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -51,6 +54,44 @@ PROTOCOL_DIRECT = "application/sparql-query"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+# Rendered pages kept this long (and at most this many): a unit's or a category's page asks
+# queries that aggregate over the whole store, and the data do not change while a store or DATA
+# is served (an endpoint's may: `--cache-seconds 0` turns the cache off).
+CACHE_SECONDS = 300.0
+CACHE_PAGES = 256
+
+
+class PageCache:
+    """Rendered HTML by request path and query, least recently used first out, with an age limit."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS, size: int = CACHE_PAGES) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or time.monotonic() - entry[0] > self.seconds:
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, text: str) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            self._pages[key] = (time.monotonic(), text)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+def _cache_key(request: Request) -> str:
+    return request.url.path + "?" + request.url.query
+
+
 def html(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
 
@@ -58,53 +99,56 @@ def html(text: str, status: int = 200) -> HTMLResponse:
 class Site:
     """The application's state: the dataset, where its IRIs live, the endpoint it advertises."""
 
-    def __init__(self, dataset: Dataset, ontology_dir: Path | None = None) -> None:
+    def __init__(self, dataset: Dataset, ontology_dir: Path | None = None, cache_seconds: float = CACHE_SECONDS) -> None:
         self.dataset = dataset
         self.links = Links(dataset.base)
         self.ontology_dir = ontology_dir
+        self.cache = PageCache(cache_seconds)
 
     def error(self, status: int, message: str) -> HTMLResponse:
         return html(pages.error(self.links, status, message, "/sparql"), status)
 
-    async def run(self, function: Callable[..., str], *args: object) -> Response:
-        """A page rendered in a thread (its queries wait on the workers), errors as pages."""
-        try:
-            return html(await run_in_threadpool(function, self.dataset, self.links, *args))
-        except QueryTimeout as error:
-            return self.error(503, str(error))
-        except (QueryFailed, ServerBusy) as error:
-            return self.error(503, str(error))
+    async def run(self, request: Request, function: Callable[..., str | None], *args: object) -> Response:
+        """A page rendered in a thread (its queries wait on the workers), kept in the cache;
+        a query the workers could not answer makes a 503 page (the exception handlers)."""
+        key = _cache_key(request)
+        text = self.cache.get(key)
+        if text is None:
+            text = await run_in_threadpool(function, self.dataset, self.links, *args)
+            if text is None:
+                return self.error(404, f"未知资源 unknown resource: {request.url.path}")
+            self.cache.put(key, text)
+        return html(text)
 
     # ---- pages -------------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
-        return await self.run(pages.home, "/sparql")
+        return await self.run(request, pages.home, "/sparql")
 
     async def findings(self, request: Request) -> Response:
-        return await self.run(pages.findings, "/sparql")
+        return await self.run(request, pages.findings, "/sparql")
 
     async def page(self, request: Request) -> Response:
         rest = request.path_params["rest"]
         rest = rest[: -len(PAGE_SUFFIX)] if rest.endswith(PAGE_SUFFIX) else rest
         iri = iri_of(rest, self.dataset.base)
+        cached = self.cache.get(_cache_key(request))
+        if cached is not None:
+            return html(cached)
         types = await run_in_threadpool(self.dataset.exists, iri)
         if not types:
             return self.error(404, f"未知资源 unknown resource: {iri}")
         kind = pages.page_kind(types, False)
         if kind == "resource" and await run_in_threadpool(self.dataset.first, "indicator", indicator=iri) is not None:
             kind = "indicator"
-        return await self.run(getattr(pages, kind), iri, "/sparql")
+        return await self.run(request, getattr(pages, kind), iri, "/sparql")
 
     async def category(self, request: Request) -> Response:
         name = request.path_params["name"]
         name = name[: -len(PAGE_SUFFIX)] if name.endswith(PAGE_SUFFIX) else name
         if not name.isidentifier():
             return self.error(404, f"未知类别 unknown category: {name}")
-        try:
-            text = await run_in_threadpool(pages.category, self.dataset, self.links, str(JX) + name, "/sparql")
-        except JixiaoError as error:
-            return self.error(503, str(error))
-        return self.error(404, f"未知类别 unknown category: {name}") if text is None else html(text)
+        return await self.run(request, pages.category, str(JX) + name, "/sparql")
 
     async def resource(self, request: Request) -> Response:
         iri = request.query_params.get("iri", "")
@@ -114,7 +158,7 @@ class Site:
             return RedirectResponse(self.links.category(iri) or "/", status_code=303)
         if not iri or not await run_in_threadpool(self.dataset.rows, "resource-types", resource=iri):
             return self.error(404, f"未知资源 unknown resource: {iri}")
-        return await self.run(pages.resource, iri, "/sparql")
+        return await self.run(request, pages.resource, iri, "/sparql")
 
     # ---- Cool URIs ---------------------------------------------------------------------------
 
@@ -284,11 +328,11 @@ def _written(output: str, answer: Answer) -> str:
     return buffer.getvalue()
 
 
-def create_app(dataset: Dataset, ontology_dir: Path | None = None) -> Starlette:
+def create_app(dataset: Dataset, ontology_dir: Path | None = None, cache_seconds: float = CACHE_SECONDS) -> Starlette:
     # Parse and check every page query and named query now (a few seconds with rdflib's parser)
     # rather than in the first visitor's request; a broken query file stops the start.
     assert dataset.page_queries and dataset.named_queries
-    site = Site(dataset, ontology_dir)
+    site = Site(dataset, ontology_dir, cache_seconds)
     routes = [
         Route("/", site.home),
         Route("/index.html", site.home),
@@ -308,6 +352,10 @@ def create_app(dataset: Dataset, ontology_dir: Path | None = None) -> Starlette:
         Route("/.well-known/void", site.void),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    app = Starlette(routes=routes)
+    async def unavailable(_request: Request, error: Exception) -> Response:
+        # A query the workers could not answer in time, wherever in a handler it was asked.
+        return site.error(503, str(error))
+
+    app = Starlette(routes=routes, exception_handlers={QueryTimeout: unavailable, ServerBusy: unavailable, QueryFailed: unavailable})
     app.state.site = site
     return app

@@ -94,7 +94,8 @@ def category(dataset: Dataset, links: Links, iri: str, sparql_url: str | None) -
         return None
     narrower = [row for row in dataset.rows("categories") if row["broader"] is not None and str(row["broader"]) == iri]
     return render("category.html", links, iri=iri, info=info, narrower=narrower, spread=dataset.rows("category-spread", category=iri),
-                  indicators=dataset.rows("category-indicators", category=iri), sparql_url=sparql_url, charts=False)
+                  indicators=sorted(dataset.rows("category-indicators", category=iri), key=lambda row: (_text(row["name"]), _text(row["projectLabel"]))),
+                  sparql_url=sparql_url, charts=False)
 
 
 def findings(dataset: Dataset, links: Links, sparql_url: str | None) -> str:
