@@ -286,3 +286,20 @@ def test_the_ontology_iri_gives_the_ontology_to_a_machine(client: TestClient) ->
     graph = Graph().parse(data=response.text, format="turtle")
     assert (JX.Project, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
     assert client.get("/ontology", headers={"Accept": "text/html"}).status_code == 301
+
+
+def test_a_projects_findings_and_rows_are_its_own(client: TestClient) -> None:
+    # The page queries must start from their parameter: a group that cannot see it would match
+    # every project's findings and rows. Goals and indicators have IRIs under their project's.
+    dataset = client.app.state.site.dataset  # type: ignore[attr-defined]
+    projects = [str(row["project"]) for row in dataset.rows("projects") if str(row["project"]) != HOSTILE_PROJECT]
+    with_findings = 0
+    for project in projects:
+        findings = dataset.rows("project-findings", project=project)
+        assert all(str(row["concerns"]).startswith(project) for row in findings), project
+        with_findings += bool(findings)
+        sources = dataset.rows("project-sources", project=project)
+        assert sources and len(sources) < 60, project
+    assert with_findings >= 1
+    all_findings = dataset.rows("findings")
+    assert sum(len(dataset.rows("project-findings", project=project)) for project in projects) <= len(all_findings)
