@@ -33,6 +33,7 @@ from jixiao.queries import library
 
 MEMORY_SAMPLE_SECONDS = 5.0
 PROJECTS_SAMPLED = 500
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @dataclass
@@ -97,6 +98,8 @@ async def run(url: str, clients: int, seconds: float, server_pid: int | None) ->
         count = await client.get("/sparql", params={"query": prefix + "SELECT (COUNT(*) AS ?n) WHERE { ?p a jx:Project }"}, headers=accept)
         total_projects = int(count.json()["results"]["bindings"][0]["n"]["value"])
         named = library()["budget-by-unit"].text
+        names_query = prefix + f"SELECT DISTINCT ?name WHERE {{ ?p a jx:Project ; <{RDFS_LABEL}> ?name }} LIMIT {PROJECTS_SAMPLED}"
+        names = [row["name"]["value"] for row in (await client.get("/sparql", params={"query": names_query}, headers=accept)).json()["results"]["bindings"]]
 
         async def project_page(http: httpx.AsyncClient) -> httpx.Response:
             return await http.get(random.choice(pages))
@@ -104,13 +107,18 @@ async def run(url: str, clients: int, seconds: float, server_pid: int | None) ->
         async def named_query(http: httpx.AsyncClient) -> httpx.Response:
             return await http.post("/sparql", data={"query": named}, headers={"Accept": "application/sparql-results+json"})
 
+        async def named_query_with_parameter(http: httpx.AsyncClient) -> httpx.Response:
+            return await http.get("/queries/indicators", params={"project": random.choice(names), "format": "json"})
+
         async def sample_memory(until: float) -> None:
             while time.monotonic() < until and server_pid is not None:
                 memory.append((round(time.monotonic() - start, 1), process_tree_rss(server_pid)))
                 await asyncio.sleep(MEMORY_SAMPLE_SECONDS)
 
         results = []
-        for name, make_request in (("project page", project_page), ("named query budget-by-unit", named_query)):
+        scenarios = (("project page", project_page), ("named query indicators of one project (/queries/indicators?project=…)", named_query_with_parameter),
+                     ("named query budget-by-unit over the whole store (/sparql)", named_query))
+        for name, make_request in scenarios:
             scenario = Scenario(name)
             began = time.monotonic()
             deadline = began + seconds
@@ -127,9 +135,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(store: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(store: Path, workers: int, cache_seconds: float) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--store", str(store), "--port", str(port), "--workers", str(workers)],
+    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--store", str(store), "--port", str(port), "--workers", str(workers),
+                                "--cache-seconds", str(cache_seconds)],
                                start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
@@ -153,18 +162,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0, help="per scenario")
     parser.add_argument("--workers", type=int, default=2, help="query workers of the server started with --store")
+    parser.add_argument("--cache-seconds", type=float, default=300.0, help="page cache of the server started with --store (0: off)")
     args = parser.parse_args()
     process = None
     url = args.url
     if args.store is not None:
-        process, url = start_server(args.store, args.workers)
+        process, url = start_server(args.store, args.workers, args.cache_seconds)
     try:
         report = asyncio.run(run(url.rstrip("/"), args.clients, args.seconds, process.pid if process else None))
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(30)
-    print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(json.dumps({**report, "cache_seconds": args.cache_seconds if args.store else None}, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
