@@ -37,7 +37,8 @@ def test_the_site_has_every_page_kind_and_replaced_the_old_folder(site: Path) ->
     assert not (site / "stale.html").exists()
     assert (site / "index.html").is_file() and (site / "findings.html").is_file()
     assert len(list((site / "page" / "agency").glob("*.html"))) == 1
-    assert len(list((site / "page" / "project").glob("*.html"))) == 7
+    assert len(list((site / "page" / "project").glob("*.html"))) == 7  # a project, across years
+    assert len(list((site / "page" / "project").glob("*/year/*.html"))) == 7  # each of its declared tables
     assert list((site / "page" / "project").rglob("indicator/*.html"))
     assert (site / "category" / "QuantityIndicator.html").is_file()
     assert (site / "queries" / "budget-by-unit.html").is_file() and (site / "queries" / "budget-by-unit.csv").is_file()

@@ -29,17 +29,19 @@ TIME_LIMIT = 3.0
 ROW_LIMIT = 500
 HOSTILE_LABEL = '<script>alert("x")</script> & <b>粗体</b>'
 HOSTILE_PROJECT = DEFAULT_BASE + "project/hostile0000000001"
+HOSTILE_YEAR = HOSTILE_PROJECT + "/year/2024"
 HOSTILE_UNIT = DEFAULT_BASE + "agency/hostile0000000001"
 # Every triple against every triple against every triple: far beyond any time limit.
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-SELECT_PROJECTS = "PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?p ?budget WHERE { ?p a jx:Project ; jx:budget ?budget } ORDER BY ?p"
+SELECT_PROJECTS = "PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?p ?budget WHERE { ?p a jx:ProjectYear ; jx:budget ?budget } ORDER BY ?p"
 
 
 def hostile_data(folder: Path) -> Path:
     path = folder / "hostile.ttl"
     label = HOSTILE_LABEL.replace('"', '\\"')
     path.write_text(f"""@prefix jx: <{JX}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-<{HOSTILE_PROJECT}> a jx:Project ; rdfs:label "{label}" ; jx:budget 12.5 ; jx:declaredBy <{HOSTILE_UNIT}> .
+<{HOSTILE_PROJECT}> a jx:Project ; rdfs:label "{label}" ; jx:declaredBy <{HOSTILE_UNIT}> .
+<{HOSTILE_YEAR}> a jx:ProjectYear ; jx:yearOf <{HOSTILE_PROJECT}> ; jx:budget 12.5 .
 <{HOSTILE_UNIT}> a jx:BudgetUnit ; rdfs:label "{label}" .
 """, encoding="utf-8")
     return path
@@ -108,7 +110,7 @@ def test_ask_as_json_xml_csv_and_tsv(client: TestClient) -> None:
 @pytest.mark.parametrize(("accept", "rdflib_format"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
                                                        ("application/n-triples", "nt"), ("application/rdf+xml", "xml")])
 def test_construct_and_describe_by_accept(client: TestClient, accept: str, rdflib_format: str) -> None:
-    construct = "PREFIX jx: <https://w3id.org/jixiao/ontology#> CONSTRUCT { ?p jx:budget ?b } WHERE { ?p a jx:Project ; jx:budget ?b }"
+    construct = "PREFIX jx: <https://w3id.org/jixiao/ontology#> CONSTRUCT { ?p jx:budget ?b } WHERE { ?p a jx:ProjectYear ; jx:budget ?b }"
     status, kind, body = sparql(client, construct, accept)
     assert status == 200 and kind.startswith(accept)
     graph = Graph().parse(data=body, format=rdflib_format)
@@ -117,7 +119,7 @@ def test_construct_and_describe_by_accept(client: TestClient, accept: str, rdfli
     project = first_project(client)
     status, kind, body = sparql(client, f"DESCRIBE <{project}>", accept)
     assert status == 200 and kind.startswith(accept)
-    assert (URIRef(project), JX.declaredBy, None) in Graph().parse(data=body, format=rdflib_format)
+    assert (URIRef(project), JX.yearOf, None) in Graph().parse(data=body, format=rdflib_format)
 
 
 def test_post_form_and_post_direct_answer_like_get(client: TestClient) -> None:
@@ -200,7 +202,7 @@ def test_an_iri_redirects_by_accept_and_documents_come_in_every_syntax(client: T
         document = client.get(f"/data/{rest}.{suffix}")
         assert document.status_code == 200
         graph = Graph().parse(data=document.text, format=rdflib_format)
-        assert (URIRef(project), JX.declaredBy, None) in graph
+        assert (URIRef(project), JX.yearOf, None) in graph
     negotiated = client.get(f"/data/{rest}", headers={"Accept": "application/ld+json"})
     assert negotiated.headers["content-type"].startswith("application/ld+json") and negotiated.headers["content-location"].endswith(".jsonld")
     assert client.get(f"/page/{rest}").status_code == 200
@@ -223,12 +225,14 @@ def test_home_unit_project_indicator_category_and_findings_pages(client: TestCli
     assert unit is not None
     unit_page = client.get(unit.group(1))
     assert unit_page.status_code == 200 and "Budget by year" in unit_page.text
-    project = re.search(r'href="(/page/project/[0-9a-f]{16}\.html)"', unit_page.text)
+    project = re.search(r'href="(/page/project/[0-9a-f]{16}/year/\w+\.html)"', unit_page.text)
     assert project is not None
     project_page = client.get(project.group(1)).text
     for heading in ("绩效目标", "绩效指标", "来源行", "指标值确定依据"):
         assert heading in project_page
-    indicator = re.search(r'href="(/page/project/[^"]+/indicator/[0-9]+\.html)"', project_page)
+    indicator = re.search(r'href="(/page/project/[^"]+/indicator/[0-9a-f]+\.html)"', project_page)
+    across_years = re.search(r'href="(/page/project/[0-9a-f]{16}\.html)"', project_page)
+    assert across_years is not None and "Budget by year" in client.get(across_years.group(1)).text
     category = re.search(r'href="(/category/\w+\.html)"', project_page)
     assert indicator is not None and category is not None
     assert "同名指标" in client.get(indicator.group(1)).text
@@ -239,7 +243,7 @@ def test_home_unit_project_indicator_category_and_findings_pages(client: TestCli
 
 
 def test_untrusted_text_is_shown_as_text(client: TestClient) -> None:
-    for path in ("/", f"/page/{HOSTILE_PROJECT[len(DEFAULT_BASE):]}.html", f"/page/{HOSTILE_UNIT[len(DEFAULT_BASE):]}.html"):
+    for path in ("/", *(f"/page/{iri[len(DEFAULT_BASE):]}.html" for iri in (HOSTILE_PROJECT, HOSTILE_YEAR, HOSTILE_UNIT))):
         page = client.get(path).text
         assert "<script>alert" not in page and "<b>粗体" not in page, path
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;粗体&lt;/b&gt;" in page, path
@@ -292,14 +296,14 @@ def test_a_projects_findings_and_rows_are_its_own(client: TestClient) -> None:
     # The page queries must start from their parameter: a group that cannot see it would match
     # every project's findings and rows. Goals and indicators have IRIs under their project's.
     dataset = client.app.state.site.dataset  # type: ignore[attr-defined]
-    projects = [str(row["project"]) for row in dataset.rows("projects") if str(row["project"]) != HOSTILE_PROJECT]
+    projects = [str(row["projectYear"]) for row in dataset.rows("projects") if str(row["project"]) != HOSTILE_PROJECT]
     with_findings = 0
     for project in projects:
-        findings = dataset.rows("project-findings", project=project)
+        findings = dataset.rows("project-findings", projectYear=project)
         assert all(str(row["concerns"]).startswith(project) for row in findings), project
         with_findings += bool(findings)
-        sources = dataset.rows("project-sources", project=project)
+        sources = dataset.rows("project-sources", projectYear=project)
         assert sources and len(sources) < 60, project
     assert with_findings >= 1
     all_findings = dataset.rows("findings")
-    assert sum(len(dataset.rows("project-findings", project=project)) for project in projects) <= len(all_findings)
+    assert sum(len(dataset.rows("project-findings", projectYear=project)) for project in projects) <= len(all_findings)

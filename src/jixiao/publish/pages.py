@@ -20,7 +20,7 @@ from jixiao.publish.render import render
 from jixiao.publish.workers import Answer
 
 # The page kind of a resource, by its types: the first kind whose class it has.
-PAGE_KINDS = ((str(JX.BudgetUnit), "unit"), (str(JX.Project), "project"))
+PAGE_KINDS = ((str(JX.BudgetUnit), "unit"), (str(JX.Project), "project"), (str(JX.ProjectYear), "project_year"))
 
 
 def page_kind(types: list[str], is_indicator: bool) -> str:
@@ -69,15 +69,26 @@ def _groups(rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def project(dataset: Dataset, links: Links, iri: str, sparql_url: str | None) -> str:
-    indicators = dataset.rows("project-indicators", project=iri)
+    """A project across its years: one row and one bar per declared table."""
+    years = dataset.rows("project-years", project=iri)
+    labelled = [{**row, "name": _text(row["year"])[:4] or "—"} for row in years]
+    return render("project.html", links, iri=iri, info=dataset.first("project", project=iri) or {}, years=years,
+                  budget_chart=charts.bars("各年度预算（元） Budget by year (yuan)", labelled, "name", "budget", "元"),
+                  sparql_url=sparql_url, charts=True)
+
+
+def project_year(dataset: Dataset, links: Links, iri: str, sparql_url: str | None) -> str:
+    """One declared table: goals, indicators by category, findings, source rows, the other years."""
+    info = dataset.first("project-year", projectYear=iri) or {}
+    indicators = dataset.rows("project-indicators", projectYear=iri)
     mix: dict[str, int] = {}
     for row in indicators:
         label = _text(row["level1Label"]) or "未分类"
         mix[label] = mix.get(label, 0) + 1
-    return render("project.html", links, iri=iri, info=dataset.first("project", project=iri) or {},
-                  goals=dataset.rows("project-goals", project=iri), groups=_groups(indicators),
-                  years=dataset.rows("project-years", project=iri), findings=dataset.rows("project-findings", project=iri),
-                  sources=dataset.rows("project-sources", project=iri),
+    years = dataset.rows("project-years", project=str(info["project"])) if info.get("project") is not None else []
+    return render("project_year.html", links, iri=iri, info=info,
+                  goals=dataset.rows("project-goals", projectYear=iri), groups=_groups(indicators), years=years,
+                  findings=dataset.rows("project-findings", projectYear=iri), sources=dataset.rows("project-sources", projectYear=iri),
                   mix_chart=charts.pie("指标构成 Indicator mix", mix), sparql_url=sparql_url, charts=True)
 
 
