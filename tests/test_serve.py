@@ -25,6 +25,8 @@ from jixiao.publish.workers import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "000_34530bcdda777c34.txt"
+# Two years of the same units' tables (2023.md, 2024.md): one project is declared in both.
+YEARS = ROOT / "tests" / "fixtures" / "queries"
 TIME_LIMIT = 3.0
 ROW_LIMIT = 500
 HOSTILE_LABEL = '<script>alert("x")</script> & <b>粗体</b>'
@@ -50,7 +52,7 @@ def hostile_data(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     hostile = hostile_data(tmp_path_factory.mktemp("hostile"))
-    with open_dataset((str(SEED), str(hostile)), None, None, DEFAULT_BASE, None, Limits(TIME_LIMIT, ROW_LIMIT), 2) as dataset:
+    with open_dataset((str(SEED), str(YEARS), str(hostile)), None, None, DEFAULT_BASE, None, Limits(TIME_LIMIT, ROW_LIMIT), 2) as dataset:
         yield TestClient(create_app(dataset), follow_redirects=False)
 
 
@@ -269,7 +271,8 @@ def test_the_void_description_counts_the_data(client: TestClient) -> None:
     assert str(graph.value(dataset, URIRef(void + "sparqlEndpoint"))).endswith("/sparql")
     classes = {str(graph.value(partition, URIRef(void + "class"))): int(graph.value(partition, URIRef(void + "entities")))  # type: ignore[arg-type]
                for partition in graph.objects(dataset, URIRef(void + "classPartition"))}
-    assert classes[str(JX.Project)] == 8  # the seed's seven projects and the hostile one
+    assert classes[str(JX.Project)] == 13  # the seed's seven, the two years' five (one in both years), the hostile one
+    assert classes[str(JX.ProjectYear)] == 14
 
 
 def test_accept_quality_values_and_the_servers_preference_decide() -> None:
@@ -307,3 +310,17 @@ def test_a_projects_findings_and_rows_are_its_own(client: TestClient) -> None:
     assert with_findings >= 1
     all_findings = dataset.rows("findings")
     assert sum(len(dataset.rows("project-findings", projectYear=project)) for project in projects) <= len(all_findings)
+
+
+def test_a_project_year_page_shows_the_other_years_of_its_project(client: TestClient) -> None:
+    query = """PREFIX jx: <https://w3id.org/jixiao/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+               SELECT ?py ?year WHERE { ?py jx:yearOf ?p ; jx:fiscalYear ?year . ?p rdfs:label "职业技能培训" } ORDER BY ?year"""
+    rows = json.loads(sparql(client, query, "application/json")[2])["results"]["bindings"]
+    years = {row["year"]["value"]: row["py"]["value"][len(DEFAULT_BASE):] for row in rows}
+    assert sorted(years) == ["2023", "2024"]
+    page = client.get(f"/page/{years['2024']}.html").text
+    assert f'href="/page/{years["2023"]}.html"' in page and "Other years" in page
+    project = re.search(r'href="(/page/project/[0-9a-f]{16}\.html)"', page)
+    assert project is not None
+    across = client.get(project.group(1)).text
+    assert all(f'href="/page/{rest}.html"' in across for rest in years.values())
