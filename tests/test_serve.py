@@ -212,7 +212,8 @@ def test_an_iri_redirects_by_accept_and_documents_come_in_every_syntax(client: T
 
 def test_unknown_iris_are_404(client: TestClient) -> None:
     for path in ("/id/project/0000000000000000", "/page/project/0000000000000000.html", "/data/project/0000000000000000.ttl",
-                 "/category/NoSuchCategory.html", "/queries/no-such-query.html", "/resource?iri=urn:nothing"):
+                 "/category/NoSuchCategory.html", "/queries/no-such-query.html", "/resource?iri=urn:nothing",
+                 "/page/project/a%20b%3Cc%3E.html", "/id/project/a%20b", "/data/x%22y.ttl", "/resource?iri=not%20an%20iri"):
         assert client.get(path, headers={"Accept": "text/turtle"} if path.startswith("/id") else {}).status_code == 404, path
 
 

@@ -188,7 +188,7 @@ class Site:
         iri = iri_of(stem, self.dataset.base)
         try:
             triples = await run_in_threadpool(lambda: list(self.dataset.describe(iri)))
-        except JixiaoError as error:
+        except (QueryTimeout, QueryFailed, ServerBusy) as error:
             return PlainTextResponse(f"{error}\n", status_code=503)
         if not triples:
             return PlainTextResponse(f"unknown resource: {iri}\n", status_code=404)
@@ -356,6 +356,11 @@ def create_app(dataset: Dataset, ontology_dir: Path | None = None, cache_seconds
         # A query the workers could not answer in time, wherever in a handler it was asked.
         return site.error(503, str(error))
 
-    app = Starlette(routes=routes, exception_handlers={QueryTimeout: unavailable, ServerBusy: unavailable, QueryFailed: unavailable})
+    async def not_found(_request: Request, error: Exception) -> Response:
+        # A path that names no IRI (a parameter the binding refuses: spaces, angle brackets …).
+        return site.error(404, str(error))
+
+    handlers = {QueryTimeout: unavailable, ServerBusy: unavailable, QueryFailed: unavailable, JixiaoError: not_found}
+    app = Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
     app.state.site = site
     return app
