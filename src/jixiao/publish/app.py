@@ -274,20 +274,22 @@ class Site:
             return self.error(404, f"未知查询 unknown query: {name}")
         values = {key: value for key, value in request.query_params.items() if key != "format"}
         output = request.query_params.get("format")
-        answer, error = None, None
+        answer, error, status = None, None, 200
         try:
             answer = await run_in_threadpool(self.dataset.run_named, name, values)
-        except (QueryTimeout, QueryFailed, ServerBusy, JixiaoError) as failure:
-            error = str(failure)
+        except (QueryTimeout, ServerBusy) as failure:
+            error, status = str(failure), 503
+        except JixiaoError as failure:  # a parameter the binding refuses, a query the backend fails
+            error, status = str(failure), 400
         if output in ("csv", "json"):
             if error is not None or answer is None or answer.form != "select":
-                return PlainTextResponse(f"{error or 'not a SELECT query'}\n", status_code=400)
+                return PlainTextResponse(f"{error or 'not a SELECT query'}\n", status_code=status if error else 400)
             return Response(_written(output, answer), media_type="text/csv; charset=utf-8" if output == "csv" else "application/json",
                             headers={"Content-Disposition": f'attachment; filename="{name}.{output}"'} if output == "csv" else None)
         csv_query = urllib.parse.urlencode({**values, "format": "csv"})
         json_query = urllib.parse.urlencode({**values, "format": "json"})
         text = pages.named_query(self.dataset, self.links, name, values, answer, error, "/sparql", csv_query, json_query)
-        return html(text, 200 if error is None else 400)
+        return html(text, status)
 
     # ---- the ontology and the dataset's description ------------------------------------------
 
