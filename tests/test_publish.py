@@ -44,6 +44,8 @@ def test_the_site_has_every_page_kind_and_replaced_the_old_folder(site: Path) ->
     assert (site / "queries" / "budget-by-unit.html").is_file() and (site / "queries" / "budget-by-unit.csv").is_file()
     assert (site / "static" / "vendor" / "echarts.min.js").is_file()
     assert list((site / "data" / "project").glob("*.ttl"))
+    editor = (site / "sparql.html").read_text(encoding="utf-8")  # --sparql-url gives the site an editor
+    assert "yasgui.min.js" in editor and 'id="endpoint">https://example.org/sparql<' in editor
 
 
 def test_every_relative_link_of_every_page_resolves_to_a_file(site: Path) -> None:

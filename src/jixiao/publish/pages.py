@@ -130,7 +130,8 @@ def named_query(dataset: Dataset, links: Links, name: str, values: Mapping[str, 
 def editor(dataset: Dataset, links: Links, endpoint: str) -> str:
     texts = {name: prepared.query.text for name, prepared in dataset.named_queries.items()}
     return render("editor.html", links, endpoint=endpoint, queries=dataset.named_queries, texts=texts,
-                  seconds=f"{dataset.pool.limits.seconds:g}", rows=dataset.pool.limits.rows, sparql_url=endpoint, charts=False)
+                  seconds=f"{dataset.pool.limits.seconds:g}" if links.server else None, rows=dataset.pool.limits.rows,
+                  sparql_url=endpoint if links.server else links.to("sparql.html"), charts=False)
 
 
 def error(links: Links, status: int, message: str, sparql_url: str | None) -> str:

@@ -29,8 +29,10 @@ from jixiao.queries import write
 from jixiao.stores.base import SelectResult
 
 STATIC_DIR = Path(__file__).parent / "static"
-# The static site draws charts but has no SPARQL editor (no endpoint), so YASGUI stays out.
+# The static site draws charts; YASGUI comes along only when there is an endpoint to query.
 STATIC_FILES = ("site.css", "charts.js", "vendor/echarts.min.js", "vendor/LICENSE-echarts", "vendor/NOTICE-echarts", "vendor/VERSIONS")
+# With --sparql-url the site also has the SPARQL editor (sparql.html), querying that endpoint.
+EDITOR_FILES = ("editor.js", "vendor/yasgui.min.js", "vendor/yasgui.min.css", "vendor/yasgui-package.json")
 
 Progress = Callable[[str], None]
 
@@ -88,7 +90,12 @@ class StaticSite:
         written = dumps.write_dumps(graph, self.folder / "dumps", self.site_url + "dumps/")
         void = description.describe(data, self.sparql_url, written, (self.site_url + "void.ttl#dataset") if self.site_url else None)
         self.write("void.ttl", void.serialize(format="turtle", encoding="utf-8"))
-        for name in STATIC_FILES:
+        files = list(STATIC_FILES)
+        if self.sparql_url:
+            # The editor, pointed at the public endpoint the site advertises.
+            self.page("sparql.html", lambda links: pages.editor(data, links, self.sparql_url or ""))
+            files += EDITOR_FILES
+        for name in files:
             target = self.folder / "static" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(STATIC_DIR / name, target)
