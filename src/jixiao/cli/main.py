@@ -7,12 +7,14 @@ import click
 from jixiao import __version__
 from jixiao.cli.ingest import ingest
 from jixiao.cli.load import load
+from jixiao.cli.publish import publish
 from jixiao.cli.query import query
 from jixiao.cli.reason import reason
+from jixiao.cli.serve import serve
 from jixiao.cli.shared import Group
 from jixiao.cli.validate import validate
 
-COMMANDS = (ingest, query, load, validate, reason)
+COMMANDS = (ingest, query, load, validate, reason, serve, publish)
 
 
 @click.group(cls=Group)
