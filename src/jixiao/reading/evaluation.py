@@ -119,6 +119,11 @@ def _joins(previous: str, text: str) -> bool:
     return forms.form_field(joined) is not None and forms.form_field(text) is None and not _names_column(text) and len(text) <= 6
 
 
+def _names_evaluation_column(text: str) -> bool:
+    role = forms.column_role(text) if text and len(text) <= 30 else None
+    return role is not None and role.role in EVALUATION_ROLES
+
+
 def _names_column(text: str) -> bool:
     """Whether the text names a column role or a framework category (a name a header or a category cell holds)."""
     key = canon(forms.strip_score_range(text))
@@ -128,6 +133,8 @@ def _names_column(text: str) -> bool:
 
 def is_evaluation(document: RawDocument) -> bool:
     """Whether the document holds a self-evaluation's indicator table (its header names an actual or score column)."""
+    if not any(_names_evaluation_column(cell) for line in document.lines for cell in (line.cells or (line.text,))):
+        return False  # the usual case, a target table: no cell names an evaluation's column (checked cheaply first)
     cells = _cells(document)
     return any(_header_at(cells, i) is not None for i in range(len(cells)) if forms.column_role(cells[i].text) is not None)
 
