@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from jixiao import __version__
+from jixiao.cli.drop import drop
 from jixiao.cli.ingest import ingest
 from jixiao.cli.load import load
 from jixiao.cli.query import query
@@ -12,7 +13,7 @@ from jixiao.cli.reason import reason
 from jixiao.cli.shared import Group
 from jixiao.cli.validate import validate
 
-COMMANDS = (ingest, query, load, validate, reason)
+COMMANDS = (ingest, query, load, drop, validate, reason)
 
 
 @click.group(cls=Group)
