@@ -14,7 +14,10 @@ last one in input order; the loader reports each such pair, so it is a finding, 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,15 +85,44 @@ def store_chunks(backend: QueryBackend, chunks: Iterable[Chunk], *, content_hash
                 if on_duplicate is not None:
                     on_duplicate(duplicate)
             sources[chunk.key] = chunk.source
-            lines = ntriples_lines(chunk.triples)
+            lines = chunk_lines(chunk)
             record = TableRecord(str(chunk.graph), chunk.key, chunk.source, (content_hashes or {}).get(chunk.source, ""), lines_digest(lines))
             writer.put(str(chunk.graph), lines, record)
         report.tables = len(sources)
-        report.summary = writer.commit()
+        with _switching():
+            report.summary = writer.commit()
     except BaseException:
         writer.abort()
         raise
     return report
+
+
+@contextmanager
+def _switching() -> Iterator[None]:
+    """Ctrl-C waits while a write is switched in: once started, the switch finishes, so "nothing was
+    stored" is never said of a write that got through (a second Ctrl-C still stops at once)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted: list[int] = []
+
+    def remember(signum: int, _frame: object) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(signum)
+
+    previous = signal.signal(signal.SIGINT, remember)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    # Interrupted during the switch: the write is complete, which is what the user gets told.
+
+
+def chunk_lines(chunk: Chunk) -> list[str]:
+    """A chunk's N-Triples lines: as the producer encoded them (`lines`, e.g. graph.build's EncodedChunk), else from its rdflib triples."""
+    encoded = getattr(chunk, "lines", None)
+    return list(encoded) if encoded is not None else ntriples_lines(chunk.triples)
 
 
 def store_graph_file(backend: QueryBackend, graph: str, lines: list[str], source: str) -> WriteSummary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from rdflib import Graph
 from rdflib.query import Result
@@ -61,6 +62,12 @@ class MemoryBackend:
         result = self._query(query, bindings)
         with _one_line_errors():
             yield from (result.graph if result.graph is not None else ())
+
+    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
+        """One graph replaced by an N-Triples file's triples, in a write of its own (see loading.replace_graph)."""
+        from jixiao.stores.loading import replace_graph
+
+        return replace_graph(self, graph_iri, ntriples_path)
 
     def writer(self) -> MemoryWriter:
         return MemoryWriter(self)

@@ -42,7 +42,11 @@ KEY_SEPARATOR = "\x1f"
 
 
 class Chunk(Protocol):
-    """What the loader needs of a mapper's GraphChunk: the declared key, the graph, the triples, the source."""
+    """What the loader needs of a mapper's GraphChunk: the declared key, the graph, the triples, the source.
+
+    A chunk that carries its N-Triples lines already (an attribute `lines`, as graph.build's
+    EncodedChunk from the parallel producer) is written from them, without rdflib terms.
+    """
 
     @property
     def key(self) -> tuple[str, ...]: ...

@@ -17,13 +17,16 @@ import re
 import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import httpx
 from rdflib import Graph, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from jixiao.errors import InputError
@@ -95,9 +98,15 @@ class RemoteEndpoint:
 
     # ---- queries ---------------------------------------------------------------------------
 
-    def _data_parameters(self) -> dict[str, str]:
+    def _data_parameters(self, query: str = "") -> dict[str, str]:
         """How to make a query's default graph the data: jixiao's union graph where a jixiao write made one,
-        else the server's own union of its graphs (the dialect's parameter)."""
+        else the server's own union of its graphs (the dialect's parameter).
+
+        A query that names graphs itself (GRAPH, FROM, FROM NAMED) gets the server's own dataset:
+        by the SPARQL protocol, a `default-graph-uri` would leave it no named graphs to look in.
+        """
+        if query and names_graphs(query):
+            return dict(self.dialect.union_default_graph)
         if self.union_exists is None:
             found = self._select(f"SELECT ?s WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} LIMIT 1", {})
             self.union_exists = any(True for _ in found.rows)
@@ -105,7 +114,7 @@ class RemoteEndpoint:
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
         """Rows streamed as they arrive, over the data's union; parameters go in as a VALUES block (never raw text)."""
-        return self._select(inject_values(query, bindings), self._data_parameters())
+        return self._select(inject_values(query, bindings), self._data_parameters(query))
 
     def _select(self, text: str, parameters: Mapping[str, str]) -> SelectResult:
         url = self.urls.query
@@ -120,7 +129,7 @@ class RemoteEndpoint:
 
     def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
         """true or false, from the server's SPARQL JSON boolean."""
-        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": inject_values(query, bindings), **self._data_parameters()},
+        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": inject_values(query, bindings), **self._data_parameters(query)},
                                   headers={"Accept": "application/sparql-results+json"})
         try:
             answer = json.loads(response.text)
@@ -135,7 +144,7 @@ class RemoteEndpoint:
         if bindings:
             # The first group of a CONSTRUCT is its template, so a VALUES block cannot go there.
             raise EndpointError("a CONSTRUCT query with parameters runs only over DATA in memory, not over --endpoint")
-        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": query, **self._data_parameters()},
+        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": query, **self._data_parameters(query)},
                                   headers={"Accept": "application/n-triples, text/plain;q=0.9, text/turtle;q=0.5"})
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         syntax = "turtle" if kind == "text/turtle" else "nt"
@@ -293,6 +302,32 @@ class RemoteEndpoint:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@lru_cache(maxsize=256)
+def names_graphs(query: str) -> bool:
+    """Whether a query says which graphs it reads: a GRAPH pattern, or FROM / FROM NAMED."""
+    try:
+        parsed = parseQuery(query)
+    except Exception:  # not ours to judge here: the server answers a malformed query with its own message
+        return False
+    # (CompValue.get answers a missing key with the key's name, so ask whether it is there.)
+    return "datasetClause" in parsed[1] or any(node.name == "GraphGraphPattern" for node in _nodes(parsed))
+
+
+def _nodes(tree: Any) -> Iterator[CompValue]:
+    """Every CompValue in a parse tree, depth first."""
+    if isinstance(tree, CompValue):
+        yield tree
+        children: Iterable[Any] = tree.values()
+    elif isinstance(tree, dict):
+        children = tree.values()
+    elif isinstance(tree, (list, tuple)) or hasattr(tree, "asList"):
+        children = list(tree)
+    else:
+        return
+    for child in children:
+        yield from _nodes(child)
 
 
 def _check_iri(iri: str) -> str:
