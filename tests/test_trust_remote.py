@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from jixiao.cli.main import main
 from jixiao.graph.build import ingest_documents, ntriples_lines
@@ -70,7 +70,7 @@ def union_triples(server: ServerEndpoint) -> set[tuple[Any, ...]]:
 
 def expected_triples(lines: list[str]) -> set[tuple[Any, ...]]:
     graph = Graph().parse(data="".join(lines), format="nt")
-    return {(comparable(s), comparable(p), comparable(o)) for s, p, o in graph if isinstance(s, URIRef) and not type(o).__name__ == "BNode"}
+    return {(comparable(s), comparable(p), comparable(o)) for s, p, o in graph if isinstance(s, URIRef) and not isinstance(o, BNode)}
 
 
 def test_the_same_table_from_two_paths_is_stored_once(emptied: ServerEndpoint, tmp_path: Path, seed_path: Path) -> None:

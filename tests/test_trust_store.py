@@ -223,3 +223,12 @@ def test_drop_by_file_hash_and_unit(tmp_path: Path, seed_path: Path) -> None:
         assert cli("drop", "--unit", unit, "--store", store).exit_code == 0
     assert budget_rows(store) == []
     assert union_quads(store) == _as_quads(ontology_lines())  # only the ontology is left
+
+
+def test_a_folder_that_is_not_a_store_is_never_replaced(tmp_path: Path, seed_path: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    shutil.copy(seed_path, tables / "seed.txt")
+    result = cli("ingest", tables, "--store", tables)
+    assert result.exit_code == 2 and "not a store" in result.output
+    assert sorted(p.name for p in tables.iterdir()) == ["seed.txt"]

@@ -95,7 +95,7 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
         backend.close()
     if not findings_shown:
         _report(summaries, quiet)
-    report_stored(report, store_dir)
+    report_stored(report, store_dir, quiet)
     if any(s.error for s in summaries):
         sys.exit(2)
 

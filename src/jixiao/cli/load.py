@@ -58,9 +58,9 @@ def data_chunks(files: list[Path], base: str, year: int | None, hashes: dict[str
             yield from document_chunks(document, base)
 
 
-def report_stored(report: LoadReport, where: str | Path) -> None:
-    """What a write changed, on stderr."""
-    for graph, count in report.summary.replaced.items():
+def report_stored(report: LoadReport, where: str | Path, quiet: bool = False) -> None:
+    """What a write changed, on stderr: a line per table (unless quiet) and the total."""
+    for graph, count in () if quiet else report.summary.replaced.items():
         record = report.summary.records.get(graph)
         click.echo(f"{record.describe() if record else graph} → <{graph}> ({count} triples)", err=True)
     click.echo(f"stored {report.tables} table(s) in {where}" + (f", {len(report.duplicates)} declared twice (the later kept)" if report.duplicates else ""),

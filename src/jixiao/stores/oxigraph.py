@@ -120,6 +120,9 @@ class OxigraphBackend:
         if path is None:
             return ox.Store()
         if not read_only and not generations.holds_store(path):
+            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+                # The first write puts the new store in its place: never over a user's folder of other things.
+                raise StoreError(f"{path} is not a store (it holds other files); give a new or empty folder for --store")
             return None  # made by the first write, in a directory beside it, then renamed into place
         if read_only and not generations.holds_store(path):
             raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Literal
 
+from jixiao.stores.remote.dialects import EndpointError
 from jixiao.stores.tables import (
     FORMAT,
     FORMAT_SUBJECT,
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
     from jixiao.stores.remote.endpoint import RemoteEndpoint
 
 
-def switch_update(control: str) -> str:
-    """The one update that switches every staged table in (see the module's documentation)."""
+def switch_update(control: str, emptied: Sequence[str] = ()) -> str:
+    """The one update that switches every staged table in (see the module's documentation); `emptied`:
+    graphs to drop at the end on a server that keeps a graph listed once its triples are deleted."""
     pairs = f"GRAPH <{control}> {{ ?staged <{REPLACES}> ?table }}"
     return f"""DELETE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
   {pairs}
@@ -55,7 +57,7 @@ INSERT {{ GRAPH ?table {{ ?s ?p ?o }} GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WH
 INSERT {{ GRAPH <{REGISTRY_GRAPH}> {{ ?table ?p ?o }} }} WHERE {{ {pairs} GRAPH <{control}> {{ ?staged ?p ?o FILTER(?p != <{REPLACES}>) }} }} ;
 INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ <{FORMAT_SUBJECT}> <{FORMAT}> "{STORE_FORMAT}" }} }} ;
 DELETE {{ GRAPH ?staged {{ ?s ?p ?o }} }} WHERE {{ {pairs} GRAPH ?staged {{ ?s ?p ?o }} }} ;
-DROP SILENT GRAPH <{control}>"""
+{"".join(f"DROP SILENT GRAPH <{graph}> ;{chr(10)}" for graph in emptied)}DROP SILENT GRAPH <{control}>"""
 
 
 class RemoteWriter:
@@ -74,6 +76,13 @@ class RemoteWriter:
         self.held = {record.graph: record for record in endpoint.tables()}
 
     def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
+        try:
+            return self._put(graph, lines, record)
+        except EndpointError as error:
+            raise EndpointError(f"{error}; nothing was switched in: the server's data (graph <{graph}> among them) are left unchanged",
+                                error.status) from error
+
+    def _put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
         if record.digest and self.held.get(graph) == record and not any(table == graph for _, table, _ in self.pairs):
             self.summary.replaced[graph] = len(lines)
             self.summary.records[graph] = record
@@ -108,7 +117,8 @@ class RemoteWriter:
         for start in range(0, len(lines), self.endpoint.batch_size):
             self.endpoint.update(f"INSERT DATA {{ GRAPH <{self.control}> {{\n{''.join(lines[start:start + self.endpoint.batch_size])}}} }}", retry=True)
         # Never retried: after an error the server has done all of it or nothing (one transaction).
-        self.endpoint.update(switch_update(self.control), timeout=self.endpoint.timeout + self.triples / 2_000)
+        emptied = [*switched, *self.summary.dropped] if self.endpoint.dialect.keeps_empty_graphs else []
+        self.endpoint.update(switch_update(self.control, emptied), timeout=self.endpoint.timeout + self.triples / 2_000)
         self.endpoint.union_exists = True
         self.done = True
         self.endpoint._drop_quietly([graph for graph in self.temporaries if graph not in switched])  # tables put twice, uploads retried
