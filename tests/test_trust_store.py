@@ -133,7 +133,10 @@ def test_ctrl_c_says_what_was_stored(tmp_path: Path, seed_path: Path) -> None:
     assert cli("ingest", seed_path, "--store", store).exit_code == 0
     before = budget_rows(store)
     process = jixiao("ingest", corpus, "--store", store, "--quiet")
-    time.sleep(4)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".store.jixiao-build-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)  # until the write has begun: tables are being read into the next generation
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     if process.returncode == 0:
