@@ -90,7 +90,7 @@ def main() -> None:
 
         store = OxigraphBackend(work_dir / "store")
         loaded, seconds = timed(lambda: load(store, inputs))
-        print(f"embedded store: {sum(item.triples for item in loaded)} triples")
+        print(f"embedded store: {sum(loaded.summary.replaced.values())} triples in {loaded.tables} table graphs, {store.count()} in their union")
         report(f"embedded Oxigraph, {args.projects} projects", seconds, query_times(store, queries))
         store.close()
 
