@@ -8,12 +8,14 @@ from jixiao import __version__
 from jixiao.cli.drop import drop
 from jixiao.cli.ingest import ingest
 from jixiao.cli.load import load
+from jixiao.cli.publish import publish
 from jixiao.cli.query import query
 from jixiao.cli.reason import reason
+from jixiao.cli.serve import serve
 from jixiao.cli.shared import Group
 from jixiao.cli.validate import validate
 
-COMMANDS = (ingest, query, load, drop, validate, reason)
+COMMANDS = (ingest, query, load, drop, validate, reason, serve, publish)
 
 
 @click.group(cls=Group)
