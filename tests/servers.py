@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,16 +92,19 @@ def oxigraph_binary() -> str | None:
     return shutil.which("oxigraph")
 
 
-@pytest.fixture(scope="session")
-def virtuoso_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerEndpoint]:
-    """A private Virtuoso 7 (Debian's virtuoso-opensource) with update user kg/kgpass."""
+@contextmanager
+def running_virtuoso(data_dir: Path, anonymous_update: bool = False) -> Iterator[ServerEndpoint]:
+    """A private Virtuoso 7 (Debian's virtuoso-opensource) with update user kg/kgpass, stopped afterwards.
+
+    `anonymous_update` also lets the anonymous /sparql run SPARQL Update (VIRT_ANON_UPDATE=1):
+    the server a careless administrator leaves open, on which `jixiao query` must still refuse updates.
+    """
     if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
         _missing("virtuoso-t (Virtuoso Open Source)", "scripts/install-servers.sh  (apt-get install virtuoso-opensource)")
-    data_dir = tmp_path_factory.mktemp("virtuoso")
     http_port, sql_port = free_ports(2)
     user, password = "kg", "kgpass"
     # A small page cache is plenty for test data (default of the script: ~1.3 GB).
-    env = {**os.environ, "VIRT_USER": user, "VIRT_PASSWORD": password, "VIRT_BUFFERS": "30000"}
+    env = {**os.environ, "VIRT_USER": user, "VIRT_PASSWORD": password, "VIRT_BUFFERS": "30000", "VIRT_ANON_UPDATE": "1" if anonymous_update else "0"}
     try:
         _started([str(SCRIPTS / "virtuoso-start.sh"), str(data_dir), str(http_port), str(sql_port)], env, "virtuoso")
         base = f"http://127.0.0.1:{http_port}"
@@ -120,14 +123,13 @@ def virtuoso_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
         _run([str(SCRIPTS / "virtuoso-stop.sh"), str(data_dir)], env, STOP_TIMEOUT_S)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerEndpoint]:
-    """An Oxigraph server (PyPI package `oxigraph`); it has no authentication."""
+@contextmanager
+def running_oxigraph(data_dir: Path) -> Iterator[ServerEndpoint]:
+    """An Oxigraph server (PyPI package `oxigraph`; no authentication), stopped afterwards."""
     binary = oxigraph_binary()
     if binary is None:
         _missing("the oxigraph server binary", "pip install oxigraph")
-        return
-    data_dir = tmp_path_factory.mktemp("oxigraph")
+    assert binary is not None
     (port,) = free_ports(1)
     env = {**os.environ, "OXIGRAPH": binary}
     try:
@@ -136,6 +138,20 @@ def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
         yield ServerEndpoint("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store", None, None, data_dir)
     finally:
         _run([str(SCRIPTS / "oxigraph-stop.sh"), str(data_dir)], env, STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerEndpoint]:
+    """The session's Virtuoso (see running_virtuoso)."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerEndpoint]:
+    """The session's Oxigraph server (see running_oxigraph)."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
 
 
 # ---- test data shared by the storage tests ---------------------------------------------------

@@ -13,9 +13,9 @@ from jixiao.graph import load_graph, materialise
 from jixiao.stores import QueryBackend, open_backend
 
 
-def open_store(store_dir: Path, read_only: bool = False) -> QueryBackend:
-    """The embedded Oxigraph store in `store_dir` (created when writing, required when reading)."""
-    if read_only and not store_dir.is_dir():
+def open_store(store_dir: Path, read_only: bool = False, must_exist: bool = False) -> QueryBackend:
+    """The embedded Oxigraph store in `store_dir` (created by the first write, required when reading)."""
+    if (read_only or must_exist) and not store_dir.is_dir():
         raise UsageError(f"no store at {store_dir} (create it with: jixiao ingest FILES --store {store_dir})")
     return open_backend(store=store_dir, read_only=read_only)
 

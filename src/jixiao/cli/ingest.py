@@ -2,7 +2,12 @@
 
 Folders are walked recursively and each member of a ZIP archive is its own document. A file that
 cannot be read is named with its reason and the batch goes on; at the end a summary per file and in
-total is printed, and the exit status is 2 if any file failed (everything readable is still written).
+total is printed, and the exit status is 2 if any file failed.
+
+`-o OUT` gets everything readable. `--store DIR` is all or nothing: the tables are written into
+the store's next generation, which replaces the store in one atomic step only if every file was
+read; one unreadable file leaves the store exactly as it was (the message names the file), unless
+`--keep-going` asks to store the readable ones. Ctrl-C stores nothing and says so.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from pathlib import Path
 import click
 
 from jixiao.cli.backends import open_store
-from jixiao.cli.load import load_into
+from jixiao.cli.load import Unreadable, report_stored
 from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
 from jixiao.errors import InputError, UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
 from jixiao.graph.build import RDF_FORMATS, findings
-from jixiao.graph.mapping import Triple, document_triples
+from jixiao.graph.mapping import GraphChunk, document_chunks
 from jixiao.reading import normalize, read_documents
+from jixiao.stores import store_chunks
 
 
 @dataclass
@@ -43,10 +49,11 @@ class FileSummary:
 @base_option
 @year_option
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also add the data to this embedded Oxigraph store (one named graph per file; re-ingesting replaces it).")
+              help="Also put the tables into this embedded Oxigraph store, all or nothing (each declared table replaces its graph).")
+@click.option("--keep-going", is_flag=True, help="With --store: store the readable files even if some cannot be read (exit status still 2).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no per-file summary (errors and the total are still printed).")
 def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | None, base: str, year: int | None,
-           store_dir: Path | None, quiet: bool) -> None:
+           store_dir: Path | None, keep_going: bool, quiet: bool) -> None:
     """Read performance-target tables (FILE|DIR|ZIP ...) into an RDF graph."""
     if output is None and store_dir is None:
         raise UsageError("give -o OUT, --store DIR, or both")
@@ -56,19 +63,57 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     summaries: list[FileSummary] = []
     if output is not None:
         fmt = output_format_for(output, output_format)
-        count = write_chunks(_chunks(files, base, year, summaries, quiet), output, fmt)
+        count = write_chunks((chunk.triples for chunk in _chunks(files, base, year, summaries, quiet)), output, fmt)
         _report(summaries, quiet)
         click.echo(f"{sum(s.error is None for s in summaries)} document(s) → {output} ({count} triples, {fmt})", err=True)
+        if store_dir is not None and any(s.error for s in summaries) and not keep_going:
+            _left_as_it_was(store_dir, summaries)
     if store_dir is not None:
-        failed_files = {s.source.split("!")[0] for s in summaries if s.error}
-        readable = [str(f) for f in files if str(f) not in failed_files]
-        load_into(open_store(store_dir), readable, base, year, graph=None, quiet_findings=output is not None)
+        _store(store_dir, files, base, year, keep_going, quiet, findings_shown=output is not None)
     if any(s.error for s in summaries):
         sys.exit(2)
 
 
-def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool) -> Iterator[list[Triple]]:
-    """Triples of every readable document; each document's summary appended as it is read."""
+def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep_going: bool, quiet: bool, findings_shown: bool) -> None:
+    """Put every readable table into the store in one write; exit 2 with the store unchanged if a file is unreadable."""
+    summaries: list[FileSummary] = []
+    hashes: dict[str, str] = {}
+    backend = open_store(store_dir)
+    try:
+        chunks = _chunks(files, base, year, summaries, quiet or findings_shown, hashes, stop_on_error=not keep_going)
+        report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
+    except Unreadable:
+        if not findings_shown:
+            _report(summaries, quiet)
+        _left_as_it_was(store_dir, summaries)
+    except KeyboardInterrupt:
+        done = [s for s in summaries if s.error is None]
+        click.echo(f"interrupted: nothing was stored, the store {store_dir} is as it was; {len(done)} of {len(files)} file(s) had been read "
+                   f"(run the same command again to store them all) / 已中断，未写入", err=True)
+        sys.exit(130)
+    finally:
+        backend.close()
+    if not findings_shown:
+        _report(summaries, quiet)
+    report_stored(report, store_dir, quiet)
+    if any(s.error for s in summaries):
+        sys.exit(2)
+
+
+def _left_as_it_was(store_dir: Path, summaries: list[FileSummary]) -> None:
+    failed = [s.source for s in summaries if s.error]
+    click.echo(f"error: {len(failed)} file(s) could not be read ({', '.join(failed)}): nothing was stored, the store {store_dir} "
+               "is as it was; fix or remove them, or give --keep-going to store the readable ones / 有文件无法读取，库未改动", err=True)
+    sys.exit(2)
+
+
+def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool,
+            hashes: dict[str, str] | None = None, stop_on_error: bool = False) -> Iterator[GraphChunk]:
+    """The chunks of every readable document; each document's summary appended as it is read.
+
+    With `stop_on_error`, all files are still read (so that every unreadable one is named), and
+    Unreadable is raised at the end if any was: the store's writer then discards what it staged.
+    """
     with _Progress(len(files), quiet or not sys.stderr.isatty(), quiet) as bar:
         for path in files:
             for found in read_documents(path):
@@ -88,9 +133,14 @@ def _chunks(files: list[Path], base: str, year: int | None, summaries: list[File
                     summary.repairs = len(notes) - summary.findings
                     for message in findings(document):
                         bar.warn(message)
-                    yield from document_triples(document, base)
+                    if hashes is not None:
+                        hashes[document.path] = document.content_hash
+                    if not (stop_on_error and any(s.error for s in summaries)):
+                        yield from document_chunks(document, base)
                 summaries.append(summary)
             bar.advance(summaries)
+    if stop_on_error and any(s.error for s in summaries):
+        raise Unreadable([s.source for s in summaries if s.error])
 
 
 def _report(summaries: list[FileSummary], quiet: bool) -> None:

@@ -1,34 +1,93 @@
-"""`jixiao load DATA ... --endpoint URL`: push DATA to a SPARQL 1.1 store, replacing each graph whole."""
+"""`jixiao load DATA ... --endpoint URL`: put DATA into a SPARQL 1.1 store in one write, each declared table replacing its graph.
+
+Tables go to the graphs their declarations give (as `ingest --store`); an RDF file goes to a graph
+named by its content; `--graph IRI` puts all DATA into that one graph. Everything is staged on the
+server where queries do not see it and switched in by one SPARQL Update; any unreadable file
+leaves the server's data as they were.
+"""
 
 from __future__ import annotations
 
-from functools import partial
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
+from rdflib import Graph, URIRef
 
 from jixiao.cli.backends import open_endpoint
-from jixiao.cli.shared import Command, allow_basic_option, base_option, progress, stderr_warn, year_option
-from jixiao.graph import expand, write_ntriples
-from jixiao.stores import QueryBackend, load_sources
+from jixiao.cli.shared import Command, allow_basic_option, base_option, stderr_warn, year_option
+from jixiao.errors import JixiaoError
+from jixiao.graph import expand
+from jixiao.graph.build import RDF_FORMATS, findings, ingest_documents, parse_rdf
+from jixiao.graph.mapping import GraphChunk, Triple, document_chunks
+from jixiao.stores import LoadReport, QueryBackend, rdf_graph_iri, store_chunks
 
 
-def load_into(backend: QueryBackend, inputs: list[str], base: str, year: int | None, graph: str | None,
-              quiet_findings: bool = False) -> None:
-    """Load the inputs into the backend (one named graph per file, or all into `graph`) and close it."""
-    warn = None if quiet_findings else stderr_warn
+class Unreadable(JixiaoError):
+    """Files that could not be read: the write is given up so that the store stays as it was."""
+
+    def __init__(self, sources: list[str]) -> None:
+        super().__init__(f"{len(sources)} file(s) could not be read: {', '.join(sources)}; nothing was stored, the store is as it was")
+        self.sources = sources
+
+
+def data_chunks(files: list[Path], base: str, year: int | None, hashes: dict[str, str], graph: str | None = None) -> Iterator[GraphChunk]:
+    """The chunks of DATA files: tables by their declarations, RDF files by their content (or all in `graph`).
+
+    The first unreadable file raises (InputError names it): the caller's write is then discarded.
+    """
+    if graph is not None:
+        everything: list[Triple] = []
+        for chunk in data_chunks(files, base, year, hashes):
+            everything += chunk.triples
+        yield GraphChunk(("graph", graph), URIRef(graph), everything, f"{len(files)} file(s)")
+        return
+    for path in files:
+        if path.suffix.lower() in RDF_FORMATS:
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+            parsed = Graph()
+            parse_rdf(path, parsed)
+            hashes[str(path)] = content
+            yield GraphChunk(("rdf", content), URIRef(rdf_graph_iri(content, base)), list(parsed), str(path))  # type: ignore[arg-type]
+            continue
+        for document in ingest_documents(path, year):
+            for message in findings(document):
+                stderr_warn(message)
+            hashes[document.path] = document.content_hash
+            yield from document_chunks(document, base)
+
+
+def report_stored(report: LoadReport, where: str | Path, quiet: bool = False) -> None:
+    """What a write changed, on stderr: a line per table (unless quiet) and the total."""
+    for graph, count in () if quiet else report.summary.replaced.items():
+        record = report.summary.records.get(graph)
+        click.echo(f"{record.describe() if record else graph} → <{graph}> ({count} triples)", err=True)
+    click.echo(f"stored {report.tables} table(s) in {where}" + (f", {len(report.duplicates)} declared twice (the later kept)" if report.duplicates else ""),
+               err=True)
+
+
+def load_into(backend: QueryBackend, inputs: list[str], base: str, year: int | None, graph: str | None, where: str) -> None:
+    """Load the inputs into the backend in one write and close it."""
+    hashes: dict[str, str] = {}
     try:
-        loaded = load_sources(backend, expand(inputs), partial(write_ntriples, base=base, year=year, warn=warn), base, graph,
-                              progress=lambda files: list(progress(files, "load")))
+        report = store_chunks(backend, data_chunks(expand(inputs), base, year, hashes, graph), content_hashes=hashes,
+                              on_duplicate=lambda d: stderr_warn(d.message()))
+    except JixiaoError as error:
+        raise _nothing_stored(error, where) from error
     finally:
         backend.close()
-    for item in loaded:
-        click.echo(f"{item.source} → <{item.graph}> ({item.triples} triples)", err=True)
+    report_stored(report, where)
+
+
+def _nothing_stored(error: JixiaoError, where: str) -> JixiaoError:
+    return JixiaoError(f"{error}; nothing was stored, {where} is as it was")
 
 
 @click.command(cls=Command)
 @click.argument("data", nargs=-1, required=True)
 @click.option("--endpoint", required=True, help="SPARQL 1.1 endpoint (query URL; update and Graph Store URLs are derived).")
-@click.option("--graph", "graph", default=None, help="Put all DATA into this named graph (default: one graph per file).")
+@click.option("--graph", "graph", default=None, help="Put all DATA into this named graph (default: one graph per declared table).")
 @click.option("--user", default=None, help="User for the endpoint's update/Graph Store access.")
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @click.option("--update-url", default=None, help="SPARQL Update URL, when it cannot be derived from --endpoint.")
@@ -38,7 +97,6 @@ def load_into(backend: QueryBackend, inputs: list[str], base: str, year: int | N
 @year_option
 def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
          update_url: str | None, gsp_url: str | None, allow_basic_over_http: bool, base: str, year: int | None) -> None:
-    """Push DATA to a SPARQL 1.1 store, replacing each target graph as a whole."""
+    """Put DATA into a SPARQL 1.1 store in one write, each table replacing its graph."""
     backend = open_endpoint(endpoint, user, password, update_url, gsp_url, allow_basic_over_http=allow_basic_over_http)
-    load_into(backend, list(data), base, year, graph)
-
+    load_into(backend, list(data), base, year, graph, endpoint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from jixiao import __version__
+from jixiao.cli.drop import drop
 from jixiao.cli.ingest import ingest
 from jixiao.cli.load import load
 from jixiao.cli.publish import publish
@@ -14,7 +15,7 @@ from jixiao.cli.serve import serve
 from jixiao.cli.shared import Group
 from jixiao.cli.validate import validate
 
-COMMANDS = (ingest, query, load, validate, reason, serve, publish)
+COMMANDS = (ingest, query, load, drop, validate, reason, serve, publish)
 
 
 @click.group(cls=Group)

@@ -1,30 +1,38 @@
 """Where the graph is kept and queried: in memory (rdflib), embedded (Oxigraph) or on a SPARQL 1.1 server.
 
-The public face of the stores: the backend protocol and its SELECT result, the in-memory backend,
-`open_backend` (the backend the command line's options name, from the registry of backends) and
-the loader that puts sources into a store graph by graph. The embedded and remote backends live in
+The public face of the stores: the backend protocol, its SELECT result and its writer, the
+in-memory backend, `open_backend` (the backend the command line's options name, from the
+registry of backends), the registry of tables a store keeps, and the loader that puts the
+mapper's chunks into a store and drops tables again. The embedded and remote backends live in
 `jixiao.stores.oxigraph` and `jixiao.stores.remote`, imported only when one is opened.
 """
 
-from jixiao.stores.base import QueryBackend, SelectResult, inject_values, values_block
-from jixiao.stores.loading import LoadedGraph, NTriplesWriter, load_ontology, load_sources, shared_graph_iri, source_graph_iri
+from jixiao.stores.base import QueryBackend, SelectResult, StoreWriter, inject_values, values_block
+from jixiao.stores.loading import Duplicate, LoadReport, drop_tables, file_hash, put_ontology, rdf_graph_iri, select_tables, store_chunks, store_graph_file
 from jixiao.stores.memory import MemoryBackend
 from jixiao.stores.registry import backend_class, open_backend, register, registered
+from jixiao.stores.tables import TableRecord, WriteSummary
 
 __all__ = [
-    "LoadedGraph",
+    "Duplicate",
+    "LoadReport",
     "MemoryBackend",
-    "NTriplesWriter",
     "QueryBackend",
     "SelectResult",
+    "StoreWriter",
+    "TableRecord",
+    "WriteSummary",
     "backend_class",
+    "drop_tables",
+    "file_hash",
     "inject_values",
-    "load_ontology",
-    "load_sources",
     "open_backend",
+    "put_ontology",
+    "rdf_graph_iri",
     "register",
     "registered",
-    "shared_graph_iri",
-    "source_graph_iri",
+    "select_tables",
+    "store_chunks",
+    "store_graph_file",
     "values_block",
 ]

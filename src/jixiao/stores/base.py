@@ -1,7 +1,9 @@
 """Where queries run: the backend protocol, its SELECT result, and query parameters as a VALUES block.
 
-Every backend answers SELECT queries with rdflib terms and sees the union of its named graphs
-as the default graph. Query parameters are RDF terms bound to `?param_<name>` variables: the
+Every backend answers SELECT queries with rdflib terms over the union of its table graphs and
+the ontology (a set: a triple several tables hold counts once), and writes through a
+`StoreWriter`: a batch of graph replacements and drops that queries see all at once or not at all.
+Query parameters are RDF terms bound to `?param_<name>` variables: the
 rdflib backend passes them as initBindings; backends whose engine cannot bind variables that
 are not projected get a VALUES block built from the terms' own N-Triples serialisation
 (`inject_values`), never from the user's raw text.
@@ -10,15 +12,15 @@ are not projected get a VALUES block built from the terms' own N-Triples seriali
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.errors import JixiaoError
+from jixiao.stores.tables import TableRecord, WriteSummary
 
 
 class StoreError(JixiaoError):
@@ -36,6 +38,24 @@ class SelectResult:
 Triple = tuple[Node, Node, Node]
 
 
+class StoreWriter(Protocol):
+    """One write to a store: graphs staged where queries do not see them, then switched in at once.
+
+    `put` makes a named graph hold exactly the given N-Triples lines (and records which table it
+    is); `drop` removes a graph; both take effect together at `commit`, which also brings the
+    union the queries read up to date. `abort` (or any failure before the switch) leaves the
+    store as it was.
+    """
+
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int: ...
+
+    def drop(self, graph: str) -> None: ...
+
+    def commit(self) -> WriteSummary: ...
+
+    def abort(self) -> None: ...
+
+
 class QueryBackend(Protocol):
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult: ...
 
@@ -43,7 +63,9 @@ class QueryBackend(Protocol):
 
     def construct(self, query: str, bindings: Mapping[str, Node]) -> Iterator[Triple]: ...
 
-    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int: ...
+    def writer(self) -> StoreWriter: ...
+
+    def tables(self) -> list[TableRecord]: ...
 
     def graph_names(self) -> list[str]: ...
 

@@ -1,123 +1,199 @@
-"""Put DATA into a store: one named graph per source file, the ontology in a graph of its own.
+"""Put tables into a store by what they declare, and take them out again.
 
-Re-loading a file replaces its graph (never duplicates it). Each graph is first written as
-N-Triples to a temporary file, then handed to the backend's `replace_graph`, which swaps it in
-only once the whole file has loaded, so a failure leaves the previous contents in place.
+The loader takes the mapper's `GraphChunk`s (any object with their four fields: the stores import
+nothing of reading, nor the mapper that imports it) (one per declared table: its key, its named graph,
+its triples, where it was read from) as an iterable, so a parallel producer can feed it, and
+writes them in one `StoreWriter`: each chunk replaces its named graph whole, the ontology gets
+its graph, and the store's union (what queries read) is brought up to date at commit, all at once.
+Nothing here looks at file paths or triple text to decide where a triple goes: the chunk says.
 
-The loader does not read tables or RDF files: the caller gives it the files and a function that
-writes one file's triples as N-Triples (the command line uses jixiao.graph.build's), so storing
-depends on no reader.
-
-Entities that several files describe (budget units, units of measure minted for unknown units)
-go to one shared graph instead, merged with what it already holds: stores present the union of
-their named graphs as a bag, so the same triple in two file graphs would be counted twice.
+Two chunks with the same key in one write (the same project-year declared by two files) keep the
+last one in input order; the loader reports each such pair, so it is a finding, not a double count.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
-
-from jixiao.namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
-from jixiao.resources import ontology_files
-from jixiao.stores.base import QueryBackend
+from jixiao.errors import InputError
+from jixiao.namespaces import ONTOLOGY_GRAPH
+from jixiao.stores.base import QueryBackend, StoreWriter
+from jixiao.stores.tables import Chunk, TableRecord, WriteSummary, lines_digest, ntriples_lines, select_tables
 from jixiao.vocabulary import load_ontology_graph
 
-NTriplesWriter = Callable[[Path, Path], None]
-"""Writes the triples of one source file (first path) as N-Triples into a new file (second path)."""
-
-
-# Subjects minted by mapping.py for entities shared across files: <BASE/agency/HASH>, <BASE/unit/HASH>.
-_SHARED_SUBJECT = re.compile(r"^<[^>]*/(?:agency|unit)/[0-9a-f]{16}> ")
+ONTOLOGY_KEY = ("ontology",)
 
 
 @dataclass(frozen=True)
-class LoadedGraph:
-    source: str
-    graph: str
-    triples: int
+class Duplicate:
+    """Two chunks declaring the same table in one write: the one kept and the one dropped."""
+
+    key: tuple[str, ...]
+    kept: str
+    dropped: str
+
+    def message(self) -> str:
+        what = " / ".join(part for part in self.key[1:] if part)
+        return (f"{self.dropped} and {self.kept} both declare {self.key[0]} {what}: keeping {self.kept} (the later one), "
+                f"dropping {self.dropped} / 两个文件声明同一表，保留后者")
 
 
-def source_graph_iri(path: Path, base: str = DEFAULT_BASE) -> str:
-    """The named graph of a source file: from its absolute path, so re-ingesting it replaces it."""
-    base = base if base.endswith(("/", "#")) else base + "/"
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-    return f"{base}graph/{digest}"
+@dataclass
+class LoadReport:
+    """What a load did: the write's summary, the duplicate declarations found, the tables stored."""
+
+    summary: WriteSummary = field(default_factory=WriteSummary)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    tables: int = 0
 
 
-def shared_graph_iri(base: str = DEFAULT_BASE) -> str:
-    base = base if base.endswith(("/", "#")) else base + "/"
-    return f"{base}graph/shared"
+def ontology_lines() -> list[str]:
+    """The ontology, framework and units as N-Triples lines."""
+    return ntriples_lines(load_ontology_graph())  # type: ignore[arg-type]
 
 
-def _split_shared(ntriples: Path) -> list[str]:
-    """Remove the shared entities' lines from an N-Triples file; return them."""
-    own: list[str] = []
-    shared: list[str] = []
-    with ntriples.open(encoding="utf-8") as lines:
-        for line in lines:
-            (shared if _SHARED_SUBJECT.match(line) else own).append(line)
-    ntriples.write_text("".join(own), encoding="utf-8")
-    return shared
+def put_ontology(writer: StoreWriter, backend: QueryBackend) -> int:
+    """(Re)load the ontology into its graph (a writer leaves a graph whose digest is unchanged as it is)."""
+    lines = ontology_lines()
+    digest = lines_digest(lines)
+    return writer.put(str(ONTOLOGY_GRAPH), lines, TableRecord(str(ONTOLOGY_GRAPH), ONTOLOGY_KEY, "ontology", digest, digest))
 
 
-def _merge_shared(backend: QueryBackend, base: str, lines: list[str]) -> LoadedGraph | None:
-    """Add triples to the shared graph, keeping what it already holds (a graph is a set)."""
-    if not lines:
-        return None
-    iri = shared_graph_iri(base)
-    current = backend.select("SELECT ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": URIRef(iri)})
-    held = [f"{row['s'].n3()} {row['p'].n3()} {row['o'].n3()} .\n" for row in current.rows]  # type: ignore[union-attr]
-    with _ntriples_file() as target:
-        target.write_text("".join(dict.fromkeys(held + lines)), encoding="utf-8")
-        return LoadedGraph("shared entities", iri, backend.replace_graph(iri, target))
+def store_chunks(backend: QueryBackend, chunks: Iterable[Chunk], *, content_hashes: Mapping[str, str] | None = None,
+                 on_duplicate: Callable[[Duplicate], None] | None = None) -> LoadReport:
+    """Write the chunks (and the ontology) to the backend in one write: all of them or, on any error or interrupt, none.
+
+    `content_hashes` maps a chunk's source to its content hash (filled by the producer as it reads,
+    recorded so that `drop` can name a table by its source's hash).
+    """
+    report = LoadReport()
+    writer = backend.writer()
+    try:
+        put_ontology(writer, backend)
+        sources: dict[tuple[str, ...], str] = {}
+        for chunk in chunks:
+            earlier = sources.get(chunk.key)
+            if earlier is not None and earlier != chunk.source:
+                duplicate = Duplicate(chunk.key, chunk.source, earlier)
+                report.duplicates.append(duplicate)
+                if on_duplicate is not None:
+                    on_duplicate(duplicate)
+            sources[chunk.key] = chunk.source
+            lines = chunk_lines(chunk)
+            record = TableRecord(str(chunk.graph), chunk.key, chunk.source, (content_hashes or {}).get(chunk.source, ""), lines_digest(lines))
+            writer.put(str(chunk.graph), lines, record)
+        report.tables = len(sources)
+        with _switching():
+            report.summary = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return report
 
 
 @contextmanager
-def _ntriples_file() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="jixiao-load-") as directory:
-        yield Path(directory) / "graph.nt"
+def _switching() -> Iterator[None]:
+    """Ctrl-C waits while a write is switched in: once started, the switch finishes, so "nothing was
+    stored" is never said of a write that got through (a second Ctrl-C still stops at once)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted: list[int] = []
+
+    def remember(signum: int, _frame: object) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(signum)
+
+    previous = signal.signal(signal.SIGINT, remember)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    # Interrupted during the switch: the write is complete, which is what the user gets told.
 
 
-def load_ontology(backend: QueryBackend) -> LoadedGraph:
-    """(Re)load the ontology, framework and units into their own graph."""
-    with _ntriples_file() as target:
-        load_ontology_graph().serialize(target, format="nt", encoding="utf-8")
-        count = backend.replace_graph(str(ONTOLOGY_GRAPH), target)
-    return LoadedGraph(", ".join(p.name for p in ontology_files()), str(ONTOLOGY_GRAPH), count)
+def chunk_lines(chunk: Chunk) -> list[str]:
+    """A chunk's N-Triples lines: as the producer encoded them (`lines`, e.g. graph.build's EncodedChunk), else from its rdflib triples."""
+    encoded = getattr(chunk, "lines", None)
+    return list(encoded) if encoded is not None else ntriples_lines(chunk.triples)
 
 
-def load_sources(backend: QueryBackend, files: Sequence[Path], write_ntriples: NTriplesWriter, base: str = DEFAULT_BASE,
-                 graph: str | None = None, progress: Callable[[list[Path]], list[Path]] | None = None) -> list[LoadedGraph]:
-    """Load each file into its own graph (or all into `graph`), after the ontology."""
-    loaded = [load_ontology(backend)]
-    if graph is not None:
-        with _ntriples_file() as target:
-            _concatenate(files, target, write_ntriples)
-            loaded.append(LoadedGraph(f"{len(files)} files", graph, backend.replace_graph(graph, target)))
-        return loaded
-    shared: list[str] = []
-    for path in progress(list(files)) if progress else files:
-        with _ntriples_file() as target:
-            write_ntriples(path, target)
-            shared += _split_shared(target)
-            iri = source_graph_iri(path, base)
-            loaded.append(LoadedGraph(str(path), iri, backend.replace_graph(iri, target)))
-    merged = _merge_shared(backend, base, shared)
-    return [*loaded, merged] if merged else loaded
+def store_graph_file(backend: QueryBackend, graph: str, lines: list[str], source: str) -> WriteSummary:
+    """Put RDF that declares no table (an RDF file, or `load --graph IRI`) into one named graph, with the ontology."""
+    digest = lines_digest(lines)
+    writer = backend.writer()
+    try:
+        put_ontology(writer, backend)
+        writer.put(graph, lines, TableRecord(graph, ("graph", "", "", ""), source, digest, digest))
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
 
 
-def _concatenate(files: Sequence[Path], target: Path, write_ntriples: NTriplesWriter) -> None:
-    with target.open("w", encoding="utf-8") as out:
-        for path in files:
-            part = target.with_suffix(".part.nt")
-            write_ntriples(path, part)
-            out.write(part.read_text(encoding="utf-8"))
-            part.unlink()
+def rdf_graph_iri(content_hash: str, base: str) -> str:
+    """The named graph of an RDF file loaded as it is: by its content, never its path."""
+    base = base if base.endswith(("/", "#")) else base + "/"
+    return f"{base}graph/rdf-{content_hash[:16]}"
+
+
+def drop_tables(backend: QueryBackend, records: Iterable[TableRecord]) -> WriteSummary:
+    """Remove the tables' graphs from the store in one write, keeping the union exact."""
+    writer = backend.writer()
+    try:
+        for record in records:
+            writer.drop(record.graph)
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def read_ntriples(path: Path) -> list[str]:
+    """The triple lines of an N-Triples file, checked whole first: a bad file raises InputError (file and line) before any write."""
+    import pyoxigraph  # the Rust parser: fast, and it reports the line
+
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES):
+            pass
+        with path.open(encoding="utf-8") as handle:
+            return [line.strip() + "\n" for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    except SyntaxError as error:
+        raise InputError(str(path), error.lineno, f"not valid N-Triples: {getattr(error, 'msg', None) or error}") from error
+    except UnicodeDecodeError as error:
+        raise InputError(str(path), None, f"not UTF-8: {error}") from error
+    except FileNotFoundError as error:
+        raise InputError(str(path), None, "no such file") from error
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot read: {error.strerror}") from error
+
+
+def replace_graph(backend: QueryBackend, graph: str, path: Path) -> int:
+    """Make one named graph hold exactly an N-Triples file's triples, in a write of its own; the graph's size."""
+    lines = read_ntriples(Path(path))
+    writer = backend.writer()
+    try:
+        count = writer.put(graph, lines, TableRecord(graph, ("graph", "", "", ""), str(path), "", lines_digest(lines)))
+        if not lines:
+            writer.drop(graph)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return count
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+__all__ = ["Duplicate", "LoadReport", "drop_tables", "file_hash", "put_ontology", "rdf_graph_iri", "read_ntriples", "replace_graph", "select_tables",
+           "store_chunks",
+           "store_graph_file"]

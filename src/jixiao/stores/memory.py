@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,8 +10,9 @@ from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
-from jixiao.errors import JixiaoError, message_of
+from jixiao.errors import InputError, JixiaoError, message_of
 from jixiao.stores.base import SelectResult, StoreError, Triple
+from jixiao.stores.tables import TableRecord, WriteSummary
 
 
 @contextmanager
@@ -35,6 +36,7 @@ class MemoryBackend:
     def __init__(self, graph: Graph | None = None) -> None:
         self.base = graph if graph is not None else Graph()
         self.named: dict[str, Graph] = {}
+        self.records: dict[str, TableRecord] = {}
         self.graph = self.base
 
     def _query(self, query: str, bindings: Mapping[str, Node]) -> Result:
@@ -62,18 +64,66 @@ class MemoryBackend:
             yield from (result.graph if result.graph is not None else ())
 
     def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
-        # Parsed before anything changes, so a bad file leaves the previous contents.
-        loaded = Graph().parse(ntriples_path, format="nt")
-        self.named[graph_iri] = loaded
+        """One graph replaced by an N-Triples file's triples, in a write of its own (see loading.replace_graph)."""
+        from jixiao.stores.loading import replace_graph
+
+        return replace_graph(self, graph_iri, ntriples_path)
+
+    def writer(self) -> MemoryWriter:
+        return MemoryWriter(self)
+
+    def tables(self) -> list[TableRecord]:
+        return sorted(self.records.values(), key=lambda record: record.graph)
+
+    def _rebuild(self) -> None:
         merged = Graph()
         merged += self.base
         for named in self.named.values():
-            merged += named
+            merged += named  # a Graph is a set: the union counts a shared triple once
         self.graph = merged
-        return len(loaded)
 
     def graph_names(self) -> list[str]:
         return sorted(self.named)
 
     def close(self) -> None:
         self.base, self.named, self.graph = Graph(), {}, Graph()
+
+
+class MemoryWriter:
+    """Graphs parsed aside, then swapped in together at commit."""
+
+    def __init__(self, backend: MemoryBackend) -> None:
+        self.backend = backend
+        self.graphs: dict[str, Graph | None] = {}  # None: dropped
+        self.records: dict[str, TableRecord] = {}
+        self.summary = WriteSummary()
+
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
+        try:
+            parsed = Graph().parse(data="".join(lines), format="nt")
+        except Exception as error:  # rdflib's N-Triples parser raises plain exceptions
+            raise InputError(record.source or graph, None, f"not valid N-Triples: {message_of(error)}") from error
+        self.graphs[graph], self.records[graph] = parsed, record
+        self.summary.replaced[graph] = len(parsed)
+        self.summary.records[graph] = record
+        return len(parsed)
+
+    def drop(self, graph: str) -> None:
+        self.graphs[graph] = None
+        self.records.pop(graph, None)
+        self.summary.replaced.pop(graph, None)
+        self.summary.dropped.append(graph)
+
+    def commit(self) -> WriteSummary:
+        for graph, parsed in self.graphs.items():
+            if parsed is None:
+                self.backend.named.pop(graph, None)
+                self.backend.records.pop(graph, None)
+            else:
+                self.backend.named[graph] = parsed
+                self.backend.records[graph] = self.records[graph]
+        self.backend._rebuild()
+        return self.summary
+
+    def abort(self) -> None:
+        self.graphs.clear()

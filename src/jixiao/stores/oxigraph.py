@@ -1,22 +1,24 @@
 """The embedded persistent store: pyoxigraph (RocksDB on disk, or in memory) as a QueryBackend.
 
-One named graph per source file, the ontology in its own graph; queries see the union of all
-graphs as their default graph. Terms come back as rdflib terms with datatype and language tag
-exactly as stored (Oxigraph canonicalises lexical forms on load, e.g. "1.50" -> "1.5", so compare
-numbers by value). Parameters go in as a VALUES block of serialised RDF terms (`inject_values`),
-never as the user's raw text.
+One named graph per declared table, the ontology in its own graph, and the default graph holding
+their union as a set: the graph queries read (measured on 10,000 projects, one default graph
+answers 4-8x faster than the union of hundreds of named graphs). Terms come back as rdflib terms
+with datatype and language tag exactly as stored (Oxigraph canonicalises lexical forms on load,
+e.g. "1.50" -> "1.5", so compare numbers by value). Parameters go in as a VALUES block of
+serialised RDF terms (`inject_values`), never as the user's raw text.
 
-Replacing a graph never loses its previous contents when the new file is bad: the file is loaded
-into a temporary graph (or straight into the target when the target does not exist yet), and
-the swap is one SPARQL Update, which Oxigraph runs as one transaction. Graphs too big for one
-transaction (ATOMIC_REPLACE_MAX_*) are checked by a full parse first, then cleared and reloaded.
+Writing is copy-on-write by generations (`generations.py`): a write starts from a RocksDB
+checkpoint of the store (hard links, instant) in a hidden directory beside it, replaces and drops
+graphs there with Oxigraph's bulk loader (no transaction to outgrow), brings the default graph up
+to date, and then takes the store's place with one atomic rename. Readers, and a process killed
+at any moment, see the old store or the new one, never a mix; a first write builds the store the
+same way from nothing. (One SPARQL Update transaction replacing the graphs of 2,000 projects,
+0.8M triples, took 237 s and 4 GB; the generation route does it in a fraction of that.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +26,20 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from jixiao.errors import InputError
+from jixiao.stores import generations
 from jixiao.stores.base import SelectResult, StoreError, Triple, inject_values
-
-# Graphs under this prefix hold a file while it is being loaded; they are never listed and
-# are removed when a store is opened for writing (only one process can hold a store open).
-TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"
-
-# Up to this size a file is parsed in memory and inserted in one transaction (all or nothing);
-# larger files go through bulk_load, which writes as it parses, so a failure needs a clean-up.
-TRANSACTIONAL_LOAD_MAX_BYTES = 64 * 1024 * 1024
-
-# An existing graph is replaced in one transaction (readers never see it half-replaced) while the
-# new file and the old graph stay below these sizes (replacing 12k triples that way took 1.1 s,
-# 100k took 18 s); bigger ones go through _replace_large (0.6 s and 5 s).
-ATOMIC_REPLACE_MAX_BYTES = 2 * 1024 * 1024
-ATOMIC_REPLACE_MAX_TRIPLES = 20_000
+from jixiao.stores.tables import (
+    CANDIDATES_GRAPH,
+    FORMAT,
+    FORMAT_SUBJECT,
+    INTERNAL_PREFIX,
+    REGISTRY_GRAPH,
+    STORE_FORMAT,
+    TableRecord,
+    WriteSummary,
+    is_internal,
+    record_from,
+)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -86,36 +86,69 @@ def _named_node(iri: str) -> ox.NamedNode:
 
 
 class OxigraphBackend:
-    """A pyoxigraph store at `path` (created if missing), or in memory when `path` is None.
+    """An Oxigraph store on disk (`path`) or in memory (`path=None`) as a QueryBackend.
 
-    A store directory can be open for writing in only one process at a time (RocksDB lock);
-    `read_only=True` opens it for queries alongside no writer.
+    Queries read the default graph, which holds the union of the table graphs and the ontology
+    as a set (materialised, kept exact by every write). An on-disk store is written a generation
+    at a time (see the module's documentation), so a writer never changes what readers see until
+    its one atomic switch; an in-memory store is written in place.
     """
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        self._store: ox.Store | None = self._open(self.path, read_only)
         self.read_only = read_only
-        if not read_only:
-            self._drop_stale_temp_graphs()
+        self._lock: int | None = None
+        self._store: ox.Store | None = None
+        if self.path is not None and not read_only:
+            try:
+                self._lock = generations.lock(self.path)
+            except OSError as error:
+                raise StoreError(f"cannot open the store {self.path} for writing: another jixiao process is writing to it ({error.strerror})") from error
+        if self.path is not None:
+            generations.recover(self.path)
+        try:
+            self._store = self._open(self.path, read_only)
+        except BaseException:
+            self.close()
+            raise
+        if self._store is not None and self.path is not None and not read_only:
+            self._check_format()
+            generations.remove_stale(self.path)
 
     @staticmethod
-    def _open(path: Path | None, read_only: bool) -> ox.Store:
+    def _open(path: Path | None, read_only: bool) -> ox.Store | None:
         if path is None:
             return ox.Store()
+        if not read_only and not generations.holds_store(path):
+            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+                # The first write puts the new store in its place: never over a user's folder of other things.
+                raise StoreError(f"{path} is not a store (it holds other files); give a new or empty folder for --store")
+            return None  # made by the first write, in a directory beside it, then renamed into place
+        if read_only and not generations.holds_store(path):
+            raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")
         try:
             if read_only:
                 return ox.Store.read_only(str(path))
-            path.mkdir(parents=True, exist_ok=True)
             return ox.Store(str(path))
         except OSError as error:
             # The usual cause: another jixiao process has the store open (RocksDB LOCK).
             raise StoreError(f"cannot open the store {path}: {error}") from error
 
+    def _check_format(self) -> None:
+        """Refuse a store made by a jixiao whose graphs were named by file path (it has no union to keep exact)."""
+        store = self.store
+        marker = list(store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, ox.NamedNode(REGISTRY_GRAPH)))
+        if marker or not any(True for _ in store.named_graphs()):
+            return
+        raise StoreError(f"the store {self.path} was made by an older jixiao (graphs named by file path, no union of the tables); "
+                         f"make it again: remove the folder and run `jixiao ingest TABLES --store {self.path}`")
+
     @property
     def store(self) -> ox.Store:
-        """The open pyoxigraph store (raises after close())."""
+        """The open pyoxigraph store (raises after close()); before the first write made it, an empty one."""
         if self._store is None:
+            if self.path is not None and not self.read_only and self._lock is not None and not generations.holds_store(self.path):
+                return _EMPTY
             raise StoreError("the store is closed")
         return self._store
 
@@ -123,7 +156,7 @@ class OxigraphBackend:
 
     def _query(self, query: str) -> Any:
         try:
-            return self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query)  # the default graph: the materialised union
         except SyntaxError as error:
             raise StoreError(f"invalid SPARQL query: {error}") from error
         except (OSError, RuntimeError) as error:
@@ -154,98 +187,47 @@ class OxigraphBackend:
             raise StoreError("not a CONSTRUCT query")
         return (_rdflib_triple(triple) for triple in result)
 
-    def count(self, graph_iri: str) -> int:
-        """Triples in one named graph."""
-        graph = _named_node(graph_iri)
-        result = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-        assert isinstance(result, ox.QuerySolutions)
-        for solution in result:
-            return int(solution["n"].value)  # type: ignore[union-attr]
-        return 0
+    def count(self, graph_iri: str | None = None) -> int:
+        """Triples in one named graph, or in the union the queries read (`None`)."""
+        graph = _named_node(graph_iri) if graph_iri is not None else ox.DefaultGraph()
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[str]:
-        return sorted(graph.value for graph in self.store.named_graphs() if isinstance(graph, ox.NamedNode) and not graph.value.startswith(TEMP_GRAPH_PREFIX))
+        """The data graphs (tables and ontology), without jixiao's own bookkeeping graphs."""
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode) and not is_internal(g.value))
 
-    # ---- loading ---------------------------------------------------------------------------
+    def tables(self) -> list[TableRecord]:
+        """What the registry says each table graph is."""
+        return read_registry(self.store)
 
-    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
-        """Make the named graph hold exactly the triples of an N-Triples file; return its size.
+    # ---- writing ---------------------------------------------------------------------------
 
-        A bad file (syntax error, unreadable) raises InputError/StoreError and leaves the graph as
-        it was.
-        """
+    def writer(self) -> OxigraphWriter:
+        """A write: on disk, into the next generation of the store, switched in by `commit()`."""
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
-        target = _named_node(graph_iri)
-        path = Path(ntriples_path)
-        if not path.is_file():
-            raise InputError(str(path), None, "no such file")
-        if not self.store.contains_named_graph(target):
-            # Nothing to preserve: load straight into the target, removed again on failure.
-            self._load(path, target)
-        elif path.stat().st_size > ATOMIC_REPLACE_MAX_BYTES or self.count(graph_iri) > ATOMIC_REPLACE_MAX_TRIPLES:
-            self._replace_large(path, target)
-        else:
-            temporary = ox.NamedNode(TEMP_GRAPH_PREFIX + uuid.uuid4().hex)
-            self._load(path, temporary)
-            try:
-                # One update = one transaction: the target is never seen half-replaced. The DROP
-                # is explicit because MOVE SILENT from a missing (empty-file) graph does nothing.
-                self.store.update(f"DROP SILENT GRAPH {target} ; MOVE SILENT GRAPH {temporary} TO GRAPH {target}")
-            except BaseException as error:
-                self._remove_quietly(temporary)
-                if isinstance(error, (OSError, RuntimeError)):
-                    raise StoreError(f"replacing graph <{graph_iri}> failed: {error}") from error
-                raise
-        return self.count(graph_iri)
+        if self.path is None:
+            return OxigraphWriter(self.store, None, self)
+        build = generations.build_directory(self.path)
+        if self._store is not None:
+            self._store.flush()
+            self._store.backup(str(build))  # hard links to the current files: instant, and the original is untouched
+        return OxigraphWriter(ox.Store(str(build)), build, self)
 
-    def _replace_large(self, path: Path, target: ox.NamedNode) -> None:
-        """Replace a big graph: check the whole file first, then clear the graph and bulk-load.
+    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
+        """One graph replaced by an N-Triples file's triples, in a write of its own (see loading.replace_graph)."""
+        from jixiao.stores.loading import replace_graph
 
-        One transaction would keep everything in memory and slows down with size (replacing 100k
-        triples took 15 s, 900k took 318 s; this way 900k take about a minute). A bad file is
-        found by the full parse before anything is touched; only a crash or a full disk between
-        the clear and the end of the load can leave the graph incomplete, and loading the file
-        again repairs that.
-        """
-        _check_syntax(path)
-        self.store.remove_graph(target)
+        return replace_graph(self, graph_iri, ntriples_path)
+
+    def _switched(self, build: Path) -> None:
+        """Put a finished generation in place of the store (one atomic rename) and reopen it."""
+        assert self.path is not None
+        self._store = None  # releases the old generation's lock; no other writer can get in: it is being renamed away
         try:
-            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        except (OSError, RuntimeError, SyntaxError, ValueError) as error:
-            raise StoreError(f"loading {path} into <{target.value}> failed after its old triples were removed: {error}; load the file again") from error
-
-    def _load(self, path: Path, graph: ox.NamedNode) -> None:
-        """Parse an N-Triples file into `graph`; on any failure `graph` is removed again."""
-        try:
-            if path.stat().st_size <= TRANSACTIONAL_LOAD_MAX_BYTES:
-                self.store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            else:
-                self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        except BaseException as error:
-            # load() is all-or-nothing, bulk_load() is not; `graph` is new either way, so
-            # removing it restores the state before the call.
-            self._remove_quietly(graph)
-            if isinstance(error, SyntaxError):
-                message = getattr(error, "msg", None) or str(error)
-                raise InputError(str(path), error.lineno, f"not valid N-Triples: {message}") from error
-            if isinstance(error, UnicodeDecodeError):
-                raise InputError(str(path), None, f"not UTF-8: {error}") from error
-            if isinstance(error, (OSError, RuntimeError, ValueError)):
-                raise StoreError(f"loading {path} failed: {error}") from error
-            raise
-
-    def _remove_quietly(self, graph: ox.NamedNode) -> None:
-        # The original error is the one worth reporting.
-        with contextlib.suppress(OSError, RuntimeError, StoreError):
-            self.store.remove_graph(graph)
-
-    def _drop_stale_temp_graphs(self) -> None:
-        # Left behind only by a process killed mid-load; they would otherwise show up in the
-        # union default graph as duplicates.
-        for graph in list(self.store.named_graphs()):
-            if isinstance(graph, ox.NamedNode) and graph.value.startswith(TEMP_GRAPH_PREFIX):
-                self.store.remove_graph(graph)
+            generations.switch(build, self.path)
+        finally:
+            self._store = ox.Store(str(self.path))
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -255,6 +237,9 @@ class OxigraphBackend:
                 self._store.flush()
             # Dropping the last reference closes RocksDB and releases the directory lock.
             self._store = None
+        if self._lock is not None:
+            generations.unlock(self._lock)
+            self._lock = None
 
     def __enter__(self) -> OxigraphBackend:
         return self
@@ -263,17 +248,135 @@ class OxigraphBackend:
         self.close()
 
 
-def _check_syntax(path: Path) -> None:
-    """Parse the whole file without storing it; raise InputError at the first bad line."""
-    try:
-        for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
-            pass
-    except SyntaxError as error:
-        raise InputError(str(path), error.lineno, f"not valid N-Triples: {getattr(error, 'msg', None) or error}") from error
-    except UnicodeDecodeError as error:
-        raise InputError(str(path), None, f"not UTF-8: {error}") from error
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error}") from error
+class OxigraphWriter:
+    """Changes to one Oxigraph store that nobody else sees yet: the next generation on disk (or, in
+    memory, the store itself). Quads are buffered and bulk-loaded; a graph's old triples become
+    candidates for leaving the union, decided once at commit."""
+
+    def __init__(self, store: ox.Store, build: Path | None, backend: OxigraphBackend) -> None:
+        self.store, self.build, self.backend = store, build, backend
+        self.summary = WriteSummary()
+        self.pending: list[str] = []
+        self.pending_graphs: set[str] = set()
+        self.pending_sources: list[str] = []
+        self.done = False
+        self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
+        self._mark_format()
+
+    def _mark_format(self) -> None:
+        self.store.remove(ox.Quad(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), ox.Literal(STORE_FORMAT), ox.NamedNode(REGISTRY_GRAPH)))
+        self.store.add(ox.Quad(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), ox.Literal(STORE_FORMAT), ox.NamedNode(REGISTRY_GRAPH)))
+
+    def record(self, graph: str) -> TableRecord | None:
+        """What the store (as this write leaves it so far) says a graph is."""
+        self._flush_if_pending(graph)
+        values = {q.predicate.value: q.object.value for q in self.store.quads_for_pattern(_named_node(graph), None, None, ox.NamedNode(REGISTRY_GRAPH))}
+        return record_from(graph, values) if values else None
+
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
+        target = _named_node(graph)
+        self.summary.replaced[graph] = len(lines)
+        self.summary.records[graph] = record
+        held = self.record(graph)
+        if held is not None and record.digest and held.digest == record.digest:
+            # The same triples: only what the registry says about the source may differ.
+            if held != record:
+                self._set_record(target, record)
+            return len(lines)
+        self._clear(target)
+        # N-Quads text for the bulk loader (no Python object per quad): each line into the table's
+        # graph, and as it is (a triple: the default graph) into the union.
+        suffix = f" <{target.value}> .\n"
+        self.pending += (line.rstrip()[:-1].rstrip() + suffix for line in lines)
+        self.pending += lines
+        self.pending += (f"<{target.value}> {_literal_quad(predicate, value)} <{REGISTRY_GRAPH}> .\n" for predicate, value in record.statements())
+        self.pending_graphs.add(graph)
+        self.pending_sources.append(record.source or graph)
+        if len(self.pending) >= BULK_BATCH_LINES:
+            self._flush()
+        return len(lines)
+
+    def _set_record(self, target: ox.NamedNode, record: TableRecord) -> None:
+        registry = ox.NamedNode(REGISTRY_GRAPH)
+        for quad in list(self.store.quads_for_pattern(target, None, None, registry)):
+            self.store.remove(quad)
+        self.store.extend(ox.Quad(target, ox.NamedNode(p), ox.Literal(v), registry) for p, v in record.statements())
+
+    def drop(self, graph: str) -> None:
+        target = _named_node(graph)
+        self._clear(target)
+        self.store.remove_graph(target)
+        self.summary.replaced.pop(graph, None)
+        self.summary.dropped.append(graph)
+
+    def _clear(self, target: ox.NamedNode) -> None:
+        """Empty a graph and its registry entry; its triples become candidates for leaving the union."""
+        self._flush_if_pending(target.value)
+        if not self.store.contains_named_graph(target):
+            return
+        old = list(self.store.quads_for_pattern(None, None, None, target))
+        candidates = ox.NamedNode(CANDIDATES_GRAPH)
+        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, candidates) for q in old)
+        for quad in old:
+            self.store.remove(quad)
+        for quad in list(self.store.quads_for_pattern(target, None, None, ox.NamedNode(REGISTRY_GRAPH))):
+            self.store.remove(quad)
+
+    def _flush_if_pending(self, graph: str) -> None:
+        if graph in self.pending_graphs:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            try:
+                self.store.bulk_load(input="".join(self.pending).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as error:
+                # Lines come from the mapper or from RDF already parsed, so this is a bug, not bad input; the write is discarded.
+                raise StoreError(f"invalid N-Triples among the graphs of {', '.join(self.pending_sources[:3])}: {error}") from error
+        self.pending, self.pending_graphs, self.pending_sources = [], set(), []
+
+    def commit(self) -> WriteSummary:
+        """Bring the union up to date and switch the new generation in (one rename)."""
+        self._flush()
+        # A candidate leaves the union only if no data graph holds it any more.
+        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{CANDIDATES_GRAPH}> {{ ?s ?p ?o }} "
+                          f'FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }} }}')
+        self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
+        self.store.flush()
+        if self.build is not None:
+            self.store = None  # type: ignore[assignment]  # closes the new generation before it is renamed
+            self.backend._switched(self.build)
+        self.done = True
+        return self.summary
+
+    def abort(self) -> None:
+        """Forget the write: the store stays as it was (on disk; in memory, what was put stays)."""
+        if self.done:
+            return
+        self.done = True
+        self.pending = []
+        if self.build is not None:
+            self.store = None  # type: ignore[assignment]
+            generations.discard(self.build)
+
+
+_EMPTY = ox.Store()  # what a store holds before its first write
+
+# N-Quads lines buffered before one bulk load (about 100 MB of text).
+BULK_BATCH_LINES = 400_000
+
+
+def _literal_quad(predicate: str, value: str) -> str:
+    """`<predicate> "value"` in N-Triples syntax."""
+    return f"<{predicate}> {Literal(value).n3()}"
+
+
+def read_registry(store: ox.Store) -> list[TableRecord]:
+    values: dict[str, dict[str, str]] = {}
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(REGISTRY_GRAPH)):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value != FORMAT_SUBJECT:
+            values.setdefault(quad.subject.value, {})[quad.predicate.value] = quad.object.value
+    return [record_from(graph, found) for graph, found in sorted(values.items())]
 
 
 def _rdflib_triple(triple: ox.Triple) -> Triple:

@@ -49,6 +49,7 @@ class Dialect:
     union_default_graph: Mapping[str, str] = field(default_factory=dict)  # request parameters asking for it
     digest: bool = False  # authentication: HTTP Digest, else Basic
     list_graphs_pattern: str = "?s ?p ?o"  # inside GRAPH ?g { }: what makes a server list its graphs
+    keeps_empty_graphs: bool = False  # a graph whose triples are all deleted stays listed until dropped
     system_graphs: re.Pattern[str] | None = None  # graphs the server keeps for itself
     gsp_min_triples: int = 0  # smaller files are uploaded with INSERT DATA
     max_rows_header: str | None = None  # a header giving the row limit the server cuts results at
@@ -83,7 +84,7 @@ VIRTUOSO = Dialect(
 )
 GRAPHDB = Dialect("graphdb", re.compile(r"(?P<root>.*/repositories/[^/]+)"), query="", update="/statements", gsp="/rdf-graphs/service")
 OXIGRAPH = Dialect("oxigraph", re.compile(r"(?P<root>)(?:/query)?"), gsp="/store", union_default_graph={"union-default-graph": ""},
-                   list_graphs_pattern="")  # Oxigraph lists its graphs from `GRAPH ?g {}` without scanning them
+                   list_graphs_pattern="", keeps_empty_graphs=True)  # Oxigraph lists its graphs from `GRAPH ?g {}` without scanning them
 FUSEKI = Dialect("fuseki", re.compile(r"(?P<root>/.+)/(?:query|sparql)"), gsp="/data",
                  union_default_graph={"default-graph-uri": "urn:x-arq:UnionGraph"})
 GENERIC = Dialect("generic", re.compile(r"(?P<root>.*)"), query="", update="")

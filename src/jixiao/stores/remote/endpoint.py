@@ -1,37 +1,45 @@
-"""A SPARQL 1.1 server as a QueryBackend: queries, graph listing and whole-graph replacement.
+"""A SPARQL 1.1 server as a QueryBackend: queries over the data's union, graph listing, and writes.
 
-`replace_graph` uploads a file into a fresh temporary graph (Graph Store Protocol PUT where the
-server has it, else SPARQL Update INSERT DATA in batches), checks the triple count, and only then
-swaps it into the target graph with one update request. A failure before the swap drops the
-temporary graph and leaves the target as it was. The swap is never retried blindly: after a
-failure the graphs are inspected. Why the temporary graph: Virtuoso's Graph Store commits the
-triples before a syntax error and then answers 500; and DROP SILENT only, because Virtuoso's DROP
-GRAPH fails on graphs created implicitly by inserts.
+Writes go through `RemoteWriter` (writer.py): each table is uploaded into a fresh staging graph
+(Graph Store Protocol PUT where the server has it, else SPARQL Update INSERT DATA in batches) and
+its triple count checked; one SPARQL Update then switches every staged table in and keeps the
+union graph `urn:jixiao:union` exact. Data queries read that union graph (`default-graph-uri`)
+once a jixiao write made it, else the server's own union of all graphs (the dialect's parameter).
+Why staging graphs: Virtuoso's Graph Store commits the triples before a syntax error and then
+answers 500; and DROP SILENT only, because Virtuoso's DROP GRAPH fails on graphs created
+implicitly by inserts.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import httpx
-from rdflib import URIRef
+from rdflib import Graph, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
 from jixiao.stores.credentials import check_basic_over_http, without_credentials
-from jixiao.stores.remote.client import Answer, HttpClient, may_still_run
+from jixiao.stores.remote.client import Answer, HttpClient
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
 from jixiao.stores.remote.results import json_term, read_select_results
 from jixiao.stores.remote.sparql import SparqlQueries
+from jixiao.stores.remote.writer import RemoteWriter
+from jixiao.stores.tables import FORMAT_SUBJECT, REGISTRY_GRAPH, STAGING_PREFIX, UNION_GRAPH, TableRecord, is_internal, record_from
 
-# Temporary graphs hold a file between upload and swap; graph_names() never lists them.
+# Staging graphs hold a table between upload and switch; graph_names() never lists them.
 TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"
 
 # INSERT DATA batch size: Virtuoso fails from about 2000 triples per request ("generated SQL text
@@ -85,14 +93,32 @@ class RemoteEndpoint:
         # server's query URL is anonymous (Virtuoso's /sparql) unless protected, and then httpx asks.
         self.digest_queries = self.dialect.digest and self.urls.query_protected and self.user is not None
         basic_user = None if self.dialect.digest else self.user
-        self.queries = SparqlQueries(self.urls.query, basic_user, self.password, timeout, retries, backoff, self.dialect.union_default_graph)
+        self.queries = SparqlQueries(self.urls.query, basic_user, self.password, timeout, retries, backoff)
+        self.union_exists: bool | None = None  # known after the first data query or write
 
     # ---- queries ---------------------------------------------------------------------------
 
+    def _data_parameters(self, query: str = "") -> dict[str, str]:
+        """How to make a query's default graph the data: jixiao's union graph where a jixiao write made one,
+        else the server's own union of its graphs (the dialect's parameter).
+
+        A query that names graphs itself (GRAPH, FROM, FROM NAMED) gets the server's own dataset:
+        by the SPARQL protocol, a `default-graph-uri` would leave it no named graphs to look in.
+        """
+        if query and names_graphs(query):
+            return dict(self.dialect.union_default_graph)
+        if self.union_exists is None:
+            found = self._select(f"SELECT ?s WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} LIMIT 1", {})
+            self.union_exists = any(True for _ in found.rows)
+        return {"default-graph-uri": UNION_GRAPH} if self.union_exists else dict(self.dialect.union_default_graph)
+
     def select(self, query: str, bindings: Mapping[str, Node]) -> SelectResult:
-        """Rows streamed as they arrive; parameters go in as a VALUES block (never raw text)."""
-        url, text = self.urls.query, inject_values(query, bindings)
-        answer = self._ask(text)
+        """Rows streamed as they arrive, over the data's union; parameters go in as a VALUES block (never raw text)."""
+        return self._select(inject_values(query, bindings), self._data_parameters(query))
+
+    def _select(self, text: str, parameters: Mapping[str, str]) -> SelectResult:
+        url = self.urls.query
+        answer = self._ask(text, parameters)
         try:
             self.dialect.check_complete(url, answer.headers)
             variables, found = read_select_results(answer.chunks, url)
@@ -102,24 +128,46 @@ class RemoteEndpoint:
         return SelectResult(variables, self._rows(answer, url, variables, found))
 
     def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
-        raise EndpointError(f"{self.urls.query}: ASK queries are run over DATA or --store, not over an endpoint yet")
+        """true or false, from the server's SPARQL JSON boolean."""
+        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": inject_values(query, bindings), **self._data_parameters(query)},
+                                  headers={"Accept": "application/sparql-results+json"})
+        try:
+            answer = json.loads(response.text)
+        except ValueError as error:
+            raise EndpointError(f"{self.urls.query}: the answer to an ASK query is not SPARQL JSON results") from error
+        if not isinstance(answer, dict) or not isinstance(answer.get("boolean"), bool):
+            raise EndpointError(f"{self.urls.query}: the answer to an ASK query has no boolean")
+        return answer["boolean"]
 
     def construct(self, query: str, bindings: Mapping[str, Node]) -> Iterator[tuple[Node, Node, Node]]:
-        raise EndpointError(f"{self.urls.query}: CONSTRUCT queries are run over DATA or --store, not over an endpoint yet")
+        """The triples, asked for as N-Triples (Virtuoso's Turtle writes an integral decimal as an integer)."""
+        if bindings:
+            # The first group of a CONSTRUCT is its template, so a VALUES block cannot go there.
+            raise EndpointError("a CONSTRUCT query with parameters runs only over DATA in memory, not over --endpoint")
+        response = self.http.send("POST", self.urls.query, "query", retry=True, data={"query": query, **self._data_parameters(query)},
+                                  headers={"Accept": "application/n-triples, text/plain;q=0.9, text/turtle;q=0.5"})
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        syntax = "turtle" if kind == "text/turtle" else "nt"
+        graph = Graph()
+        try:
+            graph.parse(data=response.text, format=syntax)
+        except Exception as error:  # rdflib's parsers raise many kinds of exception on a broken answer
+            raise EndpointError(f"{self.urls.query}: the answer to a CONSTRUCT query is not {syntax} ({kind or 'no content type'})") from error
+        return iter(graph)  # type: ignore[arg-type]
 
-    def _ask(self, text: str) -> Answer:
+    def _ask(self, text: str, parameters: Mapping[str, str]) -> Answer:
         """A query's answer, unread: through SPARQLWrapper, or httpx where Digest credentials are needed (sparql.py)."""
         if self.digest_queries:
-            return self.http.query(self.urls.query, text, dict(self.dialect.union_default_graph))
+            return self.http.query(self.urls.query, text, dict(parameters))
         try:
-            return self.queries.query(text)
+            return self.queries.query(text, parameters)
         except EndpointError as error:
             if error.status != 400:
                 raise
         # SPARQLWrapper keeps the server's explanation of a malformed query only inside its
         # exception's text: ask once more through httpx, which reads it (a query that does not
         # parse costs the server nothing), rather than parse that text.
-        return self.http.query(self.urls.query, text, dict(self.dialect.union_default_graph))
+        return self.http.query(self.urls.query, text, dict(parameters))
 
     def _rows(self, answer: Answer, url: str, variables: list[str], found: Iterator[Mapping[str, Any]]) -> Iterator[dict[str, Node | None]]:
         count = 0
@@ -133,20 +181,21 @@ class RemoteEndpoint:
 
     def count_triples(self, graph_iri: str) -> int:
         """Triples in one named graph."""
-        result = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_check_iri(graph_iri)}> {{ ?s ?p ?o }} }}", {})
+        result = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_check_iri(graph_iri)}> {{ ?s ?p ?o }} }}", {})
         return sum(int(str(row["n"])) for row in result.rows if row.get("n") is not None)
 
     def graph_names(self) -> list[str]:
         """Named graphs holding data, without temporary graphs and the server's own graphs."""
         query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {self.dialect.list_graphs_pattern} }} }}"
         system = self.dialect.system_graphs
-        graphs = (str(row["g"]) for row in self.select(query, {}).rows if isinstance(row.get("g"), URIRef))
-        return sorted(g for g in graphs if not g.startswith(TEMP_GRAPH_PREFIX) and not (system and system.match(g)))
+        graphs = (str(row["g"]) for row in self._select(query, {}).rows if isinstance(row.get("g"), URIRef))
+        return sorted(g for g in graphs if not is_internal(g) and not (system and system.match(g)))
 
     def temporary_graphs(self) -> list[str]:
-        """Temporary graphs on the server: normally none, unless a load was cut off mid-way."""
-        query = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{TEMP_GRAPH_PREFIX}")) }}'
-        return sorted(str(row["g"]) for row in self.select(query, {}).rows if row.get("g") is not None)
+        """Temporary and staging graphs on the server: normally none, unless a write was cut off mid-way."""
+        query = (f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {self.dialect.list_graphs_pattern} }} '
+                 f'FILTER(STRSTARTS(STR(?g), "{TEMP_GRAPH_PREFIX}") || STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+        return sorted(str(row["g"]) for row in self._select(query, {}).rows if row.get("g") is not None)
 
     # ---- updates ---------------------------------------------------------------------------
 
@@ -166,31 +215,37 @@ class RemoteEndpoint:
             self.drop_graph(graph)
         return graphs
 
-    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
-        """Make the named graph hold exactly the triples of an N-Triples file; return its size.
+    def writer(self) -> RemoteWriter:
+        """A write: graphs uploaded into staging graphs, switched in with the union by one SPARQL Update."""
+        return RemoteWriter(self)
 
-        Any failure before the swap raises EndpointError (or InputError for an unreadable file)
-        and leaves the target graph as it was.
-        """
-        target = _check_iri(graph_iri)
-        path = Path(ntriples_path)
-        expected, has_blank_nodes = _survey_ntriples(path)
-        temporaries: list[str] = []  # every temporary graph this call may have written to
-        try:
-            temporary = self._upload(path, expected, has_blank_nodes, temporaries)
-            loaded = self.count_triples(temporary)
-            if loaded != expected:
-                raise EndpointError(f"{self.urls.query}: {path} has {expected} triples but the server stored {loaded}")
-        except EndpointError as error:
-            left = self._drop_quietly(temporaries)
-            note = f" (temporary graph(s) {', '.join(f'<{g}>' for g in left)} could not be dropped)" if left else ""
-            raise EndpointError(f"{error}; graph <{target}> left unchanged{note}") from error
-        except BaseException:
-            self._drop_quietly(temporaries)
-            raise
-        self._swap(temporary, target, expected)
-        self._drop_quietly([graph for graph in temporaries if graph != temporary])
-        return self.count_triples(target)
+    def tables(self) -> list[TableRecord]:
+        """What the registry graph on the server says each table graph is."""
+        values: dict[str, dict[str, str]] = {}
+        rows = self._select(f"SELECT ?g ?p ?v WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ?p ?v }} }}", {}).rows
+        for row in rows:
+            graph, predicate, value = row.get("g"), row.get("p"), row.get("v")
+            if isinstance(graph, URIRef) and predicate is not None and value is not None and str(graph) != FORMAT_SUBJECT:
+                values.setdefault(str(graph), {})[str(predicate)] = str(value)
+        return [record_from(graph, found) for graph, found in sorted(values.items())]
+
+    def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
+        """One graph replaced by an N-Triples file's triples, in a write of its own (see loading.replace_graph)."""
+        from jixiao.stores.loading import replace_graph
+
+        return replace_graph(self, _check_iri(graph_iri), ntriples_path)
+
+    def upload_staging(self, lines: list[str], temporaries: list[str]) -> str:
+        """Put N-Triples lines into a fresh staging graph (checked by count); its IRI."""
+        with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as folder:
+            path = Path(folder) / "graph.nt"
+            path.write_text("".join(lines), encoding="utf-8")
+            expected, has_blank_nodes = _survey_ntriples(path)
+            graph = self._upload(path, expected, has_blank_nodes, temporaries)
+        loaded = self.count_triples(graph)
+        if loaded != expected:
+            raise EndpointError(f"{self.urls.query}: {expected} triples were sent but the server stored {loaded}")
+        return graph
 
     def _new_temporary(self, temporaries: list[str]) -> str:
         temporaries.append(TEMP_GRAPH_PREFIX + uuid.uuid4().hex)
@@ -229,49 +284,6 @@ class RemoteEndpoint:
                        content=data, headers={"Content-Type": "application/n-triples"}).close()
         return temporaries[-1]
 
-    def _swap(self, temporary: str, target: str, expected: int, *, transactional: bool = True) -> None:
-        """Replace the target by the temporary graph in one update request, never retried."""
-        # One request, so no reader sees the target empty for longer than the server needs. The
-        # DROP is explicit because MOVE SILENT from a missing (empty-file) graph does nothing.
-        text = f"DROP SILENT GRAPH <{target}> ;\nMOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>"
-        if expected == 0:
-            text = f"DROP SILENT GRAPH <{target}> ;\nDROP SILENT GRAPH <{temporary}>"
-        if not transactional:
-            text = self.dialect.without_transaction + text
-        try:
-            # A server copies triples one by one (the Oxigraph server about 10k/s): time for that.
-            self.update(text, timeout=self.timeout + expected / 5_000)
-        except EndpointError as error:
-            if may_still_run(error.__cause__):
-                # The request reached the server and may still be running: dropping or
-                # re-sending anything now could undo it halfway.
-                raise EndpointError(f"{error}; the server may still be replacing graph <{target}> (from <{temporary}>): check it later") from error
-            self._after_failed_swap(error, temporary, target, expected, transactional)
-
-    def _after_failed_swap(self, error: EndpointError, temporary: str, target: str, expected: int, transactional: bool) -> None:
-        """The server answered the swap with an error: look at the graphs before saying more."""
-        try:
-            left_in_temporary = self.count_triples(temporary)
-            now_in_target = self.count_triples(target)
-        except EndpointError:
-            raise EndpointError(f"{error}; the state of graph <{target}> is unknown (temporary graph <{temporary}> may remain)") from error
-        if left_in_temporary == 0 and now_in_target == expected:
-            return  # the swap was done; only the answer was an error
-        if not transactional:
-            raise EndpointError(f"{error}; retrying without a transaction failed too: graph <{target}> may be partly replaced, "
-                                f"its complete new contents are in graph <{temporary}>") from error
-        if left_in_temporary == expected:
-            too_big = self.dialect.transaction_too_big
-            if too_big and too_big in str(error):
-                # Virtuoso: one request may change only TransactionAfterImageLimit bytes. Row by row
-                # it goes through; readers may meanwhile see the graph partly replaced, and the new
-                # triples stay in the temporary graph until moved, so a failure loses none of them.
-                self._swap(temporary, target, expected, transactional=False)
-                return
-            self._drop_quietly([temporary])
-            raise EndpointError(f"{error}; graph <{target}> left unchanged") from error
-        raise EndpointError(f"{error}; graph <{target}> now holds {now_in_target} triples instead of {expected}") from error
-
     def _drop_quietly(self, graphs: list[str]) -> list[str]:
         """Drop graphs, ignoring failures (the original error is the one to report); return those left."""
         left = []
@@ -290,6 +302,32 @@ class RemoteEndpoint:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@lru_cache(maxsize=256)
+def names_graphs(query: str) -> bool:
+    """Whether a query says which graphs it reads: a GRAPH pattern, or FROM / FROM NAMED."""
+    try:
+        parsed = parseQuery(query)
+    except Exception:  # not ours to judge here: the server answers a malformed query with its own message
+        return False
+    # (CompValue.get answers a missing key with the key's name, so ask whether it is there.)
+    return "datasetClause" in parsed[1] or any(node.name == "GraphGraphPattern" for node in _nodes(parsed))
+
+
+def _nodes(tree: Any) -> Iterator[CompValue]:
+    """Every CompValue in a parse tree, depth first."""
+    if isinstance(tree, CompValue):
+        yield tree
+        children: Iterable[Any] = tree.values()
+    elif isinstance(tree, dict):
+        children = tree.values()
+    elif isinstance(tree, (list, tuple)) or hasattr(tree, "asList"):
+        children = list(tree)
+    else:
+        return
+    for child in children:
+        yield from _nodes(child)
 
 
 def _check_iri(iri: str) -> str:

@@ -45,27 +45,25 @@ _PROLOGUE_ITEM = re.compile(r'\s+|#[^\n]*|(?P<declaration>(?:PREFIX\s+[^\s:]*:\s
 class SparqlQueries:
     """Queries to one URL through SPARQLWrapper; Basic credentials if a user is given."""
 
-    def __init__(self, url: str, user: str | None, password: str | None, timeout: float, retries: int, backoff: float,
-                 parameters: Mapping[str, str]) -> None:
+    def __init__(self, url: str, user: str | None, password: str | None, timeout: float, retries: int, backoff: float) -> None:
         self.url, self.user, self.password = url, user, password
         self.timeout = max(1, math.ceil(timeout))  # SPARQLWrapper's setTimeout takes whole seconds (int())
         self.retries, self.backoff = max(0, retries), backoff
-        self.parameters = dict(parameters)
 
-    def query(self, text: str) -> Answer:
-        """The answer of one SELECT or ASK query, unread; every failure leaves as EndpointError."""
-        response = retrying(self.url, "query", self.retries, self.backoff, lambda: self._attempt(text))
+    def query(self, text: str, parameters: Mapping[str, str]) -> Answer:
+        """The answer of one SELECT or ASK query (with these protocol parameters), unread; every failure leaves as EndpointError."""
+        response = retrying(self.url, "query", self.retries, self.backoff, lambda: self._attempt(text, parameters))
         headers = httpx.Headers(list(response.headers.items()))
         return Answer(headers, self._chunks(response), response.close)
 
-    def _attempt(self, text: str) -> http.client.HTTPResponse:
+    def _attempt(self, text: str, parameters: Mapping[str, str]) -> http.client.HTTPResponse:
         wrapper = SPARQLWrapper(self.url, returnFormat=JSON)
         wrapper.setMethod(POST)
         wrapper.setTimeout(self.timeout)
         wrapper.setQuery(without_prologue_comments(text))
         if not wrapper.isSparqlQueryRequest():
             raise EndpointError(f"{self.url}: SPARQLWrapper reads this query as an update ({wrapper.queryType}); only queries are sent as queries")
-        for name, value in self.parameters.items():
+        for name, value in parameters.items():
             wrapper.addParameter(name, value)
         if self.user is not None:
             wrapper.setHTTPAuth(BASIC)  # a header on this request only

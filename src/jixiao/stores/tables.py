@@ -1,0 +1,143 @@
+"""What a store holds besides the data: which table each named graph is, and the graphs jixiao keeps for itself.
+
+A store keeps one named graph per declared table (the graph IRI comes with the mapper's
+`GraphChunk`, from what the table declares, never from a path) and, beside them, the set-union
+of all of them plus the ontology: the graph the named queries read. The union is kept exact on
+every replacement and drop: a triple stays while any table graph holds it, and goes with the last.
+
+Graphs whose IRI begins with INTERNAL_PREFIX are jixiao's own bookkeeping, never data: the
+registry (which table each graph is: its declared key, its source and content hash), staging
+graphs of a write in progress, and on a remote server the union graph itself. They are never
+listed as data graphs and never count as "holding" a triple.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib.term import Node
+
+INTERNAL_PREFIX = "urn:jixiao:"
+REGISTRY_GRAPH = "urn:jixiao:tables"
+UNION_GRAPH = "urn:jixiao:union"  # remote servers: the union the named queries read (the embedded store uses its default graph)
+STAGING_PREFIX = "urn:jixiao:staging:"
+CANDIDATES_GRAPH = "urn:jixiao:staging:candidates"  # embedded store: triples whose last holder may have gone
+FORMAT_SUBJECT = "urn:jixiao:store"
+
+# Registry predicates: what a table graph is.
+KEY = "urn:jixiao:key"  # the declared key, its parts joined by KEY_SEPARATOR
+KIND = "urn:jixiao:kind"
+UNIT = "urn:jixiao:unit"  # canon(unit name), as in the key
+SOURCE = "urn:jixiao:source"
+CONTENT_HASH = "urn:jixiao:contentHash"
+DIGEST = "urn:jixiao:digest"  # of the graph's triples: a table put again unchanged is not rewritten
+REPLACES = "urn:jixiao:replaces"  # staging graph → the table graph it replaces (remote switch)
+FORMAT = "urn:jixiao:format"
+STORE_FORMAT = "2"  # 1: graphs by file path, union by use_default_graph_as_union; 2: graphs by declared key, materialised union
+
+KEY_SEPARATOR = "\x1f"
+
+
+class Chunk(Protocol):
+    """What the loader needs of a mapper's GraphChunk: the declared key, the graph, the triples, the source.
+
+    A chunk that carries its N-Triples lines already (an attribute `lines`, as graph.build's
+    EncodedChunk from the parallel producer) is written from them, without rdflib terms.
+    """
+
+    @property
+    def key(self) -> tuple[str, ...]: ...
+
+    @property
+    def graph(self) -> Node: ...
+
+    @property
+    def triples(self) -> Sequence[tuple[Node, Node, Node]]: ...
+
+    @property
+    def source(self) -> str: ...
+
+
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    """N-Triples lines of IRIs and literals (rdflib's n3() without a namespace manager), duplicates dropped."""
+    return list(dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples))
+
+
+def is_internal(graph: str) -> bool:
+    return graph.startswith(INTERNAL_PREFIX)
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One table graph as the registry knows it."""
+
+    graph: str
+    key: tuple[str, ...]
+    source: str = ""
+    content_hash: str = ""
+    digest: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.key[0] if self.key else ""
+
+    @property
+    def unit(self) -> str:
+        return self.key[1] if len(self.key) > 1 else ""
+
+    def describe(self) -> str:
+        """`project 单位 / 项目 / 2024 (from path)` for messages."""
+        parts = " / ".join(part for part in self.key[1:] if part) or "-"
+        return f"{self.kind} {parts}" + (f" (from {self.source})" if self.source else "")
+
+    def statements(self) -> Iterator[tuple[str, str]]:
+        """(predicate, plain literal value) pairs describing the graph in the registry."""
+        yield KEY, KEY_SEPARATOR.join(self.key)
+        yield KIND, self.kind
+        yield UNIT, self.unit
+        if self.source:
+            yield SOURCE, self.source
+        if self.content_hash:
+            yield CONTENT_HASH, self.content_hash
+        if self.digest:
+            yield DIGEST, self.digest
+
+
+def record_from(graph: str, values: dict[str, str]) -> TableRecord:
+    """A TableRecord from the registry's (predicate → value) pairs of one graph."""
+    key = tuple(values.get(KEY, "").split(KEY_SEPARATOR)) if values.get(KEY) else ()
+    return TableRecord(graph, key, values.get(SOURCE, ""), values.get(CONTENT_HASH, ""), values.get(DIGEST, ""))
+
+
+def lines_digest(lines: Iterable[str]) -> str:
+    """A digest of a graph's N-Triples lines, whatever their order."""
+    return hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class WriteSummary:
+    """What one write did to a store: graphs replaced (with their triple counts), graphs dropped."""
+
+    replaced: dict[str, int] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    records: dict[str, TableRecord] = field(default_factory=dict)
+
+
+def select_tables(records: Iterable[TableRecord], *, graphs: Iterable[str] = (), content_hash: str | None = None,
+                  unit: str | None = None, project: str | None = None, year: str | None = None) -> list[TableRecord]:
+    """The registered tables a drop names: by graph IRI, by source content hash, or by unit (and project and year).
+
+    `unit`, `project` and `year` are compared as declared keys are: canonical forms (the caller canon()s them).
+    """
+    wanted = set(graphs)
+    chosen = []
+    for record in records:
+        named = record.graph in wanted or bool(content_hash and record.content_hash == content_hash)
+        of_unit = (unit is not None and record.unit == unit and len(record.key) >= 4
+                   and (project is None or record.key[2] == project) and (year is None or record.key[3] == year))
+        if named or of_unit:
+            chosen.append(record)
+    return chosen
