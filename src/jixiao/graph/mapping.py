@@ -201,19 +201,24 @@ def graph_iri(key: tuple[str, ...], base: str = DEFAULT_BASE) -> URIRef:
 def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[GraphChunk]:
     """One chunk per declared table in the document, each with the document's provenance record.
 
+    A chunk carries the source rows its table cites (and the rows the document's own notes cite);
+    rows no table cites ride with the document's first chunk. So a file of fifty projects does not
+    repeat its every row fifty times, and no row is lost.
+
     A document that declares nothing (no project) still gives one chunk, keyed by its content, so
     its provenance and notes are kept.
     """
     mint = _Minter(base, document)
-    provenance = list(_document_triples(document, mint))
+    provenance = list(_document_head(document, mint))
     if document.evaluations:  # self-evaluations are tables of their own kind (docs/selfeval.md)
         from jixiao.graph.evaluation import evaluation_chunks
-        yield from evaluation_chunks(document, provenance, mint, base)
+        yield from _with_rows(list(evaluation_chunks(document, provenance, mint, base)), document, mint)
         return
     if not document.projects:
         key = ("source", document.content_hash)
-        yield GraphChunk(key, graph_iri(key, base), provenance, document.path)
+        yield from _with_rows([GraphChunk(key, graph_iri(key, base), provenance, document.path)], document, mint)
         return
+    chunks: list[GraphChunk] = []
     seen: dict[tuple[str, ...], int] = {}
     for project in document.projects:
         key = declared_key(project)
@@ -222,7 +227,18 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
         occurrence = seen[key]
         if occurrence > 1:
             key = (*key, str(occurrence))
-        yield GraphChunk(key, graph_iri(key, base), provenance + list(_project_triples(project, occurrence, mint)), document.path)
+        chunks.append(GraphChunk(key, graph_iri(key, base), provenance + list(_project_triples(project, occurrence, mint)), document.path))
+    yield from _with_rows(chunks, document, mint)
+
+
+def _with_rows(chunks: list[GraphChunk], document: DocumentRecord, mint: _Minter) -> Iterator[GraphChunk]:
+    """Each chunk with the source rows it cites; the first also with the rows no chunk cites."""
+    prefix = f"{mint.document}/line/"
+    cited = [{int(str(o)[len(prefix):]) for _, _, o in chunk.triples if isinstance(o, URIRef) and str(o).startswith(prefix)} for chunk in chunks]
+    uncited = set(document.line_texts).difference(*cited)
+    for index, (chunk, lines) in enumerate(zip(chunks, cited, strict=True)):
+        rows = sorted(lines | uncited if index == 0 else lines)
+        yield GraphChunk(chunk.key, chunk.graph, chunk.triples + list(_row_triples(document, rows, mint)), chunk.source)
 
 
 def document_triples(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[list[Triple]]:
@@ -240,19 +256,27 @@ def document_graph(document: DocumentRecord, base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def _document_triples(document: DocumentRecord, mint: _Minter) -> Iterator[Triple]:
+def _document_head(document: DocumentRecord, mint: _Minter) -> Iterator[Triple]:
+    """The file and its own notes, without its rows."""
     doc = mint.document
     yield doc, RDF.type, JX.SourceDocument
     yield doc, JX.fileName, Literal(document.name)
     yield doc, JX.contentHash, Literal(document.content_hash)
     yield doc, JX.encoding, Literal(document.encoding)
-    for number, text in document.line_texts.items():
+    yield from _notes(doc, document.notes, mint)
+
+
+def _row_triples(document: DocumentRecord, lines: list[int], mint: _Minter) -> Iterator[Triple]:
+    doc = mint.document
+    for number in lines:
+        text = document.line_texts.get(number)
+        if text is None:
+            continue
         row = mint.row(number)
         yield row, RDF.type, JX.SourceRow
         yield row, JX.inDocument, doc
         yield row, JX.lineNumber, Literal(number)
         yield row, JX.rawText, Literal(text)
-    yield from _notes(doc, document.notes, mint)
 
 
 def _owner_triples(owner: URIRef, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
