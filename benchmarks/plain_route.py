@@ -55,7 +55,7 @@ def main(data: Path) -> None:
 
     def queries() -> None:
         backend = MemoryBackend(graph)
-        for name, query in library().items():
+        for _name, query in library().items():
             answer = run(query, backend, required_params(query))
             if isinstance(answer, SelectResult):
                 sum(1 for _ in answer.rows)

@@ -27,5 +27,5 @@ def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     whole = next(m for m in run["plain"] if m["step"] == "plain route, all")
     assert whole["seconds"] is None and whole["note"] == "did not finish in 2 s"
     table = (out / "scale.md").read_text(encoding="utf-8")
-    assert "| query projects |" in table and "did not finish in 2 s" in table and "at least" in table
+    assert "| query projects |" in table and "did not finish in 2 s" in table and "takes at least" in table
     assert not list(tmp_path.glob("jixiao-bench-*")), "the scratch folder is removed"
