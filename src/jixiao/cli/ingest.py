@@ -17,11 +17,9 @@ import click
 from jixiao.cli.backends import open_store
 from jixiao.cli.load import load_into
 from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
-from jixiao.errors import InputError, UsageError
+from jixiao.errors import UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
-from jixiao.graph.build import RDF_FORMATS, findings
-from jixiao.graph.mapping import Triple, document_triples
-from jixiao.reading import normalize, read_documents
+from jixiao.graph.build import RDF_FORMATS, EncodedChunk, default_jobs, produce_documents
 
 
 @dataclass
@@ -45,8 +43,9 @@ class FileSummary:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also add the data to this embedded Oxigraph store (one named graph per file; re-ingesting replaces it).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no per-file summary (errors and the total are still printed).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes reading the tables (default: all cores).")
 def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | None, base: str, year: int | None,
-           store_dir: Path | None, quiet: bool) -> None:
+           store_dir: Path | None, quiet: bool, jobs: int | None) -> None:
     """Read performance-target tables (FILE|DIR|ZIP ...) into an RDF graph."""
     if output is None and store_dir is None:
         raise UsageError("give -o OUT, --store DIR, or both")
@@ -56,7 +55,7 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     summaries: list[FileSummary] = []
     if output is not None:
         fmt = output_format_for(output, output_format)
-        count = write_chunks(_chunks(files, base, year, summaries, quiet), output, fmt)
+        count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), output, fmt, base, stderr_warn)
         _report(summaries, quiet)
         click.echo(f"{sum(s.error is None for s in summaries)} document(s) → {output} ({count} triples, {fmt})", err=True)
     if store_dir is not None:
@@ -67,30 +66,26 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
         sys.exit(2)
 
 
-def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool) -> Iterator[list[Triple]]:
-    """Triples of every readable document; each document's summary appended as it is read."""
+def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool, jobs: int) -> Iterator[EncodedChunk]:
+    """The chunks of every readable document (made by `jobs` workers); each document's summary appended as it comes."""
     with _Progress(len(files), quiet or not sys.stderr.isatty(), quiet) as bar:
-        for path in files:
-            for found in read_documents(path):
-                summary = FileSummary(found.path)
-                try:
-                    if isinstance(found, InputError):
-                        raise found
-                    document = normalize(found, year)
-                except InputError as error:
-                    summary.error = error.message
-                    click.echo(f"error: {error}", err=True)
-                else:
-                    notes = [n for p in document.projects for n in p.all_notes()]
-                    summary.projects = len(document.projects)
-                    summary.indicators = sum(len(list(p.indicators())) for p in document.projects)
-                    summary.findings = sum(n.finding for n in notes)
-                    summary.repairs = len(notes) - summary.findings
-                    for message in findings(document):
-                        bar.warn(message)
-                    yield from document_triples(document, base)
-                summaries.append(summary)
-            bar.advance(summaries)
+        last_file = None
+        for result in produce_documents(files, base, year, jobs):
+            summary = FileSummary(result.source)
+            if result.error is not None:
+                summary.error = result.error.message
+                click.echo(f"error: {result.error}", err=True)
+            else:
+                summary.projects, summary.indicators, summary.repairs = result.projects, result.indicators, result.repairs
+                summary.findings = len(result.findings)
+                for message in result.findings:
+                    bar.warn(message)
+                yield from result.chunks
+            summaries.append(summary)
+            this_file = result.source.split("!")[0]
+            if this_file != last_file:
+                last_file = this_file
+                bar.advance(summaries)
 
 
 def _report(summaries: list[FileSummary], quiet: bool) -> None:

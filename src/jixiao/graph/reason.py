@@ -251,6 +251,36 @@ def entailments(graph: Graph, schema: Schema | None = None, types_only: bool = F
                     yield obj, RDF.type, cls
 
 
+def triple_entailments(triples: Iterable[Triple], schema: Schema | None = None) -> Iterator[Triple]:
+    """What the schema entails from these data triples alone (their types, superproperties, inverses).
+
+    The same as `entailments` without the schema-level closure, on a plain sequence of triples:
+    each assertion's consequences depend on that assertion only (the schema's tables are closed),
+    so a table's chunk can be reasoned on its own, where it is mapped, and the union of the chunks'
+    results is the result on the union. Some triples may repeat or already be among `triples`.
+    """
+    schema = schema or ontology_schema()
+    for subject, predicate, obj in triples:
+        if predicate == RDF.type:
+            for parent in schema.superclasses.get(obj, ()):  # type: ignore[call-overload]
+                yield subject, RDF.type, parent
+        rule = schema.properties.get(predicate)  # type: ignore[call-overload]
+        if rule is not None:
+            yield from _derived(subject, obj, rule)
+            for cls in rule.subject_types:
+                yield subject, RDF.type, cls
+            if not isinstance(obj, Literal):
+                for cls in rule.object_types:
+                    yield obj, RDF.type, cls
+
+
+def with_entailments(triples: list[Triple], schema: Schema | None = None) -> list[Triple]:
+    """`triples` followed by the new triples they entail (see `triple_entailments`), each once."""
+    present = set(triples)
+    added = [t for t in dict.fromkeys(triple_entailments(triples, schema)) if t not in present]
+    return triples + added
+
+
 def _derived(subject: Node, obj: Node, rule: PropertyRule) -> Iterator[Triple]:
     """The super-property and inverse triples one assertion `subject p obj` entails."""
     for derived, flipped in rule.derived:
