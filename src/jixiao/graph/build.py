@@ -177,10 +177,14 @@ def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int 
 
 
 def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int | None = None, warn: Warn | None = None) -> None:
-    """One DATA file (a table or RDF) as N-Triples in `target`: what the store loader is given."""
+    """One DATA file (a table or RDF) as N-Triples in `target`: what the store loader is given.
+
+    A table's triples come with what the ontology entails from them (types, inverses,
+    superproperties); RDF is passed on as it is (`jixiao reason --store` adds its entailments).
+    """
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        write_chunks(table_chunks([path], base, year, warn), target, "nt")
+    if rdf_format is None:  # a table: with the entailments of each of its chunks, so a store needs no reasoning over the whole
+        write_chunks(produce_chunks([path], base, year, 1, warn, entail=True), target, "nt")
     elif rdf_format in _OXIGRAPH_FORMATS:  # parsed and written by Oxigraph, far faster than rdflib
         import pyoxigraph
 

@@ -390,3 +390,43 @@ def fast_closure(graph: Graph) -> Graph:
     closed = graph_of(graph)
     materialise(closed, "fast")
     return closed
+
+
+def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = None) -> list[str]:
+    """The schema's one-step rules as SPARQL CONSTRUCT queries, to run where the data are (a store).
+
+    Each query gives the triples one kind of rule entails that the data do not already hold:
+    superclass types, superproperty and inverse triples, and the types domains and ranges give.
+    One pass is the closure, as for `entailments` (the schema's tables are closed). A triple
+    counts as held when it is in a named graph other than `exclude_graph` (where the rules'
+    previous results are kept, to be replaced by these).
+    """
+    schema = schema or ontology_schema()
+
+    def held(pattern: str) -> str:
+        if exclude_graph is None:
+            return f"FILTER NOT EXISTS {{ {pattern} }}"
+        return f"FILTER NOT EXISTS {{ GRAPH ?held {{ {pattern} }} FILTER (?held != <{exclude_graph}>) }}"
+
+    def values(names: str, rows: Iterable[tuple[Node, Node]]) -> str:
+        body = " ".join(f"({a.n3()} {b.n3()})" for a, b in sorted(set(rows)))
+        return f"VALUES ({names}) {{ {body} }}"
+
+    rules = []
+    pairs = [(cls, parent) for cls, parents in schema.superclasses.items() for parent in parents]
+    if pairs:
+        rules.append(f"CONSTRUCT {{ ?s a ?super }} WHERE {{ {values('?class ?super', pairs)} ?s a ?class . {held('?s a ?super')} }}")
+    direct = [(p, q) for p, rule in schema.properties.items() for q, flipped in rule.derived if not flipped]
+    flipped = [(p, q) for p, rule in schema.properties.items() for q, flip in rule.derived if flip]
+    subject_types = [(p, cls) for p, rule in schema.properties.items() for cls in rule.subject_types]
+    object_types = [(p, cls) for p, rule in schema.properties.items() for cls in rule.object_types]
+    if direct:
+        rules.append(f"CONSTRUCT {{ ?s ?q ?o }} WHERE {{ {values('?p ?q', direct)} ?s ?p ?o . {held('?s ?q ?o')} }}")
+    if flipped:
+        rules.append(f"CONSTRUCT {{ ?o ?q ?s }} WHERE {{ {values('?p ?q', flipped)} ?s ?p ?o . FILTER (!isLiteral(?o)) {held('?o ?q ?s')} }}")
+    if subject_types:
+        rules.append(f"CONSTRUCT {{ ?s a ?class }} WHERE {{ {values('?p ?class', subject_types)} ?s ?p ?o . {held('?s a ?class')} }}")
+    if object_types:
+        rules.append(f"CONSTRUCT {{ ?o a ?class }} WHERE {{ {values('?p ?class', object_types)} ?s ?p ?o . "
+                     f"FILTER (!isLiteral(?o)) {held('?o a ?class')} }}")
+    return rules
