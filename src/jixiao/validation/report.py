@@ -161,7 +161,7 @@ def _messages(report: Graph, result: Node) -> tuple[str, str]:
     return by_language.get("zh", plain), by_language.get("en", plain)
 
 
-def _shape_name(shape: Node | None) -> str:
+def shape_name(shape: Node | None) -> str:
     text = str(shape)
     return "jxs:" + text[len(str(JXS)):] if text.startswith(str(JXS)) else text
 
@@ -198,7 +198,7 @@ def found_in(data: Graph, report: Graph) -> list[Found]:
         zh, en = _messages(report, node)
         severity = report.value(node, SH.resultSeverity)
         result = Result(SEVERITIES.get(severity, str(severity)), place.project, place.indicator, zh, en, place.source,
-                        _shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
+                        shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
         found.append(Found(_result_key(report, node), node, tuple(_description(report, node)), result))
     return found
 
