@@ -1,4 +1,4 @@
-"""Mapping to RDF: deterministic IRIs, the year, and nothing of the input lost."""
+"""Mapping to RDF: deterministic and stable IRIs, one project across years, and nothing of the input lost."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from jixiao.graph.mapping import document_graph
+from jixiao.graph.mapping import (
+    document_graph,
+    goal_iri,
+    indicator_iri,
+    indicator_iris,
+    plan_iri,
+    plan_year_iri,
+    project_iri,
+    project_year_iri,
+)
 from jixiao.namespaces import JX, ORG
 from jixiao.queries.library import library, run
 from jixiao.reading.normalize import normalize
@@ -149,27 +158,34 @@ def records_graph() -> Graph:
 def test_department_plan_is_a_plan_of_the_unit_not_a_project(records_graph: Graph) -> None:
     plans = list(records_graph.subjects(RDF.type, JX.DepartmentPlan))
     assert len(plans) == 1 and (plans[0], RDF.type, JX.Project) not in records_graph
-    assert "/plan/" in str(plans[0])
+    assert plans == [plan_iri(BASE, "某市委党校")] and "/plan/" in str(plans[0])
     agency = records_graph.value(plans[0], JX.declaredBy)
     assert str(records_graph.value(agency, RDFS.label)) == "某市委党校"
-    assert len(list(records_graph.objects(plans[0], JX.hasGoal))) == 1
+    years = list(records_graph.subjects(JX.yearOf, plans[0]))
+    assert years == [plan_year_iri(BASE, "某市委党校", 2022)] and (years[0], RDF.type, JX.PlanYear) in records_graph
+    assert len(list(records_graph.objects(years[0], JX.hasGoal))) == 1
+    assert not list(records_graph.objects(plans[0], JX.hasGoal))  # the goals are the year's
 
 
 def test_every_named_unit_once_with_its_role_and_code(records_graph: Graph) -> None:
     units = {str(records_graph.value(u, RDFS.label)): u for u in records_graph.subjects(RDF.type, ORG.Organization)}
     assert set(units) == {"某市委党校", "某市委组织部", "某街道办事处"}  # once per name, a unit on no project's budget too
     project = next(records_graph.subjects(RDFS.label, Literal("主体班次培训")))
-    assert (project, JX.supervisedBy, units["某市委组织部"]) in records_graph
-    assert (project, JX.implementedBy, units["某市委党校"]) in records_graph
-    assert (project, JX.declaredBy, units["某市委党校"]) in records_graph
+    year = project_year_iri(BASE, "某市委党校", "主体班次培训", 2022)
+    # The declaring unit is the project's (it is part of what the project is), once; the other
+    # roles are what the year's table names.
+    assert set(records_graph.objects(project, JX.declaredBy)) == {units["某市委党校"]}
+    assert not list(records_graph.objects(year, JX.declaredBy))
+    assert (year, JX.supervisedBy, units["某市委组织部"]) in records_graph
+    assert (year, JX.implementedBy, units["某市委党校"]) in records_graph
     assert (units["某市委党校"], ORG.identifier, Literal("015001")) in records_graph
-    programme = records_graph.value(project, JX.programme)
+    programme = records_graph.value(year, JX.programme)
     assert (programme, RDF.type, JX.Programme) in records_graph and str(records_graph.value(programme, RDFS.label)) == "干部教育培训"
 
 
 def test_budget_parts_description_previous_actual_and_extra_columns(records_graph: Graph) -> None:
-    project = next(records_graph.subjects(RDFS.label, Literal("主体班次培训")))
-    parts = {str(records_graph.value(p, RDFS.label)): p for p in records_graph.objects(project, JX.budgetPart)}
+    year = project_year_iri(BASE, "某市委党校", "主体班次培训", 2022)
+    parts = {str(records_graph.value(p, RDFS.label)): p for p in records_graph.objects(year, JX.budgetPart)}
     assert set(parts) == {"当年市级财政资金", "其他资金"}
     assert records_graph.value(parts["其他资金"], JX.amount) == Literal(Decimal(320000), datatype=XSD.decimal)
     assert str(records_graph.value(parts["其他资金"], JX.statedAmount)) == "32"
@@ -247,3 +263,121 @@ def test_plans_are_counted_apart_from_projects(records_with_ontology: Graph) -> 
     assert [(r["agency"], r["projects"]) for r in _query_rows(records_with_ontology, "budget-by-unit")] == [("某市委党校", 2)]
     plans = _query_rows(records_with_ontology, "department-plans")
     assert [(r["agency"], r["indicators"], r["output"]) for r in plans] == [("某市委党校", 2, 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stable IRIs (issue 10): from what a table declares, not from where a row stands
+# ---------------------------------------------------------------------------------------------
+
+QUERIES_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "queries"
+NEW_ROW = "|  | 产出指标 | 数量指标 | 培训班次 | ≥10期 | 计划标准 |"
+
+
+def _indicators_by_place(graph: Graph) -> dict[tuple[str, str, str], URIRef]:
+    """Every indicator IRI by (project-year, goal, name): where it is in the tables' own words."""
+    found = {}
+    for year in graph.subjects(RDF.type, JX.ProjectYear):
+        for goal in graph.objects(year, JX.hasGoal):
+            for indicator in graph.objects(goal, JX.hasIndicator):
+                place = (str(year), str(goal), str(graph.value(indicator, RDFS.label)))
+                assert place not in found
+                found[place] = indicator
+    return found
+
+
+def test_inserting_a_row_above_an_indicator_changes_no_other_iri(tmp_path: Path) -> None:
+    text = (QUERIES_FIXTURE / "2023.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    edited = [row for line in lines for row in ((NEW_ROW, line) if "| 培训人数 |" in line else (line,))]
+    assert len(edited) > len(lines)  # a row went in above an indicator of every goal
+    before_path, after_path = tmp_path / "before.md", tmp_path / "after.md"
+    before_path.write_text(text, encoding="utf-8")
+    after_path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    before_graph, after_graph = ingest(before_path), ingest(after_path)
+    before, after = _indicators_by_place(before_graph), _indicators_by_place(after_graph)
+    added = {place for place in after if place[2] == "培训班次"}
+    assert set(after) - set(before) == added and added
+    moved = [place for place, iri in before.items() if after[place] != iri]
+    assert not moved
+    # The positions did move: the IRI no longer says where a row stood, jx:position does.
+    shifted = [iri for iri in before.values() if before_graph.value(iri, JX.position) != after_graph.value(iri, JX.position)]
+    assert len(shifted) >= 8
+
+
+def _goal_of(indicators: list[IndicatorRecord]) -> ProjectRecord:
+    return ProjectRecord(name="巡查", agency="某局", year=2024, lines=[1], goals=[GoalRecord("annual", 1, indicators=indicators)])
+
+
+def _named(name: str, position: int, level2: URIRef = JX.QuantityIndicator, level2_text: str | None = None) -> IndicatorRecord:
+    level1 = JX.OutputIndicator if level2 != JX.SatisfactionIndicator else JX.SatisfactionIndicator
+    return IndicatorRecord(name, level1, None if level2_text else level2, None, level2_text, parse_value("=1次"), None, None,
+                           [position + 1], position=position)
+
+
+def test_same_name_in_the_same_place_is_numbered_among_its_namesakes_only() -> None:
+    goal = URIRef(f"{BASE}goal")
+    first = [_named("巡查次数", 1), _named("巡查次数", 2), _named("覆盖率", 3)]
+    # Another indicator above them all, and another 巡查次数 under another category: none of the
+    # first ones is renumbered.
+    second = [_named("新指标", 1), _named("巡查次数", 2, JX.QualityIndicator), _named("巡查次数", 3), _named("巡查次数", 4),
+              _named("覆盖率", 5)]
+    before, after = indicator_iris(goal, first), indicator_iris(goal, second)
+    assert len(set(before)) == 3 and str(before[1]) == f"{before[0]}-2"
+    assert after[2:] == before
+    assert after[1] != before[0]
+    # Unrecognised categories take part as written (normalised like names).
+    assert indicator_iris(goal, [_named("x", 1, level2_text="专项指标")]) != indicator_iris(goal, [_named("x", 1, level2_text="其他指标")])
+    assert indicator_iris(goal, [_named("Ｘ ", 1)]) == indicator_iris(goal, [_named("x", 1)])
+
+
+def test_budget_parts_keep_their_iris_when_one_is_inserted_above() -> None:
+    def year_parts(parts: list[BudgetPart]) -> dict[str, URIRef]:
+        record = _goal_of([_named("巡查次数", 1)])
+        record.budget_parts = parts
+        graph = document_graph(DocumentRecord("b.md", "b.md", "utf-8", "ef" * 32, {1: "a", 2: "b"}, [record]), BASE)
+        year = project_year_iri(BASE, "某局", "巡查", 2024)
+        return {str(graph.value(p, RDFS.label)): p for p in graph.objects(year, JX.budgetPart)}
+
+    other = BudgetPart("其他资金", "32", Decimal(320000), 6)
+    before = year_parts([other])
+    after = year_parts([BudgetPart("财政拨款", "100", Decimal(1000000), 5), other])
+    assert before["其他资金"] == after["其他资金"] and len(after) == 2
+
+
+def test_the_minting_functions_reach_the_mapper_s_iris(records_graph: Graph) -> None:
+    project = project_iri(BASE, "某市委党校", "主体班次培训")
+    year = project_year_iri(BASE, "某市委党校", "主体班次培训", 2022)
+    assert (project, RDF.type, JX.Project) in records_graph and (year, JX.yearOf, project) in records_graph
+    goal = goal_iri(year, "annual", 1)
+    assert (year, JX.hasGoal, goal) in records_graph
+    indicator = indicator_iri(goal, "培训人次", JX.OutputIndicator, JX.QuantityIndicator)
+    assert (goal, JX.hasIndicator, indicator) in records_graph
+    assert str(records_graph.value(indicator, RDFS.label)) == "培训人次"
+    # Full-width and spaced spellings of the same names reach the same resources.
+    assert project_iri(BASE, "某市委党校 ", "主体班次培训") == project and project_iri(BASE.rstrip("/"), "某市委党校", "主体班次培训") == project
+
+
+def test_a_project_is_one_resource_across_years() -> None:
+    graph = Graph()
+    for path in sorted(QUERIES_FIXTURE.glob("*.md")):
+        graph += ingest(path)
+    project = project_iri("https://example.org/kg/", "黄石市人力资源和社会保障局", "职业技能培训")
+    assert list(graph.subjects(RDFS.label, Literal("职业技能培训"))) == [project]
+    years = {str(graph.value(y, JX.fiscalYear)): y for y in graph.subjects(JX.yearOf, project)}
+    assert set(years) == {"2023", "2024"}
+    assert all((y, RDF.type, JX.ProjectYear) in graph for y in years.values())
+    # The yearly facts are the year's: budget, goals; the project says only what it is.
+    assert {year: graph.value(y, JX.budget).toPython() for year, y in years.items()} == {"2023": Decimal(1000000), "2024": Decimal(1200000)}
+    assert {p for p, _ in graph.predicate_objects(project)} == {RDF.type, RDFS.label, JX.declaredBy}
+
+
+def test_a_table_without_a_year_and_a_repeated_table_are_years_of_their_own(seed_path: Path) -> None:
+    graph = ingest(seed_path)
+    years = set(graph.subjects(RDF.type, JX.ProjectYear))
+    assert len(years) == 7 and all(str(y).endswith("/year/unstated") for y in years)
+    assert len(set(graph.objects(None, JX.yearOf))) == 7
+    twice = DocumentRecord("d.md", "d.md", "utf-8", "12" * 32, {1: "a", 2: "b"}, [_goal_of([_named("巡查次数", 1)]),
+                                                                                  _goal_of([_named("巡查次数", 1)])])
+    repeated = set(document_graph(twice, BASE).subjects(JX.yearOf, project_iri(BASE, "某局", "巡查")))
+    first = project_year_iri(BASE, "某局", "巡查", 2024)
+    assert repeated == {first, URIRef(f"{first}-2")}

@@ -25,8 +25,9 @@ from jixiao.errors import UsageError
 from jixiao.graph.build import load_graph
 from jixiao.graph.reason import fast_closure, owlrl_closure
 from jixiao.queries.formats import plain_value
-from jixiao.queries.library import PARAM_TYPES, NamedQuery, bind, library, listing, load_query
+from jixiao.queries.library import PARAM_TYPES, NamedQuery, bind, known_values, library, listing, load_query, run
 from jixiao.stores import MemoryBackend, inject_values
+from jixiao.stores.base import SelectResult
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "queries"
 Row = tuple[Any, ...]
@@ -646,3 +647,32 @@ def test_a_bad_default_is_reported_at_load_time(tmp_path: Path) -> None:
     path.write_text("# param y: year = soon — which year\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(UsageError, match="expects a year"):
         load_query(str(path))
+
+
+# ---- where each parameter's values come from ------------------------------------------------------
+
+FREE_TEXT = {"text"}  # a search text is free: it matches by containment, not against known values
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_every_parameter_says_where_its_values_come_from(graphs: dict[str, Graph], name: str) -> None:
+    query = library()[name]
+    assert set(query.values) == set(query.params) - FREE_TEXT
+    backend = MemoryBackend(graphs["fixture"])
+    for parameter, spec in query.values.items():
+        values = known_values(query, parameter, backend)
+        assert values, f"{name}: no value of {parameter} in the fixture ({spec})"
+        default = query.params[parameter].default
+        assert default is None or default in values, f"{name}: the default {parameter}={default} is not among {values}"
+
+
+def test_run_refuses_a_value_the_data_do_not_have_and_takes_one_they_have(graphs: dict[str, Graph]) -> None:
+    backend = MemoryBackend(graphs["fixture"])
+    with pytest.raises(UsageError, match=r"goal=年度 matches nothing in the data; values: .*annual") as error:
+        run(library()["satisfaction"], backend, {"goal": "年度"})
+    assert "long-term" in str(error.value) and "all" not in str(error.value).split("values: ")[1].split(", ")
+    answer = run(library()["satisfaction"], backend, {"goal": "annual"})
+    assert isinstance(answer, SelectResult) and list(answer.rows)
+    # A caller that wants the empty answer asks for no check.
+    empty = run(library()["satisfaction"], backend, {"goal": "年度"}, check=False)
+    assert isinstance(empty, SelectResult) and not list(empty.rows)

@@ -13,15 +13,17 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
 
 from jixiao.errors import UsageError
 from jixiao.queries import write
 from jixiao.stores.base import SelectResult
 from jixiao.stores.remote import RemoteEndpoint
+from servers import oxigraph_endpoint, virtuoso_endpoint  # noqa: F401  (fixtures)
 
 UPDATE = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -85,6 +87,19 @@ def test_update_refused_over_endpoint_before_any_request(tmp_path: Path) -> None
     assert_one_line_error(jixiao("query", rq(tmp_path, "DROP ALL"), "--endpoint", closed_loopback_url()), "SPARQL Update")
 
 
+def test_update_refused_over_a_real_server_and_its_data_unchanged(tmp_path: Path, virtuoso_endpoint: Any) -> None:  # noqa: F811
+    server = virtuoso_endpoint
+    credentials = ["--user", server.user, "--password", server.password] if server.user else []
+    loaded = jixiao("load", Path(__file__).resolve().parent / "fixtures" / "queries", "--endpoint", server.query_url, *credentials)
+    assert loaded.returncode == 0, loaded.stderr
+    where = ["--endpoint", server.query_url]
+    before = jixiao("query", rq(tmp_path, COUNT, "count.rq"), *where, "--format", "json")
+    for update in (UPDATE, "DROP ALL", "CLEAR DEFAULT ; DELETE WHERE { ?s ?p ?o }"):
+        assert_one_line_error(jixiao("query", rq(tmp_path, update), *where, *credentials), "SPARQL Update")
+    after = jixiao("query", rq(tmp_path, COUNT, "count.rq"), *where, "--format", "json")
+    assert before.returncode == 0 and json.loads(before.stdout) == json.loads(after.stdout) and json.loads(after.stdout)[0]["n"] > 0
+
+
 def test_keywords_in_strings_and_comments_do_not_make_an_update(tmp_path: Path, seed_path: Path) -> None:
     text = '# DELETE everything? no: this only reads\nSELECT ?x WHERE { BIND("INSERT DATA { } ; DROP ALL" AS ?x) }'
     result = jixiao("query", rq(tmp_path, text), seed_path, "--format", "json")
@@ -120,9 +135,10 @@ def test_construct_writes_rdf(tmp_path: Path, seed_path: Path, store: Path, back
 # ---- SERVICE ------------------------------------------------------------------------------
 
 
-def test_service_refused_unless_allowed(tmp_path: Path, seed_path: Path) -> None:
+def test_service_refused_unless_allowed(tmp_path: Path, seed_path: Path, store: Path) -> None:
     query = rq(tmp_path, f"SELECT * WHERE {{ SERVICE <{closed_loopback_url()}> {{ ?s ?p ?o }} }}")
     assert_one_line_error(jixiao("query", query, seed_path), "SERVICE", "--allow-service")
+    assert_one_line_error(jixiao("query", query, "--store", store), "SERVICE", "--allow-service")
     assert_one_line_error(jixiao("query", query, "--endpoint", closed_loopback_url()), "SERVICE", "--allow-service")
 
 
@@ -165,6 +181,74 @@ def test_full_width_digits_in_parameters(tmp_path: Path, seed_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [{"x": -12.5}]
 
+
+
+# ---- parameter values that match nothing ----------------------------------------------------------
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "queries"
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("fixture-store") / "store"
+    result = jixiao("ingest", FIXTURE, "--store", directory)
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def assert_values_listed(result: subprocess.CompletedProcess[str], given: str, *values: str) -> None:
+    """One line, exit 2, naming the value given and listing the values that exist."""
+    assert_one_line_error(result, given, "matches nothing", *values)
+
+
+@pytest.mark.parametrize("backend", ["memory", "store"])
+def test_a_parameter_value_that_matches_nothing_lists_the_values(fixture_store: Path, backend: str) -> None:
+    where = [FIXTURE] if backend == "memory" else ["--store", fixture_store]
+    assert_values_listed(jixiao("query", "indicators", *where, "--param", "goal=年度"), "goal=年度", "annual", "long-term")
+    assert_values_listed(jixiao("query", "category-counts", *where, "--param", "goal=年度"), "goal=年度", "annual", "long-term", "all")
+    assert_values_listed(jixiao("query", "budget-by-year", *where, "--param", "agency=黄石市财政"), "agency=黄石市财政", "黄石市财政局")
+    assert_values_listed(jixiao("query", "budget-by-year", *where, "--param", "year=2019"), "year=2019", "2023", "2024")
+    # A value that exists still answers, full-width digits read as ASCII ones.
+    known = jixiao("query", "budget-by-year", *where, "--param", "year=２０２４", "--param", "agency=黄石市财政局", "--format", "json")
+    assert known.returncode == 0, known.stderr
+    assert json.loads(known.stdout) == [{"year": "2024", "agency": "黄石市财政局", "projects": 1, "budget": 500000}]
+
+
+def test_values_listed_closest_first_and_cut_short(tmp_path: Path) -> None:
+    from jixiao.queries.library import SHOWN_VALUES, check_values, load_query
+    from jixiao.stores import MemoryBackend
+
+    data = Graph()
+    names = [f"其他单位{index:02d}" for index in range(SHOWN_VALUES + 4)] + ["黄石市财政局"]
+    for index, name in enumerate(names):
+        data.add((URIRef(f"http://example.org/x{index}"), RDFS.label, Literal(name)))
+    query = load_query(str(rq(tmp_path, "# param unit: literal — a unit\n"
+                                        "# values unit: SELECT DISTINCT ?value\n#   WHERE { ?x rdfs:label ?value }\n"
+                                        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                                        "SELECT ?x WHERE { ?x rdfs:label ?param_unit }")))
+    with pytest.raises(UsageError) as error:
+        check_values(query, MemoryBackend(data), {"unit": "黄石市财政"}, {"param_unit": Literal("黄石市财政")})
+    message = str(error.value)
+    assert "\n" not in message and message.split("values: ")[1].startswith("黄石市财政局, ") and message.endswith("(5 more)")
+    check_values(query, MemoryBackend(data), {"unit": "其他单位03"}, {"param_unit": Literal("其他单位03")})  # known: no error
+    check_values(query, MemoryBackend(data), {}, {"param_unit": Literal("不存在")})  # a default is not checked
+
+
+def test_values_of_no_parameter_are_the_query_file_s_error(tmp_path: Path) -> None:
+    from jixiao.queries.library import load_query
+
+    with pytest.raises(UsageError, match="values for unit"):
+        load_query(str(rq(tmp_path, "# values unit: SELECT ?value WHERE { ?x ?p ?value }\nSELECT ?x WHERE { ?x ?p ?o }")))
+
+
+def test_a_parameter_value_that_matches_nothing_on_a_server(oxigraph_endpoint: Any) -> None:  # noqa: F811
+    loaded = jixiao("load", FIXTURE, "--endpoint", oxigraph_endpoint.query_url)
+    assert loaded.returncode == 0, loaded.stderr
+    where = ["--endpoint", oxigraph_endpoint.query_url]
+    assert_values_listed(jixiao("query", "satisfaction", *where, "--param", "goal=年度"), "goal=年度", "annual", "long-term")
+    assert_values_listed(jixiao("query", "indicators", *where, "--param", "basis=计划"), "basis=计划", "计划标准")
+    known = jixiao("query", "satisfaction", *where, "--param", "goal=annual", "--format", "json")
+    assert known.returncode == 0 and json.loads(known.stdout), known.stderr
 
 # ---- passwords --------------------------------------------------------------------------------
 

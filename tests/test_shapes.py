@@ -80,13 +80,15 @@ def add_note(kind: str, note_class: str, name: str, saw: str = "社会效益指�
 
 
 def add_project_note(kind: str) -> str:
-    """A note the reader made on the project, such as NoBasisColumn or AnnualOnlyTable."""
+    """A note the reader made on the table (the project-year), such as NoBasisColumn or AnnualOnlyTable."""
     return (f"INSERT {{ ?note a jx:Finding ; jx:noteKind jx:{kind} ; jx:concerns ?project ; jx:decision \"noted for the table\" }} "
-            f"WHERE {{ ?project a jx:Project . BIND (IRI(CONCAT(STR(?project), \"/note/99\")) AS ?note) }}")
+            f"WHERE {{ ?project a jx:ProjectYear . BIND (IRI(CONCAT(STR(?project), \"/note/99\")) AS ?note) }}")
 
 
-# The project read as a department-wide plan (a unit's whole spending, 部门整体绩效目标表).
-AS_PLAN = "DELETE { ?project a jx:Project } INSERT { ?project a jx:DepartmentPlan } WHERE { ?project a jx:Project }"
+# The project read as a department-wide plan (a unit's whole spending, 部门整体绩效目标表): its year a plan-year.
+AS_PLAN = ("DELETE { ?year a jx:ProjectYear . ?owner a jx:Project } INSERT { ?year a jx:PlanYear . ?owner a jx:DepartmentPlan } "
+           "WHERE { ?year a jx:ProjectYear ; jx:yearOf ?owner }")
+OTHER_OWNER = "<https://example.org/case/project/other>"
 NO_LONG_TERM = "DELETE { ?project jx:hasGoal ?g } WHERE { ?project jx:hasGoal ?g . ?g a jx:LongTermGoal }"
 
 
@@ -103,11 +105,19 @@ class Case:
         return f"{self.shape}-{'fails' if self.fires else 'passes'}-{self.why}"
 
 
-PROJECT = "?project a jx:Project"
+# ?project is the table: the project-year, which carries the year's budget, goals and notes; the
+# project itself (its name and declaring unit) is what it is a year of.
+PROJECT = "?project a jx:ProjectYear"
 CASES = [
     # structure
-    Case("ProjectName", f"DELETE {{ ?project rdfs:label ?l }} WHERE {{ {PROJECT} ; rdfs:label ?l }}", why="no-name"),
-    Case("ProjectAgency", f"DELETE {{ ?project jx:declaredBy ?a }} WHERE {{ {PROJECT} ; jx:declaredBy ?a }}", why="no-unit"),
+    Case("ProjectName", "DELETE { ?owner rdfs:label ?l } WHERE { ?owner a jx:Project ; rdfs:label ?l }", why="no-name"),
+    Case("ProjectAgency", "DELETE { ?owner jx:declaredBy ?a } WHERE { ?owner a jx:Project ; jx:declaredBy ?a }", why="no-unit"),
+    Case("YearOfOneObject", f"DELETE {{ ?project jx:yearOf ?owner }} WHERE {{ {PROJECT} ; jx:yearOf ?owner }}", why="no-project"),
+    Case("YearOfOneObject", f"INSERT {{ ?project jx:yearOf {OTHER_OWNER} . {OTHER_OWNER} a jx:Project }} WHERE {{ {PROJECT} }}",
+         why="two-projects"),
+    Case("YearOfOneObject", f"DELETE {{ ?project jx:yearOf ?owner }} INSERT {{ ?project jx:yearOf {OTHER_OWNER} }} "
+         f"WHERE {{ {PROJECT} ; jx:yearOf ?owner }}", why="not-a-project"),
+    Case("YearOfOneObject", AS_PLAN, fires=False, why="plan-year-of-a-plan"),
     Case("ProjectBudget", f"DELETE {{ ?project jx:budget ?b }} INSERT {{ ?project jx:budget \"-5\"^^xsd:decimal }} WHERE {{ {PROJECT} ; jx:budget ?b }}",
          why="negative"),
     Case("ProjectBudget", f"DELETE {{ ?project jx:budget ?b }} WHERE {{ {PROJECT} ; jx:budget ?b }}", why="missing"),
@@ -261,7 +271,8 @@ def test_shape(case: Case, clean: Graph) -> None:
         return
     assert results, f"jxs:{case.shape} did not report"
     assert {r.severity for r in results} == {severities()[case.shape]}
-    assert {r.project for r in results} == {"职业技能培训"} or case.shape == "ProjectName"
+    # A project with no name, or a year of no single project, cannot be named by its project.
+    assert {r.project for r in results} == {"职业技能培训"} or case.shape in ("ProjectName", "YearOfOneObject")
     if case.indicator is not None:
         assert case.indicator in {r.indicator for r in results}
     for r in results:

@@ -119,14 +119,17 @@ class JX(DefinedNamespace):
     PageFurniture: URIRef  # 页面装饰 / page furniture
     PerformanceGoal: URIRef  # 绩效目标 / performance goal
     PerformanceObject: URIRef  # 绩效管理对象 / object of performance management
+    PerformanceYear: URIRef  # 绩效年度 / performance year
     PeriodTarget: URIRef  # 期间指标值 / period target
     PeriodValue: URIRef  # 日期或期间 / date or period
     PlanStandard: URIRef  # 计划标准 / plan standard
+    PlanYear: URIRef  # 部门整体年度 / plan-year
     PreviousActualColumn: URIRef  # 上年实际完成值 / previous year's actual
     Programme: URIRef  # 一级项目 / programme
     ProgrammeField: URIRef  # 一级项目名称 / programme name
     Project: URIRef  # 项目 / project
     ProjectNameField: URIRef  # 项目名称 / project name
+    ProjectYear: URIRef  # 项目年度 / project-year
     QualitativeTarget: URIRef  # 定性指标值 / qualitative target
     QualitativeTargetSplit: URIRef  # 定性指标值已切出 / qualitative target split off
     QualityIndicator: URIRef  # 质量指标 / quality indicator
@@ -202,9 +205,10 @@ class JX(DefinedNamespace):
     fileName: URIRef  # 文件名 / file name
     fiscalYear: URIRef  # 预算年度 / fiscal year
     goalKind: URIRef  # 目标类别 / goal kind
-    goalOf: URIRef  # 所属项目 / goal of
+    goalOf: URIRef  # 所属年度 / goal of
     hasGoal: URIRef  # 包含绩效目标 / has goal
     hasIndicator: URIRef  # 包含绩效指标 / has indicator
+    hasYear: URIRef  # 年度申报 / has year
     implementedBy: URIRef  # 实施单位 / implemented by
     inDocument: URIRef  # 所在文件 / in document
     indicatorOf: URIRef  # 所属绩效目标 / indicator of
@@ -244,6 +248,7 @@ class JX(DefinedNamespace):
     unitRole: URIRef  # 单位角色 / unit role
     upperValue: URIRef  # 上限（基本单位） / upper bound
     valueYear: URIRef  # 实现年度 / year of the value
+    yearOf: URIRef  # 所属对象 / year of
 
 class JXU(DefinedNamespace):
     """jxu: https://w3id.org/jixiao/unit/"""

@@ -1,8 +1,31 @@
 """Map records to RDF triples in the jixiao ontology, with deterministic IRIs.
 
-IRIs are built from content (names, the file's hash, positions), never from counters or clocks,
-so the same table ingested twice gives the same graph. Each project's triples are produced on
-their own, so a large corpus can be written project by project.
+IRIs are built from what a table declares (unit, project name, year, goal, an indicator's
+categories and name), never from counters, clocks, paths or row positions, so the same table
+ingested twice gives the same graph and inserting a row leaves every other IRI as it was. Each
+declared table's triples are produced on their own (`document_chunks`), so a large corpus can be
+written table by table.
+
+The model (docs/graph.md): a project (`jx:Project`: unit + name) or a unit's department-wide plan
+(`jx:DepartmentPlan`: unit) is one resource across years; each table is one year of it
+(`jx:ProjectYear` / `jx:PlanYear`, `jx:yearOf` the project or plan), which carries the year's
+budget, budget parts, goals, indicators, source rows and notes.
+
+Public minting functions, for other modules that must reach the same IRIs (e.g. linking a
+self-evaluation's actual values to the targets they report on):
+
+- `project_iri(base, unit, name)`, `plan_iri(base, unit)`: the enduring project or plan;
+- `project_year_iri(base, unit, name, year)`, `plan_year_iri(base, unit, year)`: one year of it
+  (`year_iri(owner, year)` under any owner IRI); `year=None` is the table that states no year;
+- `goal_iri(year, kind, number)`: a goal (`kind` "annual" or "long-term", `number` from 1);
+- `indicator_iri(goal, name, level1, level2, occurrence)`: an indicator, from its categories (a
+  framework concept as a URIRef, or the stated text as a plain str when unrecognised) and name;
+  `indicator_iris(goal, indicators)` mints a goal's indicator records in one go, counting the
+  occurrences of same-named indicators in the same place;
+- `agency_iri(base, name)`: a unit (organisation) by its name.
+
+Names are compared by `vocabulary.canon` (NFKC, no whitespace, case-folded), so full-width and
+half-width spellings reach the same IRI.
 """
 
 from __future__ import annotations
@@ -30,6 +53,80 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def _base(base: str) -> str:
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def _nth(iri: str, occurrence: int) -> URIRef:
+    """The IRI, told apart by `-2`, `-3` … when the same thing is declared again in the same place."""
+    return URIRef(iri + (f"-{occurrence}" if occurrence > 1 else ""))
+
+
+def agency_iri(base: str, name: str) -> URIRef:
+    """A unit (organisation) by its name: one resource for every table that names it."""
+    return URIRef(f"{_base(base)}agency/{_digest(name)}")
+
+
+def project_iri(base: str, unit: str | None, name: str | None) -> URIRef:
+    """A project, the same resource across years: by its declaring unit and its name."""
+    return URIRef(f"{_base(base)}project/{_digest(unit or '', name or '')}")
+
+
+def plan_iri(base: str, unit: str | None) -> URIRef:
+    """A unit's department-wide plan, the same resource across years: by the unit."""
+    return URIRef(f"{_base(base)}plan/{_digest(unit or '')}")
+
+
+def year_iri(owner: URIRef, year: int | str | None, occurrence: int = 1) -> URIRef:
+    """One fiscal year of a project or plan (`unstated` for a table that states none); the same
+    declaration again in one document is told apart by occurrence."""
+    return _nth(f"{owner}/year/{year if year not in (None, '') else 'unstated'}", occurrence)
+
+
+def project_year_iri(base: str, unit: str | None, name: str | None, year: int | str | None, occurrence: int = 1) -> URIRef:
+    """One year of a project: what that year's table declares (budget, goals, indicators)."""
+    return year_iri(project_iri(base, unit, name), year, occurrence)
+
+
+def plan_year_iri(base: str, unit: str | None, year: int | str | None, occurrence: int = 1) -> URIRef:
+    """One year of a unit's department-wide plan."""
+    return year_iri(plan_iri(base, unit), year, occurrence)
+
+
+def goal_iri(year: URIRef, kind: str, number: int = 1) -> URIRef:
+    """A goal of a project-year or plan-year: its kind (`annual`, `long-term`) and number."""
+    return URIRef(f"{year}/goal/{kind}-{number}")
+
+
+Category = URIRef | str | None  # a framework concept, or the category as written when unrecognised
+
+
+def _category_part(category: Category) -> str:
+    if isinstance(category, URIRef):
+        return str(category)
+    return f"text:{category}" if category else ""
+
+
+def indicator_iri(goal: URIRef, name: str | None, level1: Category = None, level2: Category = None, occurrence: int = 1) -> URIRef:
+    """An indicator by what it declares: its goal, its category path (each level a framework
+    concept, or the stated text when the framework does not know it) and its name. Two indicators
+    with the same name in the same place are told apart by occurrence (counted among those only),
+    so inserting a row anywhere renumbers nothing else."""
+    return _nth(f"{goal}/indicator/{_digest(_category_part(level1), _category_part(level2), name or '')}", occurrence)
+
+
+def indicator_iris(goal: URIRef, indicators: list[IndicatorRecord]) -> list[URIRef]:
+    """The IRIs of a goal's indicator records, in order (see `indicator_iri`)."""
+    seen: dict[URIRef, int] = {}
+    iris = []
+    for indicator in indicators:
+        categories = (indicator.level1 or indicator.level1_text, indicator.level2 or indicator.level2_text)
+        first = indicator_iri(goal, indicator.name, *categories)
+        seen[first] = seen.get(first, 0) + 1
+        iris.append(indicator_iri(goal, indicator.name, *categories, occurrence=seen[first]))
+    return iris
+
+
 def _stated(subject: URIRef, pairs: tuple[tuple[URIRef, URIRef | Literal | None], ...]) -> Iterator[Triple]:
     """The triples of `subject` for the values the table states; what it leaves out gives none."""
     for predicate, value in pairs:
@@ -49,25 +146,21 @@ class _Minter:
     """IRIs for one document under a base IRI."""
 
     def __init__(self, base: str, document: DocumentRecord) -> None:
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.base = _base(base)
         self.document = URIRef(f"{self.base}source/{document.content_hash[:16]}")
-        self.seen_projects: dict[str, int] = {}
         self.line_texts: dict[int, str] = document.line_texts
 
     def row(self, line: int) -> URIRef:
         return URIRef(f"{self.document}/line/{line}")
 
     def agency(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}agency/{_digest(name)}")
+        return agency_iri(self.base, name)
 
-    def project(self, project: ProjectRecord) -> URIRef:
-        """A project by unit, year and name; a department-wide plan by unit and year (its own path)."""
-        plan = project.kind == DEPARTMENT
-        key = _digest(project.agency or "", str(project.year or ""), "" if plan else project.name or "")
-        # The same project twice in one document keeps both, told apart by occurrence.
-        count = self.seen_projects.get(key, 0) + 1
-        self.seen_projects[key] = count
-        return URIRef(f"{self.base}{'plan' if plan else 'project'}/{key}" + (f"-{count}" if count > 1 else ""))
+    def owner(self, project: ProjectRecord) -> URIRef:
+        """The enduring project (unit + name) or department-wide plan (unit) the table is a year of."""
+        if project.kind == DEPARTMENT:
+            return plan_iri(self.base, project.agency)
+        return project_iri(self.base, project.agency, project.name)
 
     def programme(self, agency: str | None, name: str) -> URIRef:
         return URIRef(f"{self.base}programme/{_digest(agency or '', name)}")
@@ -102,8 +195,7 @@ def declared_key(project: ProjectRecord) -> tuple[str, ...]:
 
 def graph_iri(key: tuple[str, ...], base: str = DEFAULT_BASE) -> URIRef:
     """The named graph of a declared table: from its declared key alone."""
-    base = base if base.endswith(("/", "#")) else base + "/"
-    return URIRef(f"{base}graph/{_digest(*key)}")
+    return URIRef(f"{_base(base)}graph/{_digest(*key)}")
 
 
 def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[GraphChunk]:
@@ -123,9 +215,10 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
         key = declared_key(project)
         # The same declaration twice in one document keeps both (a finding says so), told apart by occurrence.
         seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            key = (*key, str(seen[key]))
-        yield GraphChunk(key, graph_iri(key, base), provenance + list(_project_triples(document, project, mint)), document.path)
+        occurrence = seen[key]
+        if occurrence > 1:
+            key = (*key, str(occurrence))
+        yield GraphChunk(key, graph_iri(key, base), provenance + list(_project_triples(project, occurrence, mint)), document.path)
 
 
 def document_triples(document: DocumentRecord, base: str = DEFAULT_BASE) -> Iterator[list[Triple]]:
@@ -158,28 +251,41 @@ def _document_triples(document: DocumentRecord, mint: _Minter) -> Iterator[Tripl
     yield from _notes(doc, document.notes, mint)
 
 
-def _project_triples(document: DocumentRecord, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
-    subject = mint.project(project)
-    yield subject, RDF.type, JX.DepartmentPlan if project.kind == DEPARTMENT else JX.Project
-    if project.name:
-        yield subject, RDFS.label, Literal(project.name)
+def _owner_triples(owner: URIRef, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
+    """The enduring project or plan and its declaring unit: what every year of it says alike
+    (the triples are repeated in each year's chunk, like the unit's)."""
+    plan = project.kind == DEPARTMENT
+    yield owner, RDF.type, JX.DepartmentPlan if plan else JX.Project
+    if project.name and not plan:
+        yield owner, RDFS.label, Literal(project.name)
     if project.agency:
         agency = mint.agency(project.agency)
         yield agency, RDF.type, JX.BudgetUnit
         yield agency, RDF.type, ORG.FormalOrganization
         yield agency, RDFS.label, Literal(project.agency)
-        yield subject, JX.declaredBy, agency
+        yield owner, JX.declaredBy, agency
         if project.agency_code:
             yield agency, ORG.identifier, Literal(project.agency_code)
+
+
+def _project_triples(project: ProjectRecord, occurrence: int, mint: _Minter) -> Iterator[Triple]:
+    owner = mint.owner(project)
+    yield from _owner_triples(owner, project, mint)
+    plan = project.kind == DEPARTMENT
+    subject = year_iri(owner, project.year, occurrence)
+    yield subject, RDF.type, JX.PlanYear if plan else JX.ProjectYear
+    yield subject, JX.yearOf, owner
+    if project.name and plan:
+        # A plan's title is the year's (it names the year); a project's name is the project's.
+        yield subject, RDFS.label, Literal(project.name)
     if project.programme:
         programme = mint.programme(project.agency, project.programme)
         yield programme, RDF.type, JX.Programme
         yield programme, RDFS.label, Literal(project.programme)
         yield subject, JX.programme, programme
     for named in project.units:
-        yield from _unit_triples(subject, named, mint)
-    for index, part in enumerate(project.budget_parts, start=1):
-        yield from _budget_part_triples(subject, part, index, mint)
+        yield from _unit_triples(subject, named, project.agency, mint)
+    yield from _budget_part_triples(subject, project.budget_parts, mint)
     yield from _stated(subject, (
         (JX.budget, _decimal(project.budget) if project.budget is not None else None),
         (JX.budgetStated, Literal(project.budget_stated) if project.budget_stated else None),
@@ -200,34 +306,47 @@ def _concept(local_name: str) -> URIRef:
     return URIRef(f"{JX!s}{local_name}")
 
 
-def _unit_triples(subject: URIRef, named: NamedUnit, mint: _Minter) -> Iterator[Triple]:
-    """A unit the form names, once per name (org:Organization), linked in its role."""
+def _unit_triples(subject: URIRef, named: NamedUnit, agency: str | None, mint: _Minter) -> Iterator[Triple]:
+    """A unit the form names, once per name (org:Organization), linked from the year in its role.
+
+    The declaring unit is part of what the project is and is stated on the project
+    (`_owner_triples`); a unit named in the declaring role that is not the project's declaring
+    unit is linked as a unit the form names, so the project keeps one declaring unit."""
     unit = mint.agency(named.name)
     yield unit, RDF.type, ORG.Organization
     yield unit, RDFS.label, Literal(named.name)
     if named.code:
         yield unit, ORG.identifier, Literal(named.code)
     role_property = vocabulary().graph.value(_concept(named.role), JX.roleProperty)
-    # A unit whose role concept declares no jx:roleProperty is still linked, as a unit the form names.
-    yield subject, role_property if isinstance(role_property, URIRef) else JX.involvesUnit, unit
+    if role_property == JX.declaredBy:
+        if agency is None or canon(agency) != canon(named.name):
+            yield subject, JX.involvesUnit, unit
+    else:
+        # A unit whose role concept declares no jx:roleProperty is still linked, as a unit the form names.
+        yield subject, role_property if isinstance(role_property, URIRef) else JX.involvesUnit, unit
     if named.line is not None:
         yield subject, JX.sourceRow, mint.row(named.line)
 
 
-def _budget_part_triples(subject: URIRef, part: BudgetPart, index: int, mint: _Minter) -> Iterator[Triple]:
-    node = URIRef(f"{subject}/budget-part/{index}")
-    yield subject, JX.budgetPart, node
-    yield node, RDF.type, JX.BudgetPart
-    yield node, RDFS.label, Literal(part.label)
-    yield node, JX.statedAmount, Literal(part.stated)
-    if part.amount is not None:
-        yield node, JX.amount, _decimal(part.amount)
-    if part.line is not None:
-        yield node, JX.sourceRow, mint.row(part.line)
+def _budget_part_triples(subject: URIRef, parts: list[BudgetPart], mint: _Minter) -> Iterator[Triple]:
+    """Budget parts by their label (a second part of the same label is told apart by occurrence)."""
+    seen: dict[str, int] = {}
+    for part in parts:
+        label = canon(part.label)
+        seen[label] = seen.get(label, 0) + 1
+        node = _nth(f"{subject}/budget-part/{_digest(label)}", seen[label])
+        yield subject, JX.budgetPart, node
+        yield node, RDF.type, JX.BudgetPart
+        yield node, RDFS.label, Literal(part.label)
+        yield node, JX.statedAmount, Literal(part.stated)
+        if part.amount is not None:
+            yield node, JX.amount, _decimal(part.amount)
+        if part.line is not None:
+            yield node, JX.sourceRow, mint.row(part.line)
 
 
 def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: set[int]) -> Iterator[Triple]:
-    subject = URIRef(f"{project}/goal/{goal.kind}-{goal.number}")
+    subject = goal_iri(project, goal.kind, goal.number)
     yield project, JX.hasGoal, subject
     yield subject, RDF.type, GOAL_CLASS[goal.kind]
     if goal.label:
@@ -238,15 +357,14 @@ def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: 
         if line is not None:
             used_lines.add(line)
             yield subject, JX.sourceRow, mint.row(line)
-    for indicator in goal.indicators:
+    for indicator, iri in zip(goal.indicators, indicator_iris(subject, goal.indicators), strict=True):
         used_lines.update(indicator.lines)
-        yield from _indicator_triples(subject, indicator, mint)
+        yield from _indicator_triples(subject, iri, indicator, mint)
     yield from _notes(subject, goal.notes, mint)
 
 
-def _indicator_triples(goal: URIRef, indicator: IndicatorRecord, mint: _Minter) -> Iterator[Triple]:
+def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord, mint: _Minter) -> Iterator[Triple]:
     vocab = vocabulary()
-    subject = URIRef(f"{goal}/indicator/{indicator.position:02d}")
     yield goal, JX.hasIndicator, subject
     yield subject, RDF.type, indicator.level2 or JX.Indicator
     yield subject, JX.position, Literal(indicator.position)
@@ -357,4 +475,5 @@ def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple
             yield node, JX.atRow, mint.row(note.line)
 
 
-__all__ = ["GraphChunk", "declared_key", "document_chunks", "document_graph", "document_triples", "graph_iri"]
+__all__ = ["GraphChunk", "agency_iri", "declared_key", "document_chunks", "document_graph", "document_triples", "goal_iri", "graph_iri",
+           "indicator_iri", "indicator_iris", "plan_iri", "plan_year_iri", "project_iri", "project_year_iri", "year_iri"]

@@ -4,6 +4,7 @@ Header lines at the top of each file (comment lines before the first line of SPA
     # title: 中文标题 / English title
     # description: the question it answers (continued on lines indented by two spaces)
     # param NAME: TYPE [= DEFAULT | required] — what it restricts
+    # values NAME: SELECT DISTINCT ?value WHERE { ... }   (continued on lines indented by two spaces)
     # columns: a, b, c
     #   notes on columns, continued on lines indented by two spaces
     # reasoning: none
@@ -11,6 +12,14 @@ TYPE is one of literal, year, integer, decimal, iri (binding.py). A parameter NA
 an RDF term of its TYPE, to the variable ?param_NAME: never pasted into the query text. A parameter not
 given on the command line is bound to its DEFAULT if it has one, is an error if `required`, and
 is left unbound otherwise (the query then does not restrict on it: `FILTER(!BOUND(?param_x) || ...)`).
+
+`values NAME` says where the values of parameter NAME come from: a SELECT of one variable, ?value,
+over the same data (with the file's PREFIX lines). A value given on the command line that is not
+among them matches nothing the graph knows: `run` refuses it with one line that lists the values
+that exist (`goal=年度` → annual, long-term, all), on every backend, since the SELECT runs where
+the query runs. Its text is compared with the bound term's (full-width digits already read as
+ASCII), as the queries' filters compare. Defaults are not checked, and a parameter without a
+`values` line (a search text) is free.
 
 `reasoning: none` says the query answers the same on the asserted data + ontology as on its
 OWL RL closure (it follows jx:category/skos:broader rather than inferred rdf:types), so no
@@ -25,10 +34,13 @@ sub-SELECT, so a parameter there would answer differently per backend.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib.term import Node
 
 from jixiao.errors import UsageError
 from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
@@ -40,7 +52,10 @@ REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
 # The description follows an em dash, or a hyphen with spaces around it (a default may be `long-term`).
 _PARAM_SPEC = re.compile(r"^\s*(?P<type>\w+)\s*(?:=\s*(?P<default>.*?)|(?P<required>required))?\s*(?:(?:—|\s-{1,2}\s)\s*(?P<doc>.*))?$")
-_CONTINUED = ("description", "columns")
+_CONTINUED = ("description", "columns", "values")
+_PREFIX_LINE = re.compile(r"^\s*PREFIX\s.*$", re.M | re.I)
+# At most this many values are listed when a parameter value matches nothing (the closest first).
+SHOWN_VALUES = 12
 
 
 @dataclass
@@ -54,6 +69,7 @@ class NamedQuery:
     columns: list[str] = field(default_factory=list)
     column_notes: str = ""
     reasoning: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # parameter → SELECT ?value of the values that exist
 
     @property
     def needs_reasoning(self) -> bool:
@@ -68,10 +84,14 @@ def _parse_header(name: str, path: Path, text: str) -> NamedQuery:
         if not line.startswith("#"):
             break
         body = line[1:]
-        if body.startswith("   ") and last_key in _CONTINUED:
-            # A continuation line: more description, or notes on the columns.
-            if last_key == "description":
+        continued = last_key.split(" ")[0]
+        if body.startswith("   ") and continued in _CONTINUED:
+            # A continuation line: more description, notes on the columns, or more of a values SELECT.
+            if continued == "description":
                 query.description += " " + body.strip()
+            elif continued == "values":
+                name = last_key[7:].strip()
+                query.values[name] += " " + body.strip()
             else:
                 query.column_notes = (query.column_notes + " " + body.strip()).strip()
             continue
@@ -87,6 +107,11 @@ def _parse_header(name: str, path: Path, text: str) -> NamedQuery:
             query.reasoning = value.strip()
         elif key.startswith("param "):
             query.params[key[6:].strip()] = _parameter(key[6:].strip(), value, path)
+        elif key.startswith("values "):
+            query.values[key[7:].strip()] = value.strip()
+    for name in query.values:
+        if name not in query.params:
+            raise UsageError(f"{path}: values for {name}, which is no parameter of the query")
     return query
 
 
@@ -138,12 +163,45 @@ def load_query(name_or_path: str) -> NamedQuery:
 Answer = SelectResult | bool | Iterator[Triple]
 
 
-def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False) -> Answer:
+def known_values(query: NamedQuery, name: str, backend: QueryBackend) -> list[str]:
+    """The values parameter `name` can take in the data behind `backend` (its `values` SELECT)."""
+    prefixes = "\n".join(_PREFIX_LINE.findall(query.text))
+    result = backend.select(f"{prefixes}\n{query.values[name]}", {})
+    return sorted({str(row["value"]) for row in result.rows if row.get("value") is not None})
+
+
+def _shown(given: str, values: list[str]) -> str:
+    """The values to show, the ones closest to what was given first, at most SHOWN_VALUES."""
+    closest = difflib.get_close_matches(given, values, n=SHOWN_VALUES, cutoff=0.3)
+    ordered = closest + [v for v in values if v not in closest]
+    more = len(ordered) - SHOWN_VALUES
+    return ", ".join(ordered[:SHOWN_VALUES]) + (f" … ({more} more)" if more > 0 else "")
+
+
+def check_values(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str], bindings: dict[str, Node]) -> None:
+    """Refuse a given parameter value that matches nothing the data know, listing what exists."""
+    for name in raw_params:
+        if name not in query.values:
+            continue
+        given = str(bindings[f"param_{name}"])
+        values = known_values(query, name, backend)
+        if given not in values:
+            listed = _shown(given, values) if values else "none (the data have no value for it)"
+            raise UsageError(f"参数 {name}={given} 在数据中没有匹配 / --param {name}={given} matches nothing in the data; "
+                             f"values: {listed}")
+
+
+def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False,
+        check: bool = True) -> Answer:
     """The query's answer on `backend`, its parameters bound as RDF terms: rows for SELECT, a
     boolean for ASK, triples for CONSTRUCT. Updates, and SERVICE unless allowed, are refused
-    here, before any backend sees the text (guard.py)."""
+    here, before any backend sees the text (guard.py). A given parameter value that matches
+    nothing in the data is refused, with the values that exist (`check_values`), unless `check`
+    is false (a caller that wants the empty answer)."""
     form = query_form(query.text, allow_service=allow_service)
     bindings = bind(query, raw_params or {})
+    if check:
+        check_values(query, backend, raw_params or {}, bindings)
     if form == "ask":
         return backend.ask(query.text, bindings)
     if form == "construct":

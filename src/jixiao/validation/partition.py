@@ -23,7 +23,7 @@ from jixiao.namespaces import JX
 from jixiao.vocabulary import vocabulary
 
 # What a part is built around, and what is part of it (its goals, their indicators, their targets).
-ROOT_CLASS = JX.PerformanceObject  # a project or a department-wide plan (entailed for both)
+ROOT_CLASS = JX.PerformanceYear  # one table: a project-year or a plan-year (entailed for both)
 PARTS = (JX.hasGoal, JX.hasIndicator, JX.target)
 DEFAULT_BATCH = 1  # projects per pyshacl run: 1 to 10 take the same time, see benchmarks/bench_validate.py
 

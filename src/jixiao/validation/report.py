@@ -81,7 +81,8 @@ def _label(graph: Graph, node: Node | None) -> str | None:
 def _best_row(graph: Graph, node: Node) -> Node | None:
     """The node's source row that shows it best: its statement, else its name, else the first."""
     rows = sorted(graph.objects(node, JX.sourceRow), key=lambda r: int(graph.value(r, JX.lineNumber) or 0))
-    for text in (graph.value(node, JX.statement), graph.value(node, RDFS.label)):
+    owner = graph.value(node, JX.yearOf)  # a year shows best by its project's name
+    for text in (graph.value(node, JX.statement), graph.value(node, RDFS.label), graph.value(owner, RDFS.label) if owner is not None else None):
         if text is not None:
             for row in rows:
                 if str(text) in str(graph.value(row, JX.rawText) or ""):
@@ -123,7 +124,11 @@ def locate(graph: Graph, focus: Node) -> Place:
         if (walk, RDF.type, ROOT_CLASS) in graph:
             project = walk
         walk = _parent(graph, walk)
-    agency = graph.value(project, JX.declaredBy) if project is not None else None
+    # A year's name and unit are its project's (a plan-year may carry its own title).
+    owner = graph.value(project, JX.yearOf) if project is not None else None
+    agency = graph.value(owner, JX.declaredBy) if owner is not None else None
+    if project is not None and graph.value(project, RDFS.label) is None:
+        project = owner
     target = graph.value(indicator, JX.target) if indicator is not None else None
     stated = graph.value(target, JX.statedValue) if target is not None else None
     return Place(_label(graph, agency), _label(graph, project), _label(graph, indicator),
