@@ -416,11 +416,11 @@ def _messages(violation: Violation) -> tuple[str, str, list[Literal]]:
     return by_language.get("zh", plain), by_language.get("en", plain), literals
 
 
-_NEIGHBOURHOOD_LINKS = (JX.atRow, JX.concerns, JX.sourceRow, JX.declaredBy, JX.target, JX.inDocument)
+_NEIGHBOURHOOD_LINKS = (JX.atRow, JX.concerns, JX.sourceRow, JX.declaredBy, JX.target, JX.inDocument, JX.yearOf)
 _PARENT_LINKS = f"^<{JX.hasGoal}>|^<{JX.hasIndicator}>|^<{JX.target}>"
 # What `locate` reads of a node: its links up and down, rows, texts and labels, and two of its types.
 _LOCATE_PREDICATES = (JX.atRow, JX.concerns, JX.sourceRow, JX.statement, RDFS.label, JX.declaredBy, JX.target, JX.statedValue,
-                      JX.hasGoal, JX.hasIndicator, JX.lineNumber, JX.rawText, JX.inDocument, JX.fileName)
+                      JX.hasGoal, JX.hasIndicator, JX.lineNumber, JX.rawText, JX.inDocument, JX.fileName, JX.yearOf)
 _LOCATE_TYPES = (JX.Indicator, ROOT_CLASS)
 _BATCH = 500
 
@@ -441,7 +441,7 @@ def neighbourhood(backend: QueryBackend, focus_nodes: Iterable[Node], closed_typ
         frontier.update(row["node"] for row in backend.select(query, {}).rows if row["node"] is not None)
     predicates = " ".join(p.n3() for p in _LOCATE_PREDICATES)
     types = " ".join(c.n3() for c in _LOCATE_TYPES) if closed_types else "?any"
-    for _ in range(3):  # nodes → rows, units, targets → documents
+    for _ in range(4):  # nodes → rows, targets, their project → documents, its unit → the unit's label
         todo = sorted(frontier - fetched, key=str)
         if not todo:
             break
