@@ -29,3 +29,4 @@ def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     table = (out / "scale.md").read_text(encoding="utf-8")
     assert "| query projects |" in table and "did not finish in 2 s" in table and "takes at least" in table
     assert not list(tmp_path.glob("jixiao-bench-*")), "the scratch folder is removed"
+
