@@ -79,6 +79,11 @@ def jixiao_command(*arguments: str | Path) -> list[str]:
     return [sys.executable, "-m", "jixiao", *map(str, arguments)]
 
 
+def log(measure: Measure) -> None:
+    """One line on stderr as each step ends (a long run shows its progress, and what it had if stopped)."""
+    print(f"  {measure.step:<40} {_seconds(measure):>10} {_memory(measure):>9}  {measure.produced} {measure.note}", file=sys.stderr, flush=True)
+
+
 def measured(step: str, argv: list[str], limit: float | None = None, cwd: Path | None = None) -> tuple[Measure, str, str]:
     """Run `argv` as a child process: its Measure, stdout and stderr. Stopped after `limit` seconds."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -132,6 +137,7 @@ def _csv_rows(stdout: str) -> int:
 def _checked(measure: Measure, stderr: str, accept: tuple[int, ...] = (0,)) -> Measure:
     if measure.exit_status not in accept and not measure.note:
         measure.note = "failed: " + (stderr.strip().splitlines() or ["(no message)"])[-1][:200]
+    log(measure)
     return measure
 
 
@@ -210,8 +216,6 @@ def run_size(projects: int, args: argparse.Namespace, scratch: Path) -> SizeRun:
     result = SizeRun(projects, files)
     print(f"{projects} projects in {files} files", file=sys.stderr, flush=True)
     result.measures, result.triples = pipeline(corpus, work, args.jobs, args.queries)
-    for m in result.measures:
-        print(f"  {m.step:<40} {_seconds(m):>10} {_memory(m):>9}  {m.produced} {m.note}", file=sys.stderr, flush=True)
     if projects in args.plain_at:
         result.plain, result.plain_note = plain_route(work / "data.nt", args.plain_limit)
         for m in result.plain:
