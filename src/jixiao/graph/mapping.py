@@ -176,9 +176,9 @@ class GraphChunk:
 
     `key` is what the table declares — kind, unit, project name, year — never where it was read
     from, so the same table read from anywhere lands in the same graph and replaces it. Triples of
-    entities several tables share (the unit, units of measure, the source document) are repeated in
-    every chunk that mentions them: a store keeps them once in its union and drops them with the
-    last chunk that mentions them.
+    entities several tables share (the project or plan the table is a year of, the unit, units of
+    measure, the source document) are repeated in every chunk that mentions them: a store keeps
+    them once in its union and drops them with the last chunk that mentions them.
     """
 
     key: tuple[str, ...]
