@@ -1,4 +1,7 @@
-"""pyshacl and an independent validator (TopQuadrant SHACL) agree on the project's shapes.
+"""pyshacl and an independent validator (TopQuadrant SHACL) agree on the project's shapes, and
+the shapes translated to SPARQL and run inside a store (jixiao.validation.sparql) give the report
+of the per-project pyshacl route: on the samples below (the mutants make every shape report) and
+on 300 generated projects.
 
 On the same data graph (data, their RDFS types, the ontology) and the same shapes, both must give
 the same conformance and, for every shape, the same focus nodes; the per-project route used by
@@ -12,13 +15,18 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
 import shacl_reference
+from jixiao.cli.ingest import ingest
+from jixiao.graph import graph_of, materialise_types
 from jixiao.graph.build import load_graph
 from jixiao.resources import resource_dir
-from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
-from jixiao.validation import run_pyshacl, shapes_graph, validate_graph, whole_graph
+from jixiao.stores import QueryBackend, load_ontology, open_backend
+from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations, write_corpus
+from jixiao.validation import run_pyshacl, shapes_graph, validate_graph, validate_paths, whole_graph
+from jixiao.validation.sparql import validate_store
 from test_shapes import CASES, apply, table_graph
 
 
@@ -96,3 +104,41 @@ def test_same_conformance_and_focus_nodes(reference: None, shapes_file: Path, se
         assert set(shacl_reference.focus_by_shape(theirs)) == reporting - EVALUATION_SHAPES
     if name == "evaluations":
         assert set(shacl_reference.focus_by_shape(theirs)) >= EVALUATION_SHAPES
+
+
+# ---- the shapes as SPARQL inside a store give the per-project pyshacl route's report -----------------
+
+def _typed_store(data: Graph, where: Path) -> QueryBackend:
+    path = where / "data.nt"
+    path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in materialise_types(graph_of(data))), encoding="utf-8")
+    backend = open_backend(store=where / "store")
+    load_ontology(backend)
+    backend.replace_graph("https://example.org/graph/data", path)
+    return backend
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_store_route_gives_the_per_project_report(seed_path: Path, tmp_path: Path, name: str) -> None:
+    data = sample(name, seed_path, tmp_path)
+    backend = _typed_store(data, tmp_path)
+    in_store = validate_store(backend)
+    backend.close()
+    per_project = validate_graph(data)
+    assert in_store.results == per_project.results
+    assert shacl_reference.focus_by_shape(in_store.graph) == shacl_reference.focus_by_shape(per_project.graph)
+    if name == "mutants":  # every shape with a severity reports, so every translation is exercised
+        reporting = {str(s) for s in shapes_graph().subjects(shacl_reference.SH.severity, None)}
+        assert set(shacl_reference.focus_by_shape(in_store.graph)) == reporting - EVALUATION_SHAPES
+
+
+def test_store_route_on_300_generated_projects(tmp_path: Path) -> None:
+    files = write_corpus(tmp_path / "tables", 300, seed=7, per_file=10, n_agencies=6, years=(2023, 2024), defects=0.3, damage=0.1)
+    store = tmp_path / "store"
+    assert CliRunner().invoke(ingest, [str(tmp_path / "tables"), "--store", str(store), "--quiet"]).exit_code == 0
+    backend = open_backend(store=store, read_only=True)
+    in_store = validate_store(backend)
+    backend.close()
+    per_project = validate_paths(files, workers=2)
+    assert shacl_reference.focus_by_shape(in_store.graph) == shacl_reference.focus_by_shape(per_project.graph)
+    assert in_store.results == per_project.results
+    assert len(in_store.results) > 300

@@ -12,11 +12,14 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
+from jixiao.cli.ingest import ingest
 from jixiao.cli.validate import validate as validate_command
 from jixiao.graph import load_graph, materialise_types
 from jixiao.namespaces import SH
+from jixiao.stores import QueryBackend, load_ontology, open_backend
 from jixiao.synthetic import corpus, render
-from jixiao.validation import Report, Result, validate_graph, validate_paths
+from jixiao.validation import Report, Result, run_pyshacl, validate_graph, validate_paths
+from jixiao.validation.sparql import UnsupportedShape, checks_of, compiled_checks, types_are_closed, validate_store, violations
 from jixiao.vocabulary import vocabulary
 
 SEED_PROJECTS = ["业务运行保障", "信息化运行经费", "事业单位人员管理", "事业单位人才招聘", "企业薪酬调查",
@@ -289,3 +292,76 @@ def test_exit_2_for_an_empty_directory(tmp_path: Path) -> None:
 def test_exit_2_for_bad_usage(args: list[str]) -> None:
     code, _, _ = run(*args)
     assert code == 2
+
+
+# ---- the shapes as SPARQL inside a store (jixiao.validation.sparql) -------------------------------
+
+def focus_by_shape(report: Graph) -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for result in report.objects(None, SH.result):
+        table.setdefault(str(report.value(result, SH.sourceShape)), set()).add(str(report.value(result, SH.focusNode)))
+    return table
+
+
+def typed_store(data: Graph, where: Path) -> QueryBackend:
+    """An embedded store holding the data with their types and the ontology, as ingest --store makes it."""
+    path = where / "data.nt"
+    path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in materialise_types(data)), encoding="utf-8")
+    backend = open_backend(store=where / "store")
+    load_ontology(backend)
+    backend.replace_graph("https://example.org/graph/data", path)
+    return backend
+
+
+def test_validate_store_gives_the_report_of_validate_data(seed_path: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert CliRunner().invoke(ingest, [str(seed_path), "--store", str(store), "--quiet"]).exit_code == 0
+    for fmt in ("json", "text"):
+        from_data = run(str(seed_path), "--format", fmt)
+        from_store = run("--store", str(store), "--format", fmt)
+        assert from_store == from_data
+    code, out, _ = run("--store", str(store), "--format", "ttl")
+    report = Graph().parse(data=out, format="turtle")
+    assert code == 1 and len(set(report.subjects(RDF.type, SH.ValidationResult))) == 50
+
+
+def test_the_standard_target_path_and_closed_types_find_the_same(seed_path: Path, tmp_path: Path) -> None:
+    backend = typed_store(load_graph([seed_path], with_ontology=False), tmp_path)
+    assert types_are_closed(backend)
+    by_path = {(str(v.check.shape), str(v.focus), str(v.value)) for v in violations(backend, compiled_checks(closed_types=False))}
+    by_type = {(str(v.check.shape), str(v.focus), str(v.value)) for v in violations(backend, compiled_checks(closed_types=True))}
+    backend.close()
+    assert by_path == by_type and len(by_path) == 50
+
+
+def test_a_store_whose_types_are_not_closed_is_validated_by_the_standard_path(tmp_path: Path) -> None:
+    table = tmp_path / "t.md"
+    table.write_text(render(corpus(4, seed=5, defects=0.6), damage=0.1, seed=5), encoding="utf-8")
+    data = load_graph([table], with_ontology=False)  # asserted only: no entailed type at all
+    backend = open_backend(store=tmp_path / "store")
+    load_ontology(backend)
+    asserted = tmp_path / "asserted.nt"
+    asserted.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in data), encoding="utf-8")
+    backend.replace_graph("https://example.org/graph/data", asserted)
+    assert not types_are_closed(backend)
+    in_store = validate_store(backend)
+    backend.close()
+    # Standard SHACL on the same unreasoned data with the ontology: targets reach subclasses' instances.
+    whole = load_graph([table])
+    reference = run_pyshacl(whole)
+    assert focus_by_shape(in_store.graph) == focus_by_shape(reference)
+    assert focus_by_shape(reference)
+
+
+def test_validate_store_usage_errors(tmp_path: Path, seed_path: Path) -> None:
+    for args in (["--store", str(tmp_path / "none")], [str(seed_path), "--store", str(tmp_path)], []):
+        code, _, err = run(*args)
+        assert code == 2 and "error:" in err, (args, err)
+
+
+def test_a_shape_feature_without_translation_is_refused(tmp_path: Path) -> None:
+    shapes = Graph()
+    shapes.parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""", format="turtle")
+    with pytest.raises(UnsupportedShape, match="closed"):
+        checks_of(shapes)

@@ -22,11 +22,9 @@ import click
 from jixiao.cli.backends import open_store
 from jixiao.cli.load import Unreadable, report_stored
 from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
-from jixiao.errors import InputError, UsageError
+from jixiao.errors import UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
-from jixiao.graph.build import RDF_FORMATS, findings
-from jixiao.graph.mapping import GraphChunk, document_chunks
-from jixiao.reading import normalize, read_documents
+from jixiao.graph.build import RDF_FORMATS, EncodedChunk, default_jobs, produce_documents
 from jixiao.stores import store_chunks
 
 
@@ -52,8 +50,9 @@ class FileSummary:
               help="Also put the tables into this embedded Oxigraph store, all or nothing (each declared table replaces its graph).")
 @click.option("--keep-going", is_flag=True, help="With --store: store the readable files even if some cannot be read (exit status still 2).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no per-file summary (errors and the total are still printed).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes reading the tables (default: all cores).")
 def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | None, base: str, year: int | None,
-           store_dir: Path | None, keep_going: bool, quiet: bool) -> None:
+           store_dir: Path | None, keep_going: bool, quiet: bool, jobs: int | None) -> None:
     """Read performance-target tables (FILE|DIR|ZIP ...) into an RDF graph."""
     if output is None and store_dir is None:
         raise UsageError("give -o OUT, --store DIR, or both")
@@ -63,24 +62,25 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     summaries: list[FileSummary] = []
     if output is not None:
         fmt = output_format_for(output, output_format)
-        count = write_chunks((chunk.triples for chunk in _chunks(files, base, year, summaries, quiet)), output, fmt)
+        count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), output, fmt, base, stderr_warn)
         _report(summaries, quiet)
         click.echo(f"{sum(s.error is None for s in summaries)} document(s) → {output} ({count} triples, {fmt})", err=True)
         if store_dir is not None and any(s.error for s in summaries) and not keep_going:
             _left_as_it_was(store_dir, summaries)
     if store_dir is not None:
-        _store(store_dir, files, base, year, keep_going, quiet, findings_shown=output is not None)
+        _store(store_dir, files, base, year, keep_going, quiet, findings_shown=output is not None, jobs=jobs or default_jobs())
     if any(s.error for s in summaries):
         sys.exit(2)
 
 
-def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep_going: bool, quiet: bool, findings_shown: bool) -> None:
+def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep_going: bool, quiet: bool, findings_shown: bool,
+           jobs: int) -> None:
     """Put every readable table into the store in one write; exit 2 with the store unchanged if a file is unreadable."""
     summaries: list[FileSummary] = []
     hashes: dict[str, str] = {}
     backend = open_store(store_dir)
     try:
-        chunks = _chunks(files, base, year, summaries, quiet or findings_shown, hashes, stop_on_error=not keep_going)
+        chunks = _chunks(files, base, year, summaries, quiet or findings_shown, jobs, hashes, stop_on_error=not keep_going, entail=True)
         report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
     except Unreadable:
         if not findings_shown:
@@ -107,38 +107,35 @@ def _left_as_it_was(store_dir: Path, summaries: list[FileSummary]) -> None:
     sys.exit(2)
 
 
-def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool,
-            hashes: dict[str, str] | None = None, stop_on_error: bool = False) -> Iterator[GraphChunk]:
-    """The chunks of every readable document; each document's summary appended as it is read.
+def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool, jobs: int,
+            hashes: dict[str, str] | None = None, stop_on_error: bool = False, entail: bool = False) -> Iterator[EncodedChunk]:
+    """The chunks of every readable document (made by `jobs` workers); each document's summary appended as it comes.
 
     With `stop_on_error`, all files are still read (so that every unreadable one is named), and
     Unreadable is raised at the end if any was: the store's writer then discards what it staged.
+    With `entail`, each chunk carries what the ontology entails from it (what a store keeps).
     """
     with _Progress(len(files), quiet or not sys.stderr.isatty(), quiet) as bar:
-        for path in files:
-            for found in read_documents(path):
-                summary = FileSummary(found.path)
-                try:
-                    if isinstance(found, InputError):
-                        raise found
-                    document = normalize(found, year)
-                except InputError as error:
-                    summary.error = error.message
-                    click.echo(f"error: {error}", err=True)
-                else:
-                    notes = [n for p in document.projects for n in p.all_notes()]
-                    summary.projects = len(document.projects)
-                    summary.indicators = sum(len(list(p.indicators())) for p in document.projects)
-                    summary.findings = sum(n.finding for n in notes)
-                    summary.repairs = len(notes) - summary.findings
-                    for message in findings(document):
-                        bar.warn(message)
-                    if hashes is not None:
-                        hashes[document.path] = document.content_hash
-                    if not (stop_on_error and any(s.error for s in summaries)):
-                        yield from document_chunks(document, base)
-                summaries.append(summary)
-            bar.advance(summaries)
+        last_file = None
+        for result in produce_documents(files, base, year, jobs, entail=entail):
+            summary = FileSummary(result.source)
+            if result.error is not None:
+                summary.error = result.error.message
+                click.echo(f"error: {result.error}", err=True)
+            else:
+                summary.projects, summary.indicators, summary.repairs = result.projects, result.indicators, result.repairs
+                summary.findings = len(result.findings)
+                for message in result.findings:
+                    bar.warn(message)
+                if hashes is not None:
+                    hashes[result.source] = result.content_hash
+                if not (stop_on_error and any(s.error for s in summaries)):
+                    yield from result.chunks
+            summaries.append(summary)
+            this_file = result.source.split("!")[0]
+            if this_file != last_file:
+                last_file = this_file
+                bar.advance(summaries)
     if stop_on_error and any(s.error for s in summaries):
         raise Unreadable([s.source for s in summaries if s.error])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -41,9 +42,12 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @click.option("--allow-service", is_flag=True, help="Let the query's SERVICE clauses fetch data from other hosts.")
 @allow_basic_option
+@click.option("--limit", type=click.IntRange(0), default=None, help="Write at most this many rows (after --offset).")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many rows first.")
 def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
           output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
-          user: str | None, password: str | None, allow_service: bool, allow_basic_over_http: bool) -> None:
+          user: str | None, password: str | None, allow_service: bool, allow_basic_over_http: bool,
+          limit: int | None, offset: int) -> None:
     """Run a named query (or a .rq file) over DATA or an endpoint: SELECT rows in --format; ASK as
     true or false; CONSTRUCT as Turtle (--format table) or N-Triples (csv, json). Updates are refused."""
     if list_queries or name is None:
@@ -60,7 +64,9 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
         if isinstance(answer, bool):
             write_boolean(answer, sys.stdout)
         elif isinstance(answer, SelectResult):
-            write(output_format, answer, sys.stdout)
+            # Rows are read lazily: a page of a long listing stops reading where the page ends.
+            rows = itertools.islice(answer.rows, offset, None if limit is None else offset + limit)
+            write(output_format, SelectResult(answer.variables, rows), sys.stdout)
         else:
             write_triples(answer, sys.stdout, turtle=output_format == "table")
     finally:

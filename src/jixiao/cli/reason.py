@@ -1,4 +1,12 @@
-"""`jixiao reason DATA ... -o OUT`: the graph with its OWL RL entailments, written atomically.
+"""`jixiao reason DATA ... -o OUT`: the graph with its OWL RL entailments, written atomically;
+`jixiao reason --store DIR` (or `--endpoint URL`): the entailments the store's data still lack,
+found by SPARQL rules run inside the store and kept in a graph of their own.
+
+Tables ingested into a store already carry their entailments (each table is reasoned over where
+it is mapped, jixiao.graph.build.produce_file), so on such a store the rules find only what the
+ontology's own individuals and RDF loaded without reasoning entail. The rules are compiled from
+the ontology's axioms (jixiao.graph.reason.entailment_rules); their results replace the graph
+<BASE/graph/inferred> whole, so running it again after a change of data leaves no stale triple.
 
 The default engine is the fast route compiled from the ontology's axioms (jixiao.graph.reason);
 `--engine owlrl` runs the owlrl reference closure, which infers the same triples for these axioms
@@ -7,12 +15,14 @@ plus OWL RL's tautologies (owl:Thing typing, owl:sameAs reflexivity ...) and tak
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
 import click
 
-from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
+from jixiao.cli.backends import open_endpoint, open_store
+from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, stderr_warn, year_option
 from jixiao.errors import UsageError
 from jixiao.graph import (
     ENGINES,
@@ -25,20 +35,68 @@ from jixiao.graph import (
     output_format_for,
     write_graph,
 )
+from jixiao.graph.reason import entailment_rules
+from jixiao.stores import QueryBackend
+
+
+def inferred_graph_iri(base: str) -> str:
+    """The named graph that holds what the rules inferred in a store."""
+    return f"{base if base.endswith(('/', '#')) else base + '/'}graph/inferred"
+
+
+def reason_in_store(backend: QueryBackend, base: str) -> int:
+    """Run the entailment rules inside the store; keep their results in the inferred graph; return how many."""
+    target = inferred_graph_iri(base)
+    with tempfile.TemporaryDirectory(prefix="jixiao-reason-") as folder:
+        path = Path(folder) / "inferred.nt"
+        with path.open("w", encoding="utf-8") as out:
+            lines = dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for rule in entailment_rules(exclude_graph=target)
+                                  for s, p, o in backend.construct(rule, {}))
+            out.writelines(lines)
+        backend.replace_graph(target, path)
+    return len(lines)
 
 
 @click.command(cls=Command)
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output RDF file.")
+@click.argument("inputs", nargs=-1)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="Output RDF file (with DATA).")
 @format_option(OUTPUT_FORMATS, None, "Output syntax (default: from the output's suffix, else ttl).")
 @click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
               help="fast: compiled from the ontology's axioms; owlrl: the owlrl OWL RL closure (reference, slow).")
 @click.option("--inferred-only", is_flag=True, help="Write only the inferred triples, not the data and ontology.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reason inside this embedded Oxigraph store instead of over DATA.")
+@click.option("--endpoint", default=None, help="Reason inside this SPARQL 1.1 store (query URL; update and Graph Store URLs derived).")
+@click.option("--user", default=None, help="User for the endpoint's update/Graph Store access.")
+@click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
+@allow_basic_option
 @base_option
 @year_option
-def reason(inputs: tuple[str, ...], output: Path, output_format: str | None, engine: str, inferred_only: bool,
+def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | None, engine: str, inferred_only: bool,
+           store_dir: Path | None, endpoint: str | None, user: str | None, password: str | None, allow_basic_over_http: bool,
            base: str, year: int | None) -> None:
-    """Add the OWL RL entailments of DATA + ontology (category hierarchy, inverse and sub-properties)."""
+    """Add the OWL RL entailments of DATA + ontology (category hierarchy, inverse and sub-properties)
+    to -o OUT, or those a store's data lack to the store (--store DIR or --endpoint URL)."""
+    if sum(bool(x) for x in (inputs, store_dir, endpoint)) != 1:
+        raise UsageError("give exactly one of: DATA files (with -o OUT), --store DIR, --endpoint URL")
+    if not inputs:
+        if output is not None or engine != "fast" or inferred_only:
+            raise UsageError("-o, --engine and --inferred-only apply to DATA files, not to a store")
+        if store_dir is not None and not store_dir.is_dir():
+            raise UsageError(f"no store at {store_dir} (create it with: jixiao ingest FILES --store {store_dir})")
+        backend = open_store(store_dir) if store_dir is not None else \
+            open_endpoint(endpoint or "", user, password, allow_basic_over_http=allow_basic_over_http)
+        start = time.perf_counter()
+        try:
+            added = reason_in_store(backend, base)
+        finally:
+            backend.close()
+        where = store_dir or endpoint
+        click.echo(f"{added} triples inferred in {where} by rules run in the store in {time.perf_counter() - start:.2f} s "
+                   f"→ <{inferred_graph_iri(base)}>", err=True)
+        return
+    if output is None:
+        raise UsageError("give -o OUT for the reasoned graph of DATA")
     fmt = output_format_for(output, output_format)
     if any(Path(i).resolve() == output.resolve() for i in inputs):
         raise UsageError(f"the output {output} is also an input; write the reasoned graph elsewhere")

@@ -7,18 +7,27 @@ Every file jixiao writes goes through `atomic_output`: it appears whole or not a
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TextIO
 
 from rdflib import Graph
+from rdflib.namespace import RDF, RDFS, XSD
 
 from jixiao.errors import InputError
-from jixiao.graph.mapping import Triple, document_triples
-from jixiao.namespaces import DEFAULT_BASE, PREFIXES
+from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
+from jixiao.graph.reason import ontology_schema, triple_entailments
+from jixiao.namespaces import DEFAULT_BASE, JX, PREFIXES
 from jixiao.reading import DocumentRecord, normalize, read_documents, read_file, supported_suffixes
 from jixiao.vocabulary import load_ontology_graph
 
@@ -168,10 +177,14 @@ def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int 
 
 
 def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int | None = None, warn: Warn | None = None) -> None:
-    """One DATA file (a table or RDF) as N-Triples in `target`: what the store loader is given."""
+    """One DATA file (a table or RDF) as N-Triples in `target`: what the store loader is given.
+
+    A table's triples come with what the ontology entails from them (types, inverses,
+    superproperties); RDF is passed on as it is (`jixiao reason --store` adds its entailments).
+    """
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        write_chunks(table_chunks([path], base, year, warn), target, "nt")
+    if rdf_format is None:  # a table: with the entailments of each of its chunks, so a store needs no reasoning over the whole
+        write_chunks(produce_chunks([path], base, year, 1, warn, entail=True), target, "nt")
     elif rdf_format in _OXIGRAPH_FORMATS:  # parsed and written by Oxigraph, far faster than rdflib
         import pyoxigraph
 
@@ -224,20 +237,35 @@ def write_graph(graph: Graph, target: Path, output_format: str) -> None:
         graph.serialize(temporary, format=OUTPUT_FORMATS[output_format], encoding="utf-8")
 
 
-def write_chunks(chunks: Iterable[list[Triple]], target: Path, output_format: str) -> int:
-    """Write triples to `target` atomically; N-Triples stream, other formats are built in memory."""
-    if output_format != "nt":
+def write_chunks(chunks: Iterable[list[Triple] | EncodedChunk], target: Path, output_format: str, base: str = DEFAULT_BASE,
+                 warn: Warn | None = None) -> int:
+    """Write chunks to `target` atomically and return the number of triples written.
+
+    N-Triples and Turtle stream chunk by chunk (Turtle as one block per subject, IRIs shortened
+    by the project's prefixes and the base), each triple once (see `OutputDeduplicator`); JSON-LD
+    is built in memory. Chunks may be the producer's encoded chunks or plain triple lists.
+    """
+    if output_format not in STREAMED_FORMATS:
         graph = Graph()
         for chunk in chunks:
-            graph.addN((s, p, o, graph) for s, p, o in chunk)
+            triples = chunk.triples if isinstance(chunk, EncodedChunk) else chunk
+            graph.addN((s, p, o, graph) for s, p, o in triples)
         write_graph(graph, target, output_format)
         return len(graph)
+    dedupe = OutputDeduplicator(warn)
+    writer = TurtleWriter(base) if output_format == "ttl" else None
     count = 0
     with atomic_output(target) as temporary, temporary.open("w", encoding="utf-8") as out:
+        if writer is not None:
+            out.write(writer.header())
         for chunk in chunks:
-            lines = ntriples_lines(chunk)
-            out.writelines(lines)
-            count += len(lines)
+            encoded = chunk if isinstance(chunk, EncodedChunk) else encode_chunk(chunk)
+            statements = dedupe.new_statements(encoded)
+            count += len(statements)
+            if writer is not None:
+                writer.write(statements, out)
+            else:
+                out.writelines(f"{s} {p} {o} .\n" for s, p, o in statements)
     return count
 
 
@@ -248,3 +276,325 @@ def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
     directly is several times faster than building a Graph per chunk and serialising it.
     """
     return list(dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples))
+
+
+# ---------------------------------------------------------------------------------------------
+# The parallel producer: tables read, normalised and mapped in worker processes.
+# ---------------------------------------------------------------------------------------------
+
+Statement = tuple[str, str, str]  # subject, predicate, object in N-Triples syntax
+STREAMED_FORMATS = ("nt", "ttl")
+_TYPE = RDF.type.n3()
+
+
+@dataclass
+class EncodedChunk:
+    """A GraphChunk whose triples are already written as N-Triples terms (cheap to pass between
+    processes, and what both output syntaxes and the stores' loaders want).
+
+    `scopes` says, for each statement, where else it may occur: 0 in this chunk only (its subject
+    lies under the chunk's project), 1 in other chunks of the same document (the document's
+    provenance), 2 anywhere (units, programmes, units of measure shared by many tables).
+    """
+
+    key: tuple[str, ...]
+    graph: str
+    source: str
+    statements: list[Statement]
+    scopes: bytes = b""
+
+    def statements_and_scopes(self) -> dict[Statement, int]:
+        return dict(zip(self.statements, self.scopes, strict=True))
+
+    @property
+    def lines(self) -> list[str]:
+        """The chunk as N-Triples lines."""
+        return [f"{s} {p} {o} .\n" for s, p, o in self.statements]
+
+    @property
+    def triples(self) -> list[Triple]:
+        """The chunk as rdflib triples (parsed back: for the in-memory route only)."""
+        graph = Graph()
+        graph.parse(data="".join(self.lines), format="nt")
+        return list(graph)  # type: ignore[arg-type]
+
+
+@dataclass
+class DocumentResult:
+    """What one document of a table file gave: its chunks and counts, or why it could not be read."""
+
+    source: str
+    chunks: list[EncodedChunk] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    content_hash: str = ""
+    projects: int = 0
+    indicators: int = 0
+    repairs: int = 0
+    problem: tuple[str, int | None, str] | None = None  # an InputError's (path, line, message): exceptions do not all pickle
+
+    @property
+    def error(self) -> InputError | None:
+        """Why the document could not be read, or None."""
+        return InputError(*self.problem) if self.problem is not None else None
+
+
+def _statement(triple: Triple) -> Statement:
+    s, p, o = triple
+    return s.n3(), p.n3(), o.n3()
+
+
+@cache
+def _root_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """The classes (N-Triples form) of a chunk's own root (a performance object: project or plan) and of a document."""
+    superclasses = ontology_schema().superclasses
+    own = {cls.n3() for cls, parents in superclasses.items() if JX.PerformanceObject in parents} | {JX.PerformanceObject.n3()}
+    return frozenset(own), frozenset({JX.SourceDocument.n3()})
+
+
+class _DocumentEncoder:
+    """Encodes one document's chunks. The mapper repeats the document's provenance (the very same
+    triple objects) in every chunk: each triple is encoded, reasoned over and scoped once."""
+
+    def __init__(self, entail: bool) -> None:
+        self.schema = ontology_schema() if entail else None
+        self.seen: dict[int, tuple[Triple, list[Statement], int]] = {}
+        self.document_roots: tuple[str, ...] = ()
+        self.previous: list[Triple] = []
+        self.prefix: tuple[int, dict[Statement, int]] = (0, {})
+
+    def _common_prefix(self, triples: list[Triple]) -> int:
+        """How many leading triples this chunk shares (as the same objects) with the previous one."""
+        length, _ = self.prefix
+        if length and len(triples) >= length and all(map(operator.is_, triples[:length], self.previous[:length])):
+            return length
+        return sum(1 for _ in itertools.takewhile(bool, map(operator.is_, triples, self.previous)))
+
+    def _encode(self, triple: Triple) -> list[Statement]:
+        triples = [triple, *triple_entailments([triple], self.schema)] if self.schema is not None else [triple]
+        return [_statement(t) for t in triples]
+
+    def encode(self, chunk: GraphChunk) -> EncodedChunk:
+        """The chunk's statements and scopes; the part it shares with the previous chunk is taken whole from a cache."""
+        triples = chunk.triples
+        shared = self._common_prefix(triples)
+        if shared and shared == self.prefix[0]:
+            encoded = self._encode_chunk(chunk, triples[shared:], dict(self.prefix[1]))
+        else:
+            if shared:
+                self.prefix = (shared, self._encode_chunk(chunk, triples[:shared], {}).statements_and_scopes())
+            encoded = self._encode_chunk(chunk, triples, {})
+        self.previous = triples
+        return encoded
+
+    def _encode_chunk(self, chunk: GraphChunk, triples: list[Triple], statements: dict[Statement, int]) -> EncodedChunk:
+        fresh: list[tuple[Triple, list[Statement]]] = []
+        known: list[tuple[list[Statement], int]] = []
+        for triple in triples:
+            entry = self.seen.get(id(triple))
+            if entry is not None and entry[0] is triple:
+                known.append((entry[1], entry[2]))
+            else:
+                fresh.append((triple, self._encode(triple)))
+        own_classes, document_classes = _root_classes()
+        own = tuple(f"{s[:-1]}/" for _, statements in fresh for s, p, o in statements if p == _TYPE and o in own_classes)
+        self.document_roots += tuple(f"{s[:-1]}/" for _, statements in fresh for s, p, o in statements
+                                     if p == _TYPE and o in document_classes and f"{s[:-1]}/" not in self.document_roots)
+        for triple, encoded in fresh:
+            scope = 0 if own and encoded[0][0].startswith(own) else 1 if self.document_roots and encoded[0][0].startswith(self.document_roots) else 2
+            self.seen[id(triple)] = (triple, encoded, scope)
+            for statement in encoded:
+                statements.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
+        for encoded, scope in known:
+            for statement in encoded:
+                statements.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
+        return EncodedChunk(chunk.key, str(chunk.graph), chunk.source, list(statements), bytes(statements.values()))
+
+    def _scope(self, statement: Statement, own: tuple[str, ...]) -> int:
+        """The scope of an entailed statement about another resource (an inverse property's subject, a range's type)."""
+        subject = statement[0]
+        return 0 if own and subject.startswith(own) else 1 if self.document_roots and subject.startswith(self.document_roots) else 2
+
+
+def encode_chunk(triples: list[Triple]) -> EncodedChunk:
+    """Plain triples as an anonymous chunk of N-Triples statements, each once, all of shared scope."""
+    statements = list(dict.fromkeys(map(_statement, triples)))
+    return EncodedChunk((), "", "", statements, bytes([2]) * len(statements))
+
+
+def _count(document: DocumentRecord, result: DocumentResult) -> None:
+    notes = [n for p in document.projects for n in p.all_notes()]
+    result.projects = len(document.projects)
+    result.indicators = sum(len(list(p.indicators())) for p in document.projects)
+    result.findings = list(findings(document))
+    result.repairs = len(notes) - sum(n.finding for n in notes)
+
+
+def produce_file(path: Path, base: str = DEFAULT_BASE, year: int | None = None, entail: bool = False) -> list[DocumentResult]:
+    """Every document of one table file, read, normalised, mapped and encoded (what a worker does).
+
+    With `entail`, each chunk carries the triples the ontology entails from it (jixiao.graph.reason:
+    types, superproperties, inverses), so a store holds them without reasoning over the whole.
+    """
+    results = []
+    for found in read_documents(path):
+        result = DocumentResult(found.path)
+        try:
+            if isinstance(found, InputError):
+                raise found
+            document = normalize(found, year)
+        except InputError as error:
+            result.problem = (error.path, error.line, error.message)
+        else:
+            _count(document, result)
+            result.content_hash = document.content_hash
+            encoder = _DocumentEncoder(entail)
+            result.chunks = [encoder.encode(chunk) for chunk in document_chunks(document, base)]
+        results.append(result)
+    return results
+
+
+def _produce_star(arguments: tuple[Path, str, int | None, bool]) -> list[DocumentResult]:
+    return produce_file(*arguments)
+
+
+def default_jobs() -> int:
+    """All the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def produce_documents(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | None = None, jobs: int | None = None,
+                      entail: bool = False) -> Iterator[DocumentResult]:
+    """Each table file's documents (see `produce_file`), in the order of `paths`, made by `jobs` worker processes.
+
+    At most a few files per worker are in flight, so memory stays bounded however many files
+    there are; with one job (or one file) everything runs in this process.
+    """
+    files = list(paths)
+    jobs = min(jobs or default_jobs(), len(files))
+    if jobs <= 1:
+        for path in files:
+            yield from produce_file(path, base, year, entail)
+        return
+    ontology_schema()  # compiled once before the workers start (forked workers inherit it)
+    window = jobs * 3
+    with ProcessPoolExecutor(jobs) as pool:
+        pending: deque[Future[list[DocumentResult]]] = deque()
+        queue = iter(files)
+        for path in queue:
+            pending.append(pool.submit(_produce_star, (path, base, year, entail)))
+            if len(pending) >= window:
+                break
+        while pending:
+            results = pending.popleft().result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append(pool.submit(_produce_star, (nxt, base, year, entail)))
+            yield from results
+
+
+def produce_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | None = None, jobs: int | None = None,
+                   warn: Warn | None = None, entail: bool = False) -> Iterator[EncodedChunk]:
+    """The chunks of every table file in order (an unreadable document raises); findings go to `warn`."""
+    for result in produce_documents(paths, base, year, jobs, entail):
+        if result.error is not None:
+            raise result.error
+        if warn is not None:
+            for message in result.findings:
+                warn(message)
+        yield from result.chunks
+
+
+class OutputDeduplicator:
+    """Keeps an output to each triple once and each declared table once, in bounded memory.
+
+    A statement under a chunk's own project is unique to that chunk; one under its document
+    (rows, the document's notes) is checked against the other chunks of the same document only;
+    only the few statements about shared entities (units, programmes, units of measure) are
+    remembered for the whole output. A table declared again (same kind, unit, project and year)
+    in another file is left out, and a finding says which file is kept.
+    """
+
+    def __init__(self, warn: Warn | None = None) -> None:
+        self.warn = warn
+        self.keys: dict[tuple[str, ...], str] = {}
+        self.document_source = ""
+        self.document_seen: set[Statement] = set()
+        self.shared_seen: set[int] = set()
+
+    def new_statements(self, chunk: EncodedChunk) -> list[Statement]:
+        if chunk.key:
+            kept = self.keys.setdefault(chunk.key, chunk.source)
+            if kept != chunk.source:
+                if self.warn is not None:
+                    self.warn(f"{chunk.source}: duplicate declaration {' / '.join(k for k in chunk.key if k)}: already read from "
+                              f"{kept}, which is kept / 重复申报（同一单位、项目、年度），保留 {kept}")
+                return []
+        if chunk.source != self.document_source:
+            self.document_source, self.document_seen = chunk.source, set()
+        scopes = chunk.scopes or bytes([2]) * len(chunk.statements)
+        fresh: list[Statement] = []
+        for statement, scope in zip(chunk.statements, scopes, strict=True):
+            if scope == 1:
+                if statement in self.document_seen:
+                    continue
+                self.document_seen.add(statement)
+            elif scope == 2:
+                digest = hash(statement)
+                if digest in self.shared_seen:
+                    continue
+                self.shared_seen.add(digest)
+            fresh.append(statement)
+        return fresh
+
+
+class TurtleWriter:
+    """Streams statements as Turtle: one block per subject, IRIs shortened by prefix or the base.
+
+    Every N-Triples term is a valid Turtle term, so a term is shortened only when the short form
+    is certainly valid, and written as it is otherwise.
+    """
+
+    _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+    _RELATIVE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_/-]*")
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        namespaces = {**PREFIXES, "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+        self.prefixes = sorted(namespaces.items(), key=lambda item: -len(item[1]))
+        self.base = base if base.endswith("/") else None
+        self.cache: dict[str, str] = {}
+
+    def header(self) -> str:
+        lines = [f"@prefix {name}: <{iri}> ." for name, iri in sorted(self.prefixes)]
+        if self.base is not None:
+            lines.insert(0, f"@base <{self.base}> .")
+        return "\n".join(lines) + "\n\n"
+
+    def _iri(self, iri: str) -> str:
+        for name, namespace in self.prefixes:
+            if iri.startswith(namespace) and self._LOCAL.fullmatch(iri[len(namespace):]):
+                return f"{name}:{iri[len(namespace):]}"
+        if self.base is not None and iri.startswith(self.base) and self._RELATIVE.fullmatch(iri[len(self.base):]):
+            return f"<{iri[len(self.base):]}>"
+        return f"<{iri}>"
+
+    def term(self, text: str) -> str:
+        short = self.cache.get(text)
+        if short is None:
+            if text.startswith("<"):
+                short = self._iri(text[1:-1])
+            elif text.endswith(">") and "^^<" in text:
+                lexical, _, datatype = text.rpartition("^^<")
+                short = f"{lexical}^^{self._iri(datatype[:-1])}"
+            else:
+                short = text
+            if len(self.cache) < 100_000:
+                self.cache[text] = short
+        return short
+
+    def write(self, statements: list[Statement], out: TextIO) -> None:
+        by_subject: dict[str, list[str]] = {}
+        for s, p, o in statements:
+            verb = "a" if p == _TYPE else self.term(p)
+            by_subject.setdefault(s, []).append(f"{verb} {self.term(o)}")
+        for subject, pairs in by_subject.items():
+            out.write(f"{self.term(subject)} " + " ;\n    ".join(pairs) + " .\n")

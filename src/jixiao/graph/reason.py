@@ -251,6 +251,36 @@ def entailments(graph: Graph, schema: Schema | None = None, types_only: bool = F
                     yield obj, RDF.type, cls
 
 
+def triple_entailments(triples: Iterable[Triple], schema: Schema | None = None) -> Iterator[Triple]:
+    """What the schema entails from these data triples alone (their types, superproperties, inverses).
+
+    The same as `entailments` without the schema-level closure, on a plain sequence of triples:
+    each assertion's consequences depend on that assertion only (the schema's tables are closed),
+    so a table's chunk can be reasoned on its own, where it is mapped, and the union of the chunks'
+    results is the result on the union. Some triples may repeat or already be among `triples`.
+    """
+    schema = schema or ontology_schema()
+    for subject, predicate, obj in triples:
+        if predicate == RDF.type:
+            for parent in schema.superclasses.get(obj, ()):  # type: ignore[call-overload]
+                yield subject, RDF.type, parent
+        rule = schema.properties.get(predicate)  # type: ignore[call-overload]
+        if rule is not None:
+            yield from _derived(subject, obj, rule)
+            for cls in rule.subject_types:
+                yield subject, RDF.type, cls
+            if not isinstance(obj, Literal):
+                for cls in rule.object_types:
+                    yield obj, RDF.type, cls
+
+
+def with_entailments(triples: list[Triple], schema: Schema | None = None) -> list[Triple]:
+    """`triples` followed by the new triples they entail (see `triple_entailments`), each once."""
+    present = set(triples)
+    added = [t for t in dict.fromkeys(triple_entailments(triples, schema)) if t not in present]
+    return triples + added
+
+
 def _derived(subject: Node, obj: Node, rule: PropertyRule) -> Iterator[Triple]:
     """The super-property and inverse triples one assertion `subject p obj` entails."""
     for derived, flipped in rule.derived:
@@ -360,3 +390,45 @@ def fast_closure(graph: Graph) -> Graph:
     closed = graph_of(graph)
     materialise(closed, "fast")
     return closed
+
+
+def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = None) -> list[str]:
+    """The schema's one-step rules as SPARQL CONSTRUCT queries, to run where the data are (a store).
+
+    Each query gives the triples one kind of rule entails that the data do not already hold:
+    superclass types, superproperty and inverse triples, and the types domains and ranges give.
+    One pass is the closure, as for `entailments` (the schema's tables are closed). A triple
+    counts as held when it is in a named graph other than `exclude_graph` (where the rules'
+    previous results are kept, to be replaced by these). The candidates are made distinct first;
+    held types are taken away with MINUS, a hash anti-join against all type triples (Oxigraph:
+    0.9 s instead of 4.4 s by FILTER NOT EXISTS for the domain rule at 300 projects), held
+    property triples by FILTER NOT EXISTS (MINUS would read every triple of the store).
+    """
+    schema = schema or ontology_schema()
+
+    def rule(template: str, variables: str, body: str, held: str) -> str:
+        graph = f"GRAPH ?held {{ {held} }} FILTER (?held != <{exclude_graph}>)" if exclude_graph is not None else held
+        anti_join = f"MINUS {{ {graph} }}" if " a " in f" {held} " else f"FILTER NOT EXISTS {{ {graph} }}"
+        return f"CONSTRUCT {{ {template} }} WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {body} }} }} {anti_join} }}"
+
+    def values(names: str, rows: Iterable[tuple[Node, Node]]) -> str:
+        body = " ".join(f"({a.n3()} {b.n3()})" for a, b in sorted(set(rows)))
+        return f"VALUES ({names}) {{ {body} }}"
+
+    rules = []
+    pairs = [(cls, parent) for cls, parents in schema.superclasses.items() for parent in parents]
+    if pairs:
+        rules.append(rule("?s a ?super", "?s ?super", f"{values('?class ?super', pairs)} ?s a ?class", "?s a ?super"))
+    direct = [(p, q) for p, rule_ in schema.properties.items() for q, flipped in rule_.derived if not flipped]
+    flipped = [(p, q) for p, rule_ in schema.properties.items() for q, flip in rule_.derived if flip]
+    subject_types = [(p, cls) for p, rule_ in schema.properties.items() for cls in rule_.subject_types]
+    object_types = [(p, cls) for p, rule_ in schema.properties.items() for cls in rule_.object_types]
+    if direct:
+        rules.append(rule("?s ?q ?o", "?s ?q ?o", f"{values('?p ?q', direct)} ?s ?p ?o", "?s ?q ?o"))
+    if flipped:
+        rules.append(rule("?o ?q ?s", "?s ?q ?o", f"{values('?p ?q', flipped)} ?s ?p ?o . FILTER (!isLiteral(?o))", "?o ?q ?s"))
+    if subject_types:
+        rules.append(rule("?s a ?class", "?s ?class", f"{values('?p ?class', subject_types)} ?s ?p []", "?s a ?class"))
+    if object_types:
+        rules.append(rule("?o a ?class", "?o ?class", f"{values('?p ?class', object_types)} [] ?p ?o . FILTER (!isLiteral(?o))", "?o a ?class"))
+    return rules

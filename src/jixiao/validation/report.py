@@ -78,10 +78,17 @@ def _label(graph: Graph, node: Node | None) -> str | None:
     return str(value) if value is not None else None
 
 
+def _owner(graph: Graph, year: Node) -> Node | None:
+    """The project (or plan) a year is of; of several (malformed data), the same one whatever the
+    graph's order: a named one first, then by IRI (so every validation route reports it alike)."""
+    owners = sorted(graph.objects(year, JX.yearOf), key=lambda o: (graph.value(o, RDFS.label) is None, str(o)))
+    return owners[0] if owners else None
+
+
 def _best_row(graph: Graph, node: Node) -> Node | None:
     """The node's source row that shows it best: its statement, else its name, else the first."""
     rows = sorted(graph.objects(node, JX.sourceRow), key=lambda r: int(graph.value(r, JX.lineNumber) or 0))
-    owner = graph.value(node, JX.yearOf)  # a year shows best by its project's name
+    owner = _owner(graph, node)  # a year shows best by its project's name
     for text in (graph.value(node, JX.statement), graph.value(node, RDFS.label), graph.value(owner, RDFS.label) if owner is not None else None):
         if text is not None:
             for row in rows:
@@ -125,7 +132,7 @@ def locate(graph: Graph, focus: Node) -> Place:
             project = walk
         walk = _parent(graph, walk)
     # A year's name and unit are its project's (a plan-year may carry its own title).
-    owner = graph.value(project, JX.yearOf) if project is not None else None
+    owner = _owner(graph, project) if project is not None else None
     agency = graph.value(owner, JX.declaredBy) if owner is not None else None
     if project is not None and graph.value(project, RDFS.label) is None:
         project = owner
@@ -166,7 +173,7 @@ def _messages(report: Graph, result: Node) -> tuple[str, str]:
     return by_language.get("zh", plain), by_language.get("en", plain)
 
 
-def _shape_name(shape: Node | None) -> str:
+def shape_name(shape: Node | None) -> str:
     text = str(shape)
     return "jxs:" + text[len(str(JXS)):] if text.startswith(str(JXS)) else text
 
@@ -203,7 +210,7 @@ def found_in(data: Graph, report: Graph) -> list[Found]:
         zh, en = _messages(report, node)
         severity = report.value(node, SH.resultSeverity)
         result = Result(SEVERITIES.get(severity, str(severity)), place.project, place.indicator, zh, en, place.source,
-                        _shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
+                        shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
         found.append(Found(_result_key(report, node), node, tuple(_description(report, node)), result))
     return found
 

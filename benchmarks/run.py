@@ -1,0 +1,328 @@
+"""The scale benchmark: generated provinces' worth of tables through the real command line, step by step.
+
+    python benchmarks/run.py                       # 1,000 and 10,000 projects, plain route at 1,000
+    python benchmarks/run.py --sizes 1000          # one size
+    python benchmarks/run.py --sizes 1000 10000 100000   # or JIXIAO_BENCH_100K=1: adds 100,000 (long)
+    python benchmarks/run.py --sizes 20 --plain-limit 60 --out /tmp/bench   # what the smoke test runs
+
+For each size N a corpus is generated with jixiao.synthetic (as benchmarks/generate_corpus.py
+does): N projects over `--years` and N/50 declaring units (at least 5), 50 projects a file, with
+the damage the seed and the real tables show at the stated rates (`--damage`: share of rows
+shifted or merged by the conversion; `--defects`: share of projects with a reviewer's finding).
+Then each step runs as its own `jixiao` process, timed (wall clock) and measured (peak resident
+memory of that process, from os.wait4's rusage):
+
+- `ingest -o data.nt`: tables → N-Triples (the triples produced are read from its summary);
+- `ingest --store`: tables → an embedded Oxigraph store;
+- `reason`: the entailments in the store;
+- `validate`: the SHACL shapes over the store;
+- `query NAME` for every named query on the store (`--format csv`; rows counted).
+
+At the sizes in `--plain-at` (1,000 by default) the plain route runs too (benchmarks/plain_route.py:
+rdflib parse + owlrl + pyshacl on the whole graph + rdflib SPARQL), stopped after `--plain-limit`
+seconds; what did not finish is reported as "did not finish in X s" and the ratio is then a lower bound.
+
+The results are written to OUT/scale.json and OUT/scale.md (a Markdown table: time and memory
+per step and size, the growth factor between consecutive sizes, and the plain route's ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (1000, 10000)
+OPT_IN_SIZE = 100_000
+OPT_IN_ENV = "JIXIAO_BENCH_100K"
+SAMPLE_TEXT = "满意度"  # the value of a query's required text parameter (search's)
+
+
+@dataclass
+class Measure:
+    """One step at one size: wall time, the process's peak memory, and what it produced."""
+
+    step: str
+    seconds: float | None
+    peak_mb: float | None
+    exit_status: int | None = 0
+    produced: str = ""  # triples, rows or results, as the step reports them
+    note: str = ""
+
+
+@dataclass
+class SizeRun:
+    projects: int
+    files: int
+    triples: int | None = None
+    measures: list[Measure] = field(default_factory=list)
+    plain: list[Measure] = field(default_factory=list)
+    plain_note: str = ""
+
+
+def jixiao_command(*arguments: str | Path) -> list[str]:
+    return [sys.executable, "-m", "jixiao", *map(str, arguments)]
+
+
+def log(measure: Measure) -> None:
+    """One line on stderr as each step ends (a long run shows its progress, and what it had if stopped)."""
+    print(f"  {measure.step:<40} {_seconds(measure):>10} {_memory(measure):>9}  {measure.produced} {measure.note}", file=sys.stderr, flush=True)
+
+
+def measured(step: str, argv: list[str], limit: float | None = None, cwd: Path | None = None) -> tuple[Measure, str, str]:
+    """Run `argv` as a child process: its Measure, stdout and stderr. Stopped after `limit` seconds."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd)
+        status, peak_kb, timed_out = _wait(child, limit)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    measure = Measure(step, round(seconds, 3), round(peak_kb / 1024, 1), status)
+    if timed_out:
+        measure.seconds, measure.note = None, f"did not finish in {limit:.0f} s"
+    return measure, stdout, stderr
+
+
+def _wait(child: subprocess.Popen[bytes], limit: float | None) -> tuple[int, int, bool]:
+    """Wait for the child with os.wait4 (its own rusage, not all children's): status, peak RSS in kB, timed out."""
+    deadline = None if limit is None else time.monotonic() + limit
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG if deadline is not None else 0)
+        if pid == child.pid:
+            child.returncode = os.waitstatus_to_exitcode(status)
+            return child.returncode, usage.ru_maxrss, False
+        if deadline is not None and time.monotonic() > deadline:
+            child.kill()
+            _, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            return child.returncode, usage.ru_maxrss, True
+        time.sleep(0.05)
+
+
+def generate(directory: Path, projects: int, years: list[int], damage: float, defects: float, seed: int) -> int:
+    from jixiao.synthetic import write_corpus
+
+    agencies = max(5, projects // 50)
+    paths = write_corpus(directory, projects, seed=seed, per_file=50, damage=damage, n_agencies=agencies,
+                         years=tuple(years), defects=defects)
+    return len(paths)
+
+
+def _triples_from_summary(stderr: str) -> int | None:
+    match = re.search(r"\((\d+) triples, nt\)", stderr)
+    return int(match.group(1)) if match else None
+
+
+def _csv_rows(stdout: str) -> int:
+    return max(0, sum(1 for _ in csv.reader(io.StringIO(stdout.lstrip("\ufeff")))) - 1)
+
+
+def _checked(measure: Measure, stderr: str, accept: tuple[int, ...] = (0,)) -> Measure:
+    if measure.exit_status not in accept and not measure.note:
+        measure.note = "failed: " + (stderr.strip().splitlines() or ["(no message)"])[-1][:200]
+    log(measure)
+    return measure
+
+
+def supports(command: str, option: str) -> bool:
+    """Whether `jixiao COMMAND` has `option` (the runner measures whichever CLI is installed)."""
+    usage = subprocess.run(jixiao_command(command, "--help"), capture_output=True, text=True, check=False).stdout
+    return re.search(rf"(^|\s){re.escape(option)}[\s,=]", usage) is not None
+
+
+def step_commands(corpus: Path, work: Path, jobs: int) -> dict[str, list[str]]:
+    """The command of each step: on the store where the CLI can, else on the tables (older CLIs)."""
+    store = work / "store"
+    ingest_jobs = ["--jobs", str(jobs)] if supports("ingest", "--jobs") else []
+    commands = {"ingest -o .nt": jixiao_command("ingest", corpus, "-o", work / "data.nt", "--quiet", *ingest_jobs),
+                "ingest --store": jixiao_command("ingest", corpus, "--store", store, "--quiet", *ingest_jobs)}
+    commands["reason"] = (jixiao_command("reason", "--store", store) if supports("reason", "--store")
+                          else jixiao_command("reason", corpus, "-o", work / "reasoned.nt"))
+    commands["validate"] = (jixiao_command("validate", "--store", store, "--format", "json") if supports("validate", "--store")
+                            else jixiao_command("validate", corpus, "--jobs", str(jobs), "--format", "json"))
+    return commands
+
+
+def pipeline(corpus: Path, work: Path, jobs: int, queries: list[str] | None = None) -> tuple[list[Measure], int | None]:
+    """Every step of the pipeline on one corpus: the measures and the number of triples produced."""
+    commands = step_commands(corpus, work, jobs)
+    measures: list[Measure] = []
+    measure, _, stderr = measured("ingest -o .nt", commands["ingest -o .nt"])
+    triples = _triples_from_summary(stderr)
+    measure.produced = f"{triples} triples" if triples is not None else ""
+    measures.append(_checked(measure, stderr))
+    measure, _, stderr = measured("ingest --store", commands["ingest --store"])
+    measures.append(_checked(measure, stderr))
+    measure, _, stderr = measured("reason", commands["reason"])
+    measure.produced = stderr.strip().splitlines()[-1][:120] if stderr.strip() else ""
+    measures.append(_checked(measure, stderr))
+    measure, stdout, stderr = measured("validate", commands["validate"])
+    with contextlib.suppress(ValueError, KeyError):
+        measure.produced = f"{len(json.loads(stdout)['results'])} results"
+    measures.append(_checked(measure, stderr, accept=(0, 1)))
+    measures += query_measures(work / "store", queries)
+    return measures, triples
+
+
+def query_measures(store: Path, names: list[str] | None) -> list[Measure]:
+    from jixiao.queries import library
+
+    measures = []
+    for name, query in library().items():
+        if names is not None and name not in names:
+            continue
+        params = [f"--param={p}={SAMPLE_TEXT}" for p, parameter in query.params.items() if parameter.required]
+        measure, stdout, stderr = measured(f"query {name}", jixiao_command("query", name, "--store", store, "--format", "csv", *params))
+        measure.produced = f"{_csv_rows(stdout)} rows"
+        measures.append(_checked(measure, stderr))
+    return measures
+
+
+def plain_route(data: Path, limit: float) -> tuple[list[Measure], str]:
+    """The plain route's phases on `data` (N-Triples), in one child stopped after `limit` seconds."""
+    measure, stdout, stderr = measured("plain route", [sys.executable, str(ROOT / "benchmarks" / "plain_route.py"), str(data)], limit)
+    phases = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    measures = [Measure(f"plain {p['phase']}", p["seconds"], None) for p in phases]
+    measures.append(Measure("plain route, all", measure.seconds, measure.peak_mb, measure.exit_status, note=measure.note))
+    done = {p["phase"] for p in phases}
+    missing = [p for p in ("parse", "reason", "validate", "queries") if p not in done]
+    note = measure.note + (f" (unfinished: {', '.join(missing)})" if missing and measure.note else "")
+    if measure.exit_status not in (0, None) and not measure.note:
+        note = "failed: " + (stderr.strip().splitlines() or [""])[-1][:200]
+    return measures, note
+
+
+def run_size(projects: int, args: argparse.Namespace, scratch: Path) -> SizeRun:
+    corpus, work = scratch / f"corpus-{projects}", scratch / f"work-{projects}"
+    work.mkdir(parents=True)
+    files = generate(corpus, projects, args.years, args.damage, args.defects, args.seed)
+    result = SizeRun(projects, files)
+    print(f"{projects} projects in {files} files", file=sys.stderr, flush=True)
+    result.measures, result.triples = pipeline(corpus, work, args.jobs, args.queries)
+    if projects in args.plain_at:
+        result.plain, result.plain_note = plain_route(work / "data.nt", args.plain_limit)
+        for m in result.plain:
+            print(f"  {m.step:<40} {_seconds(m):>10} {_memory(m):>9}  {m.note}", file=sys.stderr, flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return result
+
+
+def _seconds(m: Measure | None) -> str:
+    if m is None:
+        return ""
+    return m.note if m.seconds is None else f"{m.seconds:.2f} s"
+
+
+def _memory(m: Measure | None) -> str:
+    return "" if m is None or m.peak_mb is None else f"{m.peak_mb:.0f} MB"
+
+
+def pipeline_seconds(run: SizeRun) -> float:
+    """Ingest into the store, reasoning, validation and the queries: the pipeline the plain route is compared with."""
+    return sum(m.seconds or 0.0 for m in run.measures if m.step != "ingest -o .nt")
+
+
+def growth(before: SizeRun, after: SizeRun, step: str) -> str:
+    """Time ratio of a step between two sizes, next to the ratio of the sizes (linear = equal)."""
+    a = next((m for m in before.measures if m.step == step), None)
+    b = next((m for m in after.measures if m.step == step), None)
+    if a is None or b is None or not a.seconds or b.seconds is None:
+        return ""
+    return f"{b.seconds / a.seconds:.1f}×"
+
+
+def markdown(runs: list[SizeRun], args: argparse.Namespace) -> str:
+    sizes = [r.projects for r in runs]
+    header = ["step"] + [f"{n:,} projects" for n in sizes] + [f"peak memory at {n:,}" for n in sizes]
+    header += [f"growth {a:,}→{b:,} ({b / a:.0f}× data)" for a, b in itertools.pairwise(sizes)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    steps = list(dict.fromkeys(m.step for r in runs for m in r.measures))
+    for step in steps:
+        found = [next((m for m in r.measures if m.step == step), None) for r in runs]
+        cells = [step] + [_seconds(m) for m in found] + [_memory(m) for m in found]
+        cells += [growth(a, b, step) for a, b in itertools.pairwise(runs)]
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = [f"**{pipeline_seconds(r):.1f} s**" for r in runs]
+    peaks = [f"{max((m.peak_mb or 0) for m in r.measures):.0f} MB" for r in runs]
+    lines.append("| **pipeline (store ingest + reason + validate + queries)** | " + " | ".join(totals + peaks) + " |"
+                 + " |" * (len(runs) - 1))
+    out = [f"Generated on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()} ({os.cpu_count()} cores), "
+           f"Python {platform.python_version()}; corpus: years {' '.join(map(str, args.years))}, N/50 units (≥ 5), "
+           f"damage {args.damage}, defects {args.defects}, seed {args.seed}; --jobs {args.jobs}.", "",
+           "| size | files | triples (ingest -o .nt) |", "|---|---|---|"]
+    out += [f"| {r.projects:,} | {r.files} | {r.triples if r.triples is not None else '?'} |" for r in runs]
+    out += ["", *lines]
+    slow = [(r.projects, m) for r in runs for m in r.measures if m.step.startswith("query ") and (m.seconds is None or m.seconds > 1)]
+    if slow:
+        out += ["", "Queries over 1 s: " + "; ".join(f"{m.step[6:]} at {n:,}: {_seconds(m)}" for n, m in slow) + "."]
+    for r in runs:
+        if r.plain:
+            out += ["", f"Plain route at {r.projects:,} projects (limit {args.plain_limit:.0f} s):", "",
+                    "| phase | time | peak memory |", "|---|---|---|"]
+            out += [f"| {m.step} | {_seconds(m)} | {_memory(m)} |" for m in r.plain]
+            out += ["", plain_ratio(r)]
+    return "\n".join(out) + "\n"
+
+
+def plain_ratio(run: SizeRun) -> str:
+    whole = next(m for m in run.plain if m.step == "plain route, all")
+    ours = pipeline_seconds(run)
+    if whole.seconds is None:
+        limit = float(whole.note.split()[-2])
+        return f"The plain route {run.plain_note}: it takes at least {limit / ours:.1f}× as long as the pipeline ({ours:.1f} s)."
+    return f"The plain route ({whole.seconds:.1f} s) takes {whole.seconds / ours:.1f}× as long as the pipeline ({ours:.1f} s)."
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="numbers of projects (default 1000 10000)")
+    parser.add_argument("--years", type=int, nargs="+", default=[2023, 2024])
+    parser.add_argument("--damage", type=float, default=0.05, help="share of rows shifted or merged by the conversion")
+    parser.add_argument("--defects", type=float, default=0.1, help="share of projects with a reviewer's finding")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest's --jobs")
+    parser.add_argument("--plain-at", type=int, nargs="*", default=[1000], help="sizes at which to run the plain route")
+    parser.add_argument("--plain-limit", type=float, default=900.0, help="seconds before the plain route is stopped")
+    parser.add_argument("--queries", nargs="+", default=None, help="only these named queries (default: all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--scratch", type=Path, default=None, help="where corpora and stores are made (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = [*DEFAULT_SIZES, *([OPT_IN_SIZE] if os.environ.get(OPT_IN_ENV) == "1" else [])]
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_arguments(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-", dir=args.scratch) as scratch:
+        runs = [run_size(n, args, Path(scratch)) for n in sorted(args.sizes)]
+    settings: dict[str, Any] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    record = {"settings": settings, "machine": {"node": platform.node(), "cores": os.cpu_count(), "python": platform.python_version()},
+              "runs": [asdict(r) for r in runs]}
+    (args.out / "scale.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    table = markdown(runs, args)
+    (args.out / "scale.md").write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
