@@ -1,6 +1,6 @@
 """The same named queries give the same answers in memory, in the embedded store and on real servers.
 
-The seed and the multi-unit, multi-year query fixture are put in each place the way a user does it (`ingest --store`, `load --endpoint`), and
+The seed, the multi-unit, multi-year query fixture and real self-evaluations are put in each place the way a user does it (`ingest --store`, `load --endpoint`), and
 every query of the library is run through `jixiao query` with its JSON output compared as data:
 numbers as numbers, Chinese text exactly.
 """
@@ -32,10 +32,13 @@ def cli(*args: str | Path) -> Any:
 
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "queries"
+# Real self-evaluations (with sources in their README), so the evaluation queries compare answers, not empty tables.
+EVALUATIONS = sorted((Path(__file__).resolve().parent / "fixtures" / "selfeval").glob("*-*.md"))
 # Queries whose parameters have no default get one here.
 REQUIRED = {"search": ["--param", "text=满意度"]}
-# Queries about what the seed and the fixture do not have: department-wide plans (部门整体绩效目标表).
-NO_SEED_DATA = {"department-plans"}
+# Queries about what the seed and the fixtures do not have: department-wide plans (部门整体绩效目标表),
+# an indicator evaluated in several years (never-met), a score that disagrees with its completion.
+NO_SEED_DATA = {"department-plans", "never-met", "score-completion-disagree"}
 
 
 def answers(target: list[str], query: str, extra: list[str]) -> list[dict[str, Any]]:
@@ -48,7 +51,7 @@ def answers(target: list[str], query: str, extra: list[str]) -> list[dict[str, A
 def targets(tmp_path_factory: pytest.TempPathFactory, seed_path: Path, virtuoso_endpoint: ServerEndpoint,  # noqa: F811
             oxigraph_endpoint: ServerEndpoint) -> dict[str, list[str]]:  # noqa: F811
     store = tmp_path_factory.mktemp("store") / "oxigraph"
-    data = [str(seed_path), str(FIXTURE)]
+    data = [str(seed_path), str(FIXTURE), *map(str, EVALUATIONS)]
     assert cli("ingest", *data, "--store", store).exit_code == 0
     places = {"memory": data, "embedded": ["--store", str(store)]}
     for server in (virtuoso_endpoint, oxigraph_endpoint):

@@ -24,8 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from jixiao.cli.main import main
-from jixiao.graph.build import ingest_documents, ntriples_lines
-from jixiao.graph.mapping import document_chunks
+from jixiao.graph.build import ingest_documents, produce_chunks
 from jixiao.queries.library import library
 from jixiao.stores.loading import ontology_lines
 
@@ -184,7 +183,8 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_answers(tmp_path: Pa
 
 
 def _chunks(paths: list[Path]) -> list[Any]:
-    return [chunk for path in paths for document in ingest_documents(path) for chunk in document_chunks(document)]
+    """The chunks as `ingest --store` writes them: each with what the ontology entails from it."""
+    return list(produce_chunks(paths, jobs=1, entail=True))
 
 
 def _as_quads(lines: list[str]) -> set[ox.Quad]:
@@ -203,7 +203,7 @@ def test_drop_removes_exactly_one_tables_triples(tmp_path: Path, seed_path: Path
     dropped = cli("drop", "--unit", gone.key[1], "--project", gone.key[2], "--year", gone.key[3], "--store", store)
     assert dropped.exit_code == 0, dropped.output
     assert str(gone.graph) in dropped.stderr and "dropped 1 table(s)" in dropped.stderr
-    expected = [line for chunk in chunks if chunk.key != gone.key for line in ntriples_lines(chunk.triples)] + ontology_lines()
+    expected = [line for chunk in chunks if chunk.key != gone.key for line in chunk.lines] + ontology_lines()
     assert union_quads(store) == _as_quads(expected)
     reader = ox.Store.read_only(str(store))
     assert not reader.contains_named_graph(ox.NamedNode(str(gone.graph)))

@@ -8,16 +8,20 @@ Every file jixiao writes goes through `atomic_output`: it appears whole or not a
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import multiprocessing.pool
 import operator
 import os
 import re
+import signal
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TextIO
 
@@ -453,10 +457,6 @@ def produce_file(path: Path, base: str = DEFAULT_BASE, year: int | None = None, 
     return results
 
 
-def _produce_star(arguments: tuple[Path, str, int | None, bool]) -> list[DocumentResult]:
-    return produce_file(*arguments)
-
-
 def default_jobs() -> int:
     """All the cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -475,21 +475,56 @@ def produce_documents(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int
         for path in files:
             yield from produce_file(path, base, year, entail)
         return
-    ontology_schema()  # compiled once before the workers start (forked workers inherit it)
     window = jobs * 3
-    with ProcessPoolExecutor(jobs) as pool:
-        pending: deque[Future[list[DocumentResult]]] = deque()
+    pool = _started_pool(jobs)
+    try:
+        pending: deque[AsyncResult[list[DocumentResult]]] = deque()
         queue = iter(files)
-        for path in queue:
-            pending.append(pool.submit(_produce_star, (path, base, year, entail)))
-            if len(pending) >= window:
-                break
+        for path in itertools.islice(queue, window):
+            pending.append(pool.apply_async(produce_file, (path, base, year, entail)))
         while pending:
-            results = pending.popleft().result()
+            results = pending.popleft().get()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.submit(_produce_star, (nxt, base, year, entail)))
+                pending.append(pool.apply_async(produce_file, (nxt, base, year, entail)))
             yield from results
+        pool.close()
+    except BaseException:
+        # Ctrl-C, an error, or a consumer that stopped early: the workers are stopped at once, not
+        # waited for (waiting on a pool interrupted mid-task can hang).
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _started_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """A pool whose every worker has started, with Ctrl-C held back until then: a worker stopped while
+    it starts prints a traceback of its own (its parent's semaphores are gone)."""
+    context = _worker_context()
+    ready = context.Barrier(jobs + 1)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = context.Pool(jobs, initializer=_worker_started, initargs=(ready,))
+        ready.wait(timeout=120)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pool
+
+
+def _worker_started(ready: threading.Barrier) -> None:
+    """Workers leave Ctrl-C to the caller, which stops them (a worker interrupted mid-task would hang the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ready.wait(timeout=120)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server, never from this process: a forked worker would inherit the
+    caller's open descriptors — a store's writer lock (flock) among them — and, outliving a killed
+    caller, keep the store locked. The server imports the pipeline once, so workers start warm."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["jixiao.graph.build"])
+    return context
 
 
 def produce_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | None = None, jobs: int | None = None,
