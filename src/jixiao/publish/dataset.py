@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from jixiao.errors import UsageError, message_of
@@ -24,6 +22,7 @@ from jixiao.publish.workers import Answer, WorkerPool
 from jixiao.queries import NamedQuery, bind, library, load_query
 from jixiao.queries.guard import query_form
 from jixiao.resources import resource_dir
+from jixiao.sparql_tree import has_pattern
 
 Row = dict[str, Node | None]
 
@@ -34,22 +33,6 @@ class Refused(UsageError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _calls_service(tree: Any) -> bool:
-    """Whether a parse tree holds a SERVICE pattern anywhere."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
-            stack.extend(list(node))
-    return False
 
 
 def endpoint_form(text: str) -> str:
@@ -65,7 +48,7 @@ def endpoint_form(text: str) -> str:
         raise Refused(400, "malformed SPARQL query") from None
     except Exception as error:
         raise Refused(400, f"malformed SPARQL query: {message_of(error)}") from error
-    if _calls_service(parsed):
+    if has_pattern(parsed, "ServiceGraphPattern"):
         raise Refused(403, "the query calls SERVICE (it would make this server fetch data from another host); this endpoint refuses it")
     if parsed[1].name == "DescribeQuery":
         return "describe"

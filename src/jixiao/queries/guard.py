@@ -8,15 +8,12 @@ parser's line and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from jixiao.errors import UsageError, message_of
+from jixiao.sparql_tree import has_pattern
 
 # rdflib's names for the four query forms, and what `jixiao query` calls them.
 QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
@@ -38,7 +35,7 @@ def query_form(text: str, *, allow_service: bool = False) -> str:
     form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)
     if form not in SUPPORTED_FORMS:
         raise UsageError(f"{form.upper()} queries are not supported; use SELECT, ASK or CONSTRUCT")
-    if not allow_service and any(node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
+    if not allow_service and has_pattern(parsed, "ServiceGraphPattern"):
         raise UsageError("the query calls SERVICE (it would fetch data from another host); "
                          "give --allow-service to let it")
     return form
@@ -53,16 +50,3 @@ def _is_update(text: str) -> bool:
     return "request" in parsed and bool(parsed["request"])
 
 
-def _nodes(tree: Any) -> Iterable[CompValue]:
-    """Every CompValue in a parse tree, depth first."""
-    if isinstance(tree, CompValue):
-        yield tree
-        children: Iterable[Any] = tree.values()
-    elif isinstance(tree, dict):
-        children = tree.values()
-    elif isinstance(tree, (list, tuple)) or hasattr(tree, "asList"):
-        children = list(tree)
-    else:
-        return
-    for child in children:
-        yield from _nodes(child)

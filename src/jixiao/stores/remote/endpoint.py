@@ -17,7 +17,7 @@ import re
 import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -26,10 +26,10 @@ from typing import Any
 import httpx
 from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from jixiao.errors import InputError
+from jixiao.sparql_tree import has_pattern
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
 from jixiao.stores.credentials import check_basic_over_http, without_credentials
 from jixiao.stores.remote.client import Answer, HttpClient
@@ -312,22 +312,7 @@ def names_graphs(query: str) -> bool:
     except Exception:  # not ours to judge here: the server answers a malformed query with its own message
         return False
     # (CompValue.get answers a missing key with the key's name, so ask whether it is there.)
-    return "datasetClause" in parsed[1] or any(node.name == "GraphGraphPattern" for node in _nodes(parsed))
-
-
-def _nodes(tree: Any) -> Iterator[CompValue]:
-    """Every CompValue in a parse tree, depth first."""
-    if isinstance(tree, CompValue):
-        yield tree
-        children: Iterable[Any] = tree.values()
-    elif isinstance(tree, dict):
-        children = tree.values()
-    elif isinstance(tree, (list, tuple)) or hasattr(tree, "asList"):
-        children = list(tree)
-    else:
-        return
-    for child in children:
-        yield from _nodes(child)
+    return "datasetClause" in parsed[1] or has_pattern(parsed, "GraphGraphPattern")
 
 
 def _check_iri(iri: str) -> str:
