@@ -1,6 +1,7 @@
 """The same named queries give the same answers in memory, in the embedded store and on real servers.
 
-The seed, the multi-unit, multi-year query fixture and real self-evaluations are put in each place the way a user does it (`ingest --store`, `load --endpoint`), and
+The seed, the multi-unit, multi-year query fixture and real self-evaluations are put in each place
+the way a user does it (`ingest --store`, `load --endpoint`), and
 every query of the library is run through `jixiao query` with its JSON output compared as data:
 numbers as numbers, Chinese text exactly.
 """
