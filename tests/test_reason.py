@@ -35,7 +35,7 @@ from jixiao.graph.reason import (
     unsupported_axioms,
 )
 from jixiao.namespaces import DEFAULT_BASE, JX, ORG, PROV
-from jixiao.stores import load_ontology, open_backend
+from jixiao.stores import open_backend, read_ntriples, store_graph_file
 from jixiao.synthetic import write_corpus
 from jixiao.vocabulary import load_ontology_graph
 
@@ -275,8 +275,7 @@ def test_reason_in_a_store_adds_what_the_data_lack(tmp_path: Path, seed_path: Pa
                         encoding="utf-8")
     store_dir = tmp_path / "store"
     backend = open_backend(store=store_dir)
-    load_ontology(backend)
-    backend.replace_graph("https://w3id.org/jixiao/id/graph/seed", asserted)
+    store_graph_file(backend, "https://w3id.org/jixiao/id/graph/seed", read_ntriples(asserted), str(asserted))
     added = reason_in_store(backend, DEFAULT_BASE)
     assert added > 1000
     held = _nt(backend.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {}))

@@ -23,7 +23,7 @@ from jixiao.cli.ingest import ingest
 from jixiao.graph import graph_of, materialise_types
 from jixiao.graph.build import load_graph
 from jixiao.resources import resource_dir
-from jixiao.stores import QueryBackend, load_ontology, open_backend
+from jixiao.stores import QueryBackend, open_backend, read_ntriples, store_graph_file
 from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations, write_corpus
 from jixiao.validation import run_pyshacl, shapes_graph, validate_graph, validate_paths, whole_graph
 from jixiao.validation.sparql import validate_store
@@ -112,8 +112,7 @@ def _typed_store(data: Graph, where: Path) -> QueryBackend:
     path = where / "data.nt"
     path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in materialise_types(graph_of(data))), encoding="utf-8")
     backend = open_backend(store=where / "store")
-    load_ontology(backend)
-    backend.replace_graph("https://example.org/graph/data", path)
+    store_graph_file(backend, "https://example.org/graph/data", read_ntriples(path), str(path))
     return backend
 
 

@@ -16,7 +16,7 @@ from jixiao.cli.ingest import ingest
 from jixiao.cli.validate import validate as validate_command
 from jixiao.graph import load_graph, materialise_types
 from jixiao.namespaces import SH
-from jixiao.stores import QueryBackend, load_ontology, open_backend
+from jixiao.stores import QueryBackend, open_backend, read_ntriples, store_graph_file
 from jixiao.synthetic import corpus, render
 from jixiao.validation import Report, Result, run_pyshacl, validate_graph, validate_paths
 from jixiao.validation.sparql import UnsupportedShape, checks_of, compiled_checks, types_are_closed, validate_store, violations
@@ -308,8 +308,7 @@ def typed_store(data: Graph, where: Path) -> QueryBackend:
     path = where / "data.nt"
     path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in materialise_types(data)), encoding="utf-8")
     backend = open_backend(store=where / "store")
-    load_ontology(backend)
-    backend.replace_graph("https://example.org/graph/data", path)
+    store_graph_file(backend, "https://example.org/graph/data", read_ntriples(path), str(path))
     return backend
 
 
@@ -339,10 +338,9 @@ def test_a_store_whose_types_are_not_closed_is_validated_by_the_standard_path(tm
     table.write_text(render(corpus(4, seed=5, defects=0.6), damage=0.1, seed=5), encoding="utf-8")
     data = load_graph([table], with_ontology=False)  # asserted only: no entailed type at all
     backend = open_backend(store=tmp_path / "store")
-    load_ontology(backend)
     asserted = tmp_path / "asserted.nt"
     asserted.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in data), encoding="utf-8")
-    backend.replace_graph("https://example.org/graph/data", asserted)
+    store_graph_file(backend, "https://example.org/graph/data", read_ntriples(asserted), str(asserted))
     assert not types_are_closed(backend)
     in_store = validate_store(backend)
     backend.close()

@@ -8,7 +8,18 @@ mapper's chunks into a store and drops tables again. The embedded and remote bac
 """
 
 from jixiao.stores.base import QueryBackend, SelectResult, StoreWriter, inject_values, values_block
-from jixiao.stores.loading import Duplicate, LoadReport, drop_tables, file_hash, put_ontology, rdf_graph_iri, select_tables, store_chunks, store_graph_file
+from jixiao.stores.loading import (
+    Duplicate,
+    LoadReport,
+    drop_tables,
+    file_hash,
+    put_ontology,
+    rdf_graph_iri,
+    read_ntriples,
+    select_tables,
+    store_chunks,
+    store_graph_file,
+)
 from jixiao.stores.memory import MemoryBackend
 from jixiao.stores.registry import backend_class, open_backend, register, registered
 from jixiao.stores.tables import TableRecord, WriteSummary
@@ -29,6 +40,7 @@ __all__ = [
     "open_backend",
     "put_ontology",
     "rdf_graph_iri",
+    "read_ntriples",
     "register",
     "registered",
     "select_tables",
