@@ -132,9 +132,8 @@ def test_ask_and_construct_over_the_endpoint(emptied: ServerEndpoint, tmp_path: 
     assert len(Graph().parse(data=as_nt.stdout, format="nt")) == len(Graph().parse(data=as_ttl.stdout, format="turtle")) > 10
 
 
+@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)  # the Oxigraph server has no anonymous-update door to open
 def test_update_refused_where_the_server_would_run_it(server: ServerEndpoint, tmp_path: Path) -> None:
-    if server.name != "virtuoso":
-        pytest.skip("the Oxigraph server has no query/update permissions to open; the refusal is tested on Virtuoso")
     graph = "urn:x:anonymous-update-probe"
     # The door is open: an anonymous client may update through /sparql.
     opened = httpx.post(server.query_url, data={"query": f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:s> <urn:x:p> <urn:x:o> }} }}"}, timeout=30)
