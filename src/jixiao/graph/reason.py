@@ -242,13 +242,7 @@ def entailments(graph: Graph, schema: Schema | None = None, types_only: bool = F
             yield subject, RDF.type, parent
     for prop, rule in schema.properties.items():
         for subject, obj in graph.subject_objects(prop):
-            if not types_only:
-                yield from _derived(subject, obj, rule)
-            for cls in rule.subject_types:
-                yield subject, RDF.type, cls
-            if not isinstance(obj, Literal):
-                for cls in rule.object_types:
-                    yield obj, RDF.type, cls
+            yield from _assertion_entailments(subject, obj, rule, types_only)
 
 
 def triple_entailments(triples: Iterable[Triple], schema: Schema | None = None) -> Iterator[Triple]:
@@ -266,12 +260,19 @@ def triple_entailments(triples: Iterable[Triple], schema: Schema | None = None) 
                 yield subject, RDF.type, parent
         rule = schema.properties.get(predicate)  # type: ignore[call-overload]
         if rule is not None:
-            yield from _derived(subject, obj, rule)
-            for cls in rule.subject_types:
-                yield subject, RDF.type, cls
-            if not isinstance(obj, Literal):
-                for cls in rule.object_types:
-                    yield obj, RDF.type, cls
+            yield from _assertion_entailments(subject, obj, rule, types_only=False)
+
+
+def _assertion_entailments(subject: Node, obj: Node, rule: PropertyRule, types_only: bool) -> Iterator[Triple]:
+    """What one assertion of a property entails: its superproperties and inverses (unless `types_only`),
+    and the types its domain and range give."""
+    if not types_only:
+        yield from _derived(subject, obj, rule)
+    for cls in rule.subject_types:
+        yield subject, RDF.type, cls
+    if not isinstance(obj, Literal):
+        for cls in rule.object_types:
+            yield obj, RDF.type, cls
 
 
 def with_entailments(triples: list[Triple], schema: Schema | None = None) -> list[Triple]:
