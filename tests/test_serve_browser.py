@@ -76,11 +76,15 @@ def wait_for(driver: Any, css: str) -> Any:
 def follow(driver: Any, css: str) -> str:
     """Click the first link matching `css` and wait for the next page's <main>."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     link = driver.find_element(By.CSS_SELECTOR, css)
     href = link.get_attribute("href")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
     link.click()
+    # The old page also has a <main>: wait until it is gone before looking for the new one.
+    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(link))
     wait_for(driver, "main h1")
     return str(href)
 
@@ -92,7 +96,8 @@ def page_errors(driver: Any) -> list[str]:
 
 def test_browse_from_home_to_a_category_and_run_queries(browser: Any, site_url: str, shots: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(site_url + "/")
     wait_for(browser, "figure.chart svg")  # ECharts drew the budget chart
@@ -124,8 +129,10 @@ def test_browse_from_home_to_a_category_and_run_queries(browser: Any, site_url: 
     field = wait_for(browser, "input[name='project']")
     field.send_keys("法律服务")
     browser.find_element(By.CSS_SELECTOR, "form.params button[type='submit']").click()
+    # The page without a parameter may already show a result table: wait for the new page's URL
+    # first, or the old table would be read.
+    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.url_contains("project="))
     wait_for(browser, "table.result tbody tr")
-    assert "project=" in browser.current_url
     cells = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table.result tbody tr td:nth-child(2)")]
     assert cells and set(cells) == {"法律服务"}
     browser.save_screenshot(str(shots / "6-named-query.png"))
