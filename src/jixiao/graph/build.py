@@ -25,8 +25,9 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
@@ -288,7 +289,8 @@ def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
 
 Statement = tuple[str, str, str]  # subject, predicate, object in N-Triples syntax
 STREAMED_FORMATS = ("nt", "ttl")
-_TYPE = RDF.type.n3()
+_RDF_TYPE = RDF.type  # looked up once: an rdflib Namespace attribute costs microseconds each time
+_TYPE = _RDF_TYPE.n3()
 
 
 @dataclass
@@ -347,6 +349,75 @@ def _statement(triple: Triple) -> Statement:
     return s.n3(), p.n3(), o.n3()
 
 
+class _TermWriter:
+    """N-Triples forms of terms, each IRI's computed once: rdflib's `n3()` checks the IRI every time,
+    and the same predicates, classes and subjects come back in almost every triple."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, str] = {}
+
+    def term(self, node: Node) -> str:
+        if type(node) is URIRef:
+            text = self.iris.get(node)
+            if text is None:
+                text = self.iris[node] = node.n3()
+            return text
+        return node.n3()
+
+    def statement(self, triple: Triple) -> Statement:
+        s, p, o = triple
+        return self.term(s), self.term(p), self.term(o)
+
+
+# Stand-ins for an assertion's subject and object while its entailments are compiled (never written).
+_SUBJECT = URIRef("urn:jixiao:placeholder:subject")
+_OBJECT = URIRef("urn:jixiao:placeholder:object")
+_LITERAL_OBJECT = Literal("urn:jixiao:placeholder:literal")
+Template = tuple[int | str, str, int | str]  # 0: the assertion's subject, 2: its object, else an N-Triples term
+
+
+class _EntailmentTemplates:
+    """What the ontology entails from one assertion, as N-Triples templates compiled once per predicate
+    (and per class, for rdf:type), so that a triple's entailments are a lookup and string assembly.
+
+    `reason.triple_entailments` decides what is entailed; it is asked once per kind of assertion,
+    with stand-ins for subject and object: the per-triple rules (types from classes, domains and
+    ranges; super-properties; inverses) depend on the predicate, the class of an rdf:type and
+    whether the object is a literal, never on the subject's or object's name.
+    """
+
+    def __init__(self) -> None:
+        self.schema = ontology_schema()
+        self.templates: dict[tuple[Node, Node | bool], tuple[Template, ...]] = {}
+
+    def statements(self, triple: Triple, encoded: Statement) -> list[Statement]:
+        _, predicate, obj = triple
+        literal = isinstance(obj, Literal)
+        typing = predicate == _RDF_TYPE
+        key = (predicate, obj) if typing else (predicate, literal)
+        templates = self.templates.get(key)
+        if templates is None:
+            stand_in = obj if typing else _LITERAL_OBJECT if literal else _OBJECT
+            templates = self.templates[key] = self._compile(predicate, stand_in)
+        return [(encoded[s] if type(s) is int else s, p, encoded[o] if type(o) is int else o) for s, p, o in templates]  # type: ignore[misc]
+
+    def _compile(self, predicate: Node, stand_in: Node) -> tuple[Template, ...]:
+        def part(term: Node) -> int | str:
+            if term == _SUBJECT:
+                return 0
+            if stand_in in (_OBJECT, _LITERAL_OBJECT) and term == stand_in:
+                return 2
+            return term.n3()
+
+        entailed = triple_entailments([(_SUBJECT, predicate, stand_in)], self.schema)
+        return tuple((part(s), p.n3(), part(o)) for s, p, o in entailed)
+
+
+@cache
+def _entailment_templates() -> _EntailmentTemplates:
+    return _EntailmentTemplates()
+
+
 @cache
 def _root_classes() -> tuple[frozenset[str], frozenset[str]]:
     """The classes (N-Triples form) of a chunk's own root (a performance object: project or plan) and of a document."""
@@ -360,7 +431,8 @@ class _DocumentEncoder:
     triple objects) in every chunk: each triple is encoded, reasoned over and scoped once."""
 
     def __init__(self, entail: bool) -> None:
-        self.schema = ontology_schema() if entail else None
+        self.entailments = _entailment_templates() if entail else None
+        self.terms = _TermWriter()
         self.seen: dict[int, tuple[Triple, list[Statement], int]] = {}
         self.document_roots: tuple[str, ...] = ()
         self.previous: list[Triple] = []
@@ -374,8 +446,10 @@ class _DocumentEncoder:
         return sum(1 for _ in itertools.takewhile(bool, map(operator.is_, triples, self.previous)))
 
     def _encode(self, triple: Triple) -> list[Statement]:
-        triples = [triple, *triple_entailments([triple], self.schema)] if self.schema is not None else [triple]
-        return [_statement(t) for t in triples]
+        statement = self.terms.statement(triple)
+        if self.entailments is None:
+            return [statement]
+        return [statement, *self.entailments.statements(triple, statement)]
 
     def encode(self, chunk: GraphChunk) -> EncodedChunk:
         """The chunk's statements and scopes; the part it shares with the previous chunk is taken whole from a cache."""

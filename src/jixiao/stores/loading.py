@@ -93,8 +93,16 @@ def store_chunks(backend: QueryBackend, chunks: Iterable[Chunk], *, content_hash
             report.summary = writer.commit()
     except BaseException:
         writer.abort()
+        _stop(chunks)
         raise
     return report
+
+
+def _stop(chunks: Iterable[Chunk]) -> None:
+    """Close a producer the write stopped reading (a generator: its worker processes are stopped now, not at exit)."""
+    close = getattr(chunks, "close", None)
+    if callable(close):
+        close()
 
 
 @contextmanager

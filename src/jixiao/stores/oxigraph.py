@@ -18,6 +18,8 @@ same way from nothing. (One SPARQL Update transaction replacing the graphs of 2,
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -256,9 +258,11 @@ class OxigraphWriter:
     def __init__(self, store: ox.Store, build: Path | None, backend: OxigraphBackend) -> None:
         self.store, self.build, self.backend = store, build, backend
         self.summary = WriteSummary()
-        self.pending: list[str] = []
+        self.pending: list[str] = []  # N-Quads text, a chunk's worth a piece
+        self.pending_lines = 0
         self.pending_graphs: set[str] = set()
         self.pending_sources: list[str] = []
+        self.loading: _BackgroundLoad | None = None  # the previous batch, loading while the next is gathered
         self.done = False
         self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
         self._mark_format()
@@ -286,14 +290,14 @@ class OxigraphWriter:
         self._clear(target)
         # N-Quads text for the bulk loader (no Python object per quad): each line into the table's
         # graph, and as it is (a triple: the default graph) into the union.
-        suffix = f" <{target.value}> .\n"
-        self.pending += (line.rstrip()[:-1].rstrip() + suffix for line in lines)
-        self.pending += lines
-        self.pending += (f"<{target.value}> {_literal_quad(predicate, value)} <{REGISTRY_GRAPH}> .\n" for predicate, value in record.statements())
+        self.pending.append(_in_graph(lines, target.value))
+        self.pending.append("".join(lines))
+        self.pending.extend(f"<{target.value}> {_literal_quad(predicate, value)} <{REGISTRY_GRAPH}> .\n" for predicate, value in record.statements())
+        self.pending_lines += 2 * len(lines)
         self.pending_graphs.add(graph)
         self.pending_sources.append(record.source or graph)
-        if len(self.pending) >= BULK_BATCH_LINES:
-            self._flush()
+        if self.pending_lines >= BULK_BATCH_LINES:
+            self._flush(wait=False)
         return len(lines)
 
     def _set_record(self, target: ox.NamedNode, record: TableRecord) -> None:
@@ -323,17 +327,27 @@ class OxigraphWriter:
             self.store.remove(quad)
 
     def _flush_if_pending(self, graph: str) -> None:
-        if graph in self.pending_graphs:
+        if graph in self.pending_graphs or (self.loading is not None and graph in self.loading.graphs):
             self._flush()
 
-    def _flush(self) -> None:
+    def _flush(self, wait: bool = True) -> None:
+        """Bulk-load what is gathered; with `wait=False` in the background, while the caller gathers the next batch
+        (the loader runs without Python's lock, so mapping and loading overlap). One batch loads at a time."""
+        self._finish_loading()
         if self.pending:
+            self.loading = _BackgroundLoad(self.store, "".join(self.pending), self.pending_graphs, self.pending_sources)
+        self.pending, self.pending_lines, self.pending_graphs, self.pending_sources = [], 0, set(), []
+        if wait:
+            self._finish_loading()
+
+    def _finish_loading(self) -> None:
+        if self.loading is not None:
             try:
-                self.store.bulk_load(input="".join(self.pending).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-            except SyntaxError as error:
-                # Lines come from the mapper or from RDF already parsed, so this is a bug, not bad input; the write is discarded.
-                raise StoreError(f"invalid N-Triples among the graphs of {', '.join(self.pending_sources[:3])}: {error}") from error
-        self.pending, self.pending_graphs, self.pending_sources = [], set(), []
+                self.loading.wait()  # interrupted (Ctrl-C), the batch stays in flight: abort() waits for it before deleting the build
+            except StoreError:
+                self.loading = None
+                raise
+            self.loading = None
 
     def commit(self) -> WriteSummary:
         """Bring the union up to date and switch the new generation in (one rename)."""
@@ -355,6 +369,8 @@ class OxigraphWriter:
             return
         self.done = True
         self.pending = []
+        with contextlib.suppress(Exception):  # the write is forgotten whatever its last batch did
+            self._finish_loading()
         if self.build is not None:
             self.store = None  # type: ignore[assignment]
             generations.discard(self.build)
@@ -364,6 +380,40 @@ _EMPTY = ox.Store()  # what a store holds before its first write
 
 # N-Quads lines buffered before one bulk load (about 100 MB of text).
 BULK_BATCH_LINES = 400_000
+
+
+class _BackgroundLoad:
+    """One batch of N-Quads text bulk-loaded in a thread; `wait()` returns when it is in, or raises its error."""
+
+    def __init__(self, store: ox.Store, text: str, graphs: set[str], sources: list[str]) -> None:
+        self.graphs, self.sources = graphs, sources
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, args=(store, text), name="jixiao-bulk-load", daemon=True)
+        self.thread.start()
+
+    def _load(self, store: ox.Store, text: str) -> None:
+        try:
+            store.bulk_load(input=text, format=ox.RdfFormat.N_QUADS)
+        except BaseException as error:  # handed to the writer's thread by wait()
+            self.error = error
+
+    def wait(self) -> None:
+        self.thread.join()
+        if isinstance(self.error, SyntaxError):
+            # Lines come from the mapper or from RDF already parsed, so this is a bug, not bad input; the write is discarded.
+            raise StoreError(f"invalid N-Triples among the graphs of {', '.join(self.sources[:3])}: {self.error}") from self.error
+        if self.error is not None:
+            raise self.error
+
+
+def _in_graph(lines: Sequence[str], graph: str) -> str:
+    """N-Triples lines as N-Quads text in `graph`. Lines ending " .\n" (all the mapper's) are rewritten
+    in one pass over the joined text: a literal never holds a raw line break, so " .\n" is only ever a line's end."""
+    text = "".join(lines)
+    suffix = f" <{graph}> .\n"
+    if text.count(" .\n") == len(lines) and text.endswith(" .\n"):
+        return text.replace(" .\n", suffix)
+    return "".join(line.rstrip()[:-1].rstrip() + suffix for line in lines)
 
 
 def _literal_quad(predicate: str, value: str) -> str:
