@@ -24,8 +24,9 @@ from jixiao.cli.load import Unreadable, report_stored
 from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
 from jixiao.errors import UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
-from jixiao.graph.build import RDF_FORMATS, EncodedChunk, default_jobs, produce_documents
-from jixiao.stores import store_chunks
+from jixiao.graph.build import RDF_FORMATS, ChunkOutput, EncodedChunk, default_jobs, produce_documents
+from jixiao.stores import QueryBackend, store_chunks
+from jixiao.stores.loading import LoadReport
 
 
 @dataclass
@@ -60,31 +61,43 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     if not files:
         raise UsageError("no table files found in the inputs")
     summaries: list[FileSummary] = []
-    if output is not None:
-        fmt = output_format_for(output, output_format)
-        count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), output, fmt, base, stderr_warn)
-        _report(summaries, quiet)
-        click.echo(f"{sum(s.error is None for s in summaries)} document(s) → {output} ({count} triples, {fmt})", err=True)
-        if store_dir is not None and any(s.error for s in summaries) and not keep_going:
-            _left_as_it_was(store_dir, summaries)
+    target = (output, output_format_for(output, output_format)) if output is not None else None
     if store_dir is not None:
-        _store(store_dir, files, base, year, keep_going, quiet, findings_shown=output is not None, jobs=jobs or default_jobs())
+        _store(store_dir, files, base, year, keep_going, quiet, jobs or default_jobs(), target)
+    elif target is not None:
+        count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), target[0], target[1], base, stderr_warn)
+        _report(summaries, quiet)
+        _written(target, count, summaries)
     if any(s.error for s in summaries):
         sys.exit(2)
 
 
-def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep_going: bool, quiet: bool, findings_shown: bool,
-           jobs: int) -> None:
-    """Put every readable table into the store in one write; exit 2 with the store unchanged if a file is unreadable."""
+def _written(target: tuple[Path, str], count: int, summaries: list[FileSummary]) -> None:
+    click.echo(f"{sum(s.error is None for s in summaries)} document(s) → {target[0]} ({count} triples, {target[1]})", err=True)
+
+
+def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep_going: bool, quiet: bool, jobs: int,
+           target: tuple[Path, str] | None = None) -> None:
+    """Put every readable table into the store in one write; exit 2 with the store unchanged if a file is unreadable.
+
+    With `target` (`-o OUT`), the same pass over the tables also writes the file, which gets every
+    readable table (without the entailments the store keeps) even when the store is left as it was.
+    """
     summaries: list[FileSummary] = []
     hashes: dict[str, str] = {}
+    written = _Written(target) if target is not None else None
     backend = open_store(store_dir)
     try:
-        chunks = _chunks(files, base, year, summaries, quiet or findings_shown, jobs, hashes, stop_on_error=not keep_going, entail=True)
-        report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
+        if written is None:
+            chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=not keep_going, entail=True)
+            report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
+        else:
+            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True), summaries,
+                                      hashes, base, keep_going)
     except Unreadable:
-        if not findings_shown:
-            _report(summaries, quiet)
+        _report(summaries, quiet)
+        if written is not None:
+            _written(written.target, written.count, summaries)
         _left_as_it_was(store_dir, summaries)
     except KeyboardInterrupt:
         done = [s for s in summaries if s.error is None]
@@ -93,11 +106,45 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
         sys.exit(130)
     finally:
         backend.close()
-    if not findings_shown:
-        _report(summaries, quiet)
+    _report(summaries, quiet)
+    if written is not None:
+        _written(written.target, written.count, summaries)
     report_stored(report, store_dir, quiet)
     if any(s.error for s in summaries):
         sys.exit(2)
+
+
+@dataclass
+class _Written:
+    """The -o file of a run that also stores: where, in which syntax, how many triples went in."""
+
+    target: tuple[Path, str]
+    count: int = 0
+
+
+def _store_and_write(backend: QueryBackend, written: _Written, chunks: Iterator[EncodedChunk], summaries: list[FileSummary],
+                     hashes: dict[str, str], base: str, keep_going: bool) -> LoadReport:
+    """One pass: each chunk written to the file and put into the store. The file is finished whatever the store does
+    with an unreadable file (it gets every readable table, as `-o` alone would); the store's write then raises Unreadable."""
+
+    def through(output: ChunkOutput) -> Iterator[EncodedChunk]:
+        for chunk in chunks:
+            output.add(chunk)
+            yield chunk
+        failed = [s.source for s in summaries if s.error]
+        if failed and not keep_going:
+            raise Unreadable(failed)  # after the last chunk: the store's writer gives up, the file is kept
+
+    unreadable: Unreadable | None = None
+    with ChunkOutput(*written.target, base, stderr_warn) as output:
+        try:
+            report = store_chunks(backend, through(output), content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
+        except Unreadable as error:
+            unreadable = error
+    written.count = output.count
+    if unreadable is not None:
+        raise unreadable
+    return report
 
 
 def _left_as_it_was(store_dir: Path, summaries: list[FileSummary]) -> None:

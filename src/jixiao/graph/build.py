@@ -189,7 +189,7 @@ def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int
     """
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
     if rdf_format is None:  # a table: with the entailments of each of its chunks, so a store needs no reasoning over the whole
-        write_chunks(produce_chunks([path], base, year, 1, warn, entail=True), target, "nt")
+        write_chunks(produce_chunks([path], base, year, 1, warn, entail=True), target, "nt", with_entailed=True)
     elif rdf_format in _OXIGRAPH_FORMATS:  # parsed and written by Oxigraph, far faster than rdflib
         import pyoxigraph
 
@@ -243,35 +243,72 @@ def write_graph(graph: Graph, target: Path, output_format: str) -> None:
 
 
 def write_chunks(chunks: Iterable[list[Triple] | EncodedChunk], target: Path, output_format: str, base: str = DEFAULT_BASE,
-                 warn: Warn | None = None) -> int:
+                 warn: Warn | None = None, with_entailed: bool = False) -> int:
     """Write chunks to `target` atomically and return the number of triples written.
 
     N-Triples and Turtle stream chunk by chunk (Turtle as one block per subject, IRIs shortened
     by the project's prefixes and the base), each triple once (see `OutputDeduplicator`); JSON-LD
-    is built in memory. Chunks may be the producer's encoded chunks or plain triple lists.
+    is built in memory. Chunks may be the producer's encoded chunks or plain triple lists; what a
+    chunk carries only as entailed is written with `with_entailed` alone.
     """
-    if output_format not in STREAMED_FORMATS:
-        graph = Graph()
+    with ChunkOutput(target, output_format, base, warn, with_entailed) as output:
         for chunk in chunks:
+            output.add(chunk)
+    return output.count
+
+
+class ChunkOutput:
+    """An RDF file written chunk by chunk (see `write_chunks`), atomically: it appears when the block ends without error.
+
+    So one pass over the tables can feed this file and a store (`ingest -o OUT --store DIR`).
+    """
+
+    def __init__(self, target: Path, output_format: str, base: str = DEFAULT_BASE, warn: Warn | None = None, with_entailed: bool = False) -> None:
+        self.target, self.output_format, self.with_entailed = target, output_format, with_entailed
+        self.count = 0
+        self.graph: Graph | None = Graph() if output_format not in STREAMED_FORMATS else None
+        self.dedupe = OutputDeduplicator(warn)
+        self.turtle = TurtleWriter(base) if output_format == "ttl" else None
+        self._atomic = atomic_output(target)
+        self._out: TextIO | None = None
+
+    def __enter__(self) -> ChunkOutput:
+        temporary = self._atomic.__enter__()
+        if self.graph is None:
+            self._out = temporary.open("w", encoding="utf-8")
+            if self.turtle is not None:
+                self._out.write(self.turtle.header())
+        self._temporary = temporary
+        return self
+
+    def add(self, chunk: list[Triple] | EncodedChunk) -> None:
+        if isinstance(chunk, EncodedChunk) and not self.with_entailed:
+            chunk = chunk.as_asserted()
+        if self.graph is not None:
             triples = chunk.triples if isinstance(chunk, EncodedChunk) else chunk
-            graph.addN((s, p, o, graph) for s, p, o in triples)
-        write_graph(graph, target, output_format)
-        return len(graph)
-    dedupe = OutputDeduplicator(warn)
-    writer = TurtleWriter(base) if output_format == "ttl" else None
-    count = 0
-    with atomic_output(target) as temporary, temporary.open("w", encoding="utf-8") as out:
-        if writer is not None:
-            out.write(writer.header())
-        for chunk in chunks:
-            encoded = chunk if isinstance(chunk, EncodedChunk) else encode_chunk(chunk)
-            statements = dedupe.new_statements(encoded)
-            count += len(statements)
-            if writer is not None:
-                writer.write(statements, out)
-            else:
-                out.writelines(f"{s} {p} {o} .\n" for s, p, o in statements)
-    return count
+            self.graph.addN((s, p, o, self.graph) for s, p, o in triples)
+            return
+        assert self._out is not None
+        statements = self.dedupe.new_statements(chunk if isinstance(chunk, EncodedChunk) else encode_chunk(chunk))
+        self.count += len(statements)
+        if self.turtle is not None:
+            self.turtle.write(statements, self._out)
+        else:
+            self._out.writelines(f"{s} {p} {o} .\n" for s, p, o in statements)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        try:
+            if self._out is not None:
+                self._out.close()
+            elif kind is None and self.graph is not None:
+                for prefix, namespace in PREFIXES.items():
+                    self.graph.bind(prefix, namespace, override=False)
+                self.graph.serialize(self._temporary, format=OUTPUT_FORMATS[self.output_format], encoding="utf-8")
+                self.count = len(self.graph)
+        except BaseException as failure:
+            self._atomic.__exit__(type(failure), failure, failure.__traceback__)
+            raise
+        self._atomic.__exit__(kind, error, trace)
 
 
 def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
@@ -308,9 +345,13 @@ class EncodedChunk:
     source: str
     statements: list[Statement]
     scopes: bytes = b""
+    asserted: int | None = None  # with entailments: the first `asserted` statements are the mapper's, the rest only entailed
 
-    def statements_and_scopes(self) -> dict[Statement, int]:
-        return dict(zip(self.statements, self.scopes, strict=True))
+    def as_asserted(self) -> EncodedChunk:
+        """The chunk without what is only entailed (what `-o` writes), in the order the mapper gave."""
+        if self.asserted is None:
+            return self
+        return EncodedChunk(self.key, self.graph, self.source, self.statements[:self.asserted], self.scopes[:self.asserted])
 
     @property
     def lines(self) -> list[str]:
@@ -436,7 +477,7 @@ class _DocumentEncoder:
         self.seen: dict[int, tuple[Triple, list[Statement], int]] = {}
         self.document_roots: tuple[str, ...] = ()
         self.previous: list[Triple] = []
-        self.prefix: tuple[int, dict[Statement, int]] = (0, {})
+        self.prefix: tuple[int, tuple[dict[Statement, int], dict[Statement, int]]] = (0, ({}, {}))
 
     def _common_prefix(self, triples: list[Triple]) -> int:
         """How many leading triples this chunk shares (as the same objects) with the previous one."""
@@ -456,15 +497,20 @@ class _DocumentEncoder:
         triples = chunk.triples
         shared = self._common_prefix(triples)
         if shared and shared == self.prefix[0]:
-            encoded = self._encode_chunk(chunk, triples[shared:], dict(self.prefix[1]))
+            asserted, entailed = self.prefix[1]
+            encoded = self._encode_chunk(chunk, triples[shared:], dict(asserted), dict(entailed))
         else:
             if shared:
-                self.prefix = (shared, self._encode_chunk(chunk, triples[:shared], {}).statements_and_scopes())
-            encoded = self._encode_chunk(chunk, triples, {})
+                head: tuple[dict[Statement, int], dict[Statement, int]] = ({}, {})
+                self._encode_chunk(chunk, triples[:shared], *head)
+                self.prefix = (shared, head)
+            encoded = self._encode_chunk(chunk, triples, {}, {})
         self.previous = triples
         return encoded
 
-    def _encode_chunk(self, chunk: GraphChunk, triples: list[Triple], statements: dict[Statement, int]) -> EncodedChunk:
+    def _encode_chunk(self, chunk: GraphChunk, triples: list[Triple], asserted: dict[Statement, int],
+                      entailed: dict[Statement, int]) -> EncodedChunk:
+        """The chunk's statements (filling `asserted` and `entailed`, statement -> scope): the mapper's first, then what only the ontology entails."""
         fresh: list[tuple[Triple, list[Statement]]] = []
         known: list[tuple[list[Statement], int]] = []
         for triple in triples:
@@ -473,19 +519,21 @@ class _DocumentEncoder:
                 known.append((entry[1], entry[2]))
             else:
                 fresh.append((triple, self._encode(triple)))
+        # Roots come from asserted types only, so that scopes (and so `-o`) are the same with entailments or without.
         own_classes, document_classes = _root_classes()
-        own = tuple(f"{s[:-1]}/" for _, statements in fresh for s, p, o in statements if p == _TYPE and o in own_classes)
-        self.document_roots += tuple(f"{s[:-1]}/" for _, statements in fresh for s, p, o in statements
+        own = tuple(f"{s[:-1]}/" for _, ((s, p, o), *_) in fresh if p == _TYPE and o in own_classes)
+        self.document_roots += tuple(f"{s[:-1]}/" for _, ((s, p, o), *_) in fresh
                                      if p == _TYPE and o in document_classes and f"{s[:-1]}/" not in self.document_roots)
         for triple, encoded in fresh:
             scope = 0 if own and encoded[0][0].startswith(own) else 1 if self.document_roots and encoded[0][0].startswith(self.document_roots) else 2
             self.seen[id(triple)] = (triple, encoded, scope)
-            for statement in encoded:
-                statements.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
-        for encoded, scope in known:
-            for statement in encoded:
-                statements.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
-        return EncodedChunk(chunk.key, str(chunk.graph), chunk.source, list(statements), bytes(statements.values()))
+        for encoded, scope in itertools.chain(((e, self.seen[id(t)][2]) for t, e in fresh), known):
+            asserted.setdefault(encoded[0], scope)
+            for statement in encoded[1:]:
+                entailed.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
+        only_entailed = {statement: scope for statement, scope in entailed.items() if statement not in asserted}
+        return EncodedChunk(chunk.key, str(chunk.graph), chunk.source, [*asserted, *only_entailed],
+                            bytes([*asserted.values(), *only_entailed.values()]), len(asserted) if self.entailments is not None else None)
 
     def _scope(self, statement: Statement, own: tuple[str, ...]) -> int:
         """The scope of an entailed statement about another resource (an inverse property's subject, a range's type)."""
