@@ -1,14 +1,24 @@
-"""Ingest speed: tables → N-Triples, and loading the result into rdflib vs Oxigraph.
+"""Ingest speed: tables → N-Triples, and loading the result into rdflib vs Oxigraph; `ingest --store` at several sizes.
 
     python benchmarks/bench_ingest.py [--projects 1000]
+    python benchmarks/bench_ingest.py --store-sizes 1000 10000 [--jobs 2] [--work DIR]
 
-Prints the time to read+normalise+map the corpus, triples per project, and the time to load the
-N-Triples output with plain rdflib and with pyoxigraph (same file, same run) with their ratio.
+The first prints the time to read+normalise+map the corpus, triples per project, and the time to
+load the N-Triples output with plain rdflib and with pyoxigraph (same file, same run) with their
+ratio. `--store-sizes` generates a corpus per size (as benchmarks/run.py does: 50 projects a file,
+a unit per 50 projects, 2023 and 2024, the usual damage) and runs `jixiao ingest DIR --store S`
+on it as its own process: wall time, CPU time (the process and the workers it waited for), its
+own peak resident memory (os.wait4), the quads and the size of the store on disk, the growth
+from one size to the next; then the same command again (every table unchanged: nothing rewritten).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,10 +38,62 @@ def timed(label: str, function):  # type: ignore[no-untyped-def]
     return result, seconds
 
 
+def run_ingest(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
+    """`jixiao ingest CORPUS --store STORE` as a child: wall seconds, CPU seconds, its peak RSS in MB."""
+    argv = [sys.executable, "-m", "jixiao", "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs), "--quiet"]
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    assert child.stderr is not None
+    stderr = child.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"ingest failed: {stderr}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def store_facts(store: Path) -> tuple[int, float]:
+    """Quads in the store and its size on disk in MB."""
+    counted = pyoxigraph.Store.read_only(str(store))
+    quads = sum(1 for _ in counted)
+    del counted
+    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    return quads, size / 1e6
+
+
+def store_sizes(sizes: list[int], jobs: int, work: Path) -> None:
+    print(f"{'projects':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'quads':>10} {'store MB':>9} {'growth':>7} {'again s':>8}")
+    previous: tuple[int, float] | None = None
+    for projects in sizes:
+        corpus, store = work / f"corpus-{projects}", work / f"store-{projects}"
+        if not corpus.exists():
+            write_corpus(corpus, projects, seed=1, per_file=50, damage=0.05, n_agencies=max(5, projects // 50), years=(2023, 2024), defects=0.1)
+        shutil.rmtree(store, ignore_errors=True)
+        first = run_ingest(corpus, store, jobs)
+        again = run_ingest(corpus, store, jobs)
+        quads, megabytes = store_facts(store)
+        growth = f"{first['wall'] / previous[1] / (projects / previous[0]):.2f}" if previous else "-"
+        print(f"{projects:>9} {first['wall']:>8.1f} {first['cpu']:>8.1f} {first['peak_mb']:>8.0f} {quads:>10} {megabytes:>9.0f} "
+              f"{growth:>7} {again['wall']:>8.1f}", flush=True)
+        previous = (projects, first["wall"])
+    print("growth: the time per project relative to the size before (1.00 = linear; 1.10 = 10x the data costs 11x the time)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--store-sizes", type=int, nargs="+", help="time `jixiao ingest --store` at these corpus sizes instead")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--work", type=Path, help="folder for the corpora and stores (kept, so a corpus is generated once)")
     args = parser.parse_args()
+    if args.store_sizes:
+        if args.work is not None:
+            args.work.mkdir(parents=True, exist_ok=True)
+            store_sizes(args.store_sizes, args.jobs, args.work)
+        else:
+            with tempfile.TemporaryDirectory() as work:
+                store_sizes(args.store_sizes, args.jobs, Path(work))
+        return
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
         files = write_corpus(directory / "tables", args.projects, per_file=100)

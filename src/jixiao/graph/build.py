@@ -625,13 +625,35 @@ def _started_pool(jobs: int) -> multiprocessing.pool.Pool:
     it starts prints a traceback of its own (its parent's semaphores are gone)."""
     context = _worker_context()
     ready = context.Barrier(jobs + 1)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    with _interrupts_held() as interrupted:
         pool = context.Pool(jobs, initializer=_worker_started, initargs=(ready,))
         ready.wait(timeout=120)
+    if interrupted:
+        pool.terminate()
+        pool.join()
+        raise KeyboardInterrupt
+    return pool
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[list[int]]:
+    """Ctrl-C held back for the block, then reported (the list is non-empty if one came).
+
+    Blocking SIGINT in this thread is not enough: the kernel then gives it to another thread of the
+    process (a store's RocksDB threads, a bulk load), and Python still raises it here at once, in
+    the middle of starting the pool, whose workers would wait for a start that never comes, holding
+    the caller's stderr open. So the handler only remembers it, where this is the main thread.
+    """
+    interrupted: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: interrupted.append(signum)) if main else None
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield interrupted
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    return pool
+        if main:
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def _worker_started(ready: threading.Barrier) -> None:
