@@ -260,10 +260,27 @@ def plain_route(data: Path, limit: float) -> tuple[list[Measure], str]:
     return measures, note
 
 
+def corpus_for(projects: int, args: argparse.Namespace, scratch: Path) -> tuple[Path, int]:
+    """The corpus of `projects` projects and its number of files: generated in the scratch folder,
+    or kept in --corpora under a name that holds every setting it was made with, and reused from
+    there (generating 100,000 projects takes minutes and is not a step of the pipeline)."""
+    if args.corpora is None:
+        corpus = scratch / f"corpus-{projects}"
+        return corpus, generate(corpus, projects, args.years, args.damage, args.defects, args.seed)
+    settings = f"{projects}-y{'-'.join(map(str, args.years))}-d{args.damage}-f{args.defects}-s{args.seed}"
+    corpus = args.corpora / f"corpus-{settings}"
+    if not corpus.is_dir():
+        building = args.corpora / f".corpus-{settings}.part"
+        shutil.rmtree(building, ignore_errors=True)
+        generate(building, projects, args.years, args.damage, args.defects, args.seed)
+        building.rename(corpus)  # a corpus cut short is never reused
+    return corpus, sum(1 for path in corpus.rglob("*") if path.is_file())
+
+
 def run_size(projects: int, args: argparse.Namespace, scratch: Path) -> SizeRun:
-    corpus, work = scratch / f"corpus-{projects}", scratch / f"work-{projects}"
+    work = scratch / f"work-{projects}"
     work.mkdir(parents=True)
-    files = generate(corpus, projects, args.years, args.damage, args.defects, args.seed)
+    corpus, files = corpus_for(projects, args, scratch)
     result = SizeRun(projects, files)
     print(f"{projects} projects in {files} files", file=sys.stderr, flush=True)
     result.measures, result.triples = pipeline(corpus, work, args.jobs, args.queries)
@@ -272,7 +289,8 @@ def run_size(projects: int, args: argparse.Namespace, scratch: Path) -> SizeRun:
         for m in result.plain:
             print(f"  {m.step:<40} {_seconds(m):>10} {_memory(m):>9}  {m.note}", file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(corpus, ignore_errors=True)
+    if args.corpora is None:
+        shutil.rmtree(corpus, ignore_errors=True)
     return result
 
 
@@ -435,6 +453,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--plain-limit", type=float, default=900.0, help="seconds before the plain route is stopped")
     parser.add_argument("--queries", nargs="+", default=None, help="only these named queries (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--corpora", type=Path, default=None, help="keep the generated corpora here and reuse them in later runs")
     parser.add_argument("--scratch", type=Path, default=None, help="where corpora and stores are made (default: a temporary folder)")
     args = parser.parse_args(argv)
     if args.sizes is None:

@@ -42,3 +42,15 @@ def test_a_query_is_aggregate_when_it_groups_or_aggregates() -> None:
     assert scale_runner.query_kind("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == "aggregate"
     assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s") == "aggregate"
     assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s") == "listing"
+
+
+def test_kept_corpora_are_reused_and_named_by_their_settings(tmp_path: Path) -> None:
+    args = scale_runner.parse_arguments(["--sizes", "5", "--corpora", str(tmp_path / "kept")])
+    corpus, files = scale_runner.corpus_for(5, args, tmp_path)
+    assert files >= 1 and corpus.name == "corpus-5-y2023-2024-d0.05-f0.1-s1"
+    stamps = {path: path.stat().st_mtime_ns for path in corpus.rglob("*")}
+    again, files_again = scale_runner.corpus_for(5, args, tmp_path)
+    assert (again, files_again) == (corpus, files)
+    assert {path: path.stat().st_mtime_ns for path in again.rglob("*")} == stamps, "the kept corpus is read, not written again"
+    other, _ = scale_runner.corpus_for(5, scale_runner.parse_arguments(["--corpora", str(tmp_path / "kept"), "--seed", "2"]), tmp_path)
+    assert other != corpus and not list((tmp_path / "kept").glob(".*.part"))
