@@ -15,18 +15,42 @@ import run as scale_runner  # noqa: E402
 def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     out = tmp_path / "results"
     # A plain-route limit far too short for pyshacl: the "did not finish" path is taken.
-    scale_runner.main(["--sizes", "20", "--plain-at", "20", "--plain-limit", "2", "--queries", "projects", "--out", str(out),
-                       "--scratch", str(tmp_path)])
+    scale_runner.main(["--sizes", "10", "20", "--plain-at", "20", "--plain-limit", "2", "--queries", "projects", "budget-by-unit",
+                       "--out", str(out), "--scratch", str(tmp_path)])
     record = json.loads((out / "scale.json").read_text(encoding="utf-8"))
-    (run,) = record["runs"]
-    assert run["projects"] == 20 and run["triples"] > 0
+    small, run = record["runs"]
+    assert (small["projects"], run["projects"]) == (10, 20) and run["triples"] > small["triples"] > 0
     steps = {m["step"]: m for m in run["measures"]}
-    assert set(steps) == {"ingest -o .nt", "ingest --store", "reason", "validate", "query projects"}
-    assert all(m["seconds"] > 0 and m["peak_mb"] > 10 and not m["note"] for m in steps.values()), steps
-    assert steps["query projects"]["produced"] == "20 rows"
+    assert set(steps) == {"ingest -o .nt", "ingest --store", "reason", "validate", "query projects", "query budget-by-unit"}
+    assert all(m["seconds"] > 0 and m["peak_mb"] > 10 for m in steps.values()), steps
+    assert not any(m["note"] for m in steps.values() if not m["step"].startswith("query ")), steps
+    # Queries are timed inside one process; the note says what the command line took, and the kind.
+    projects, budgets = steps["query projects"], steps["query budget-by-unit"]
+    assert projects["produced"].startswith("20 rows, first after") and projects["kind"] == "listing" and projects["rows_per_second"] > 0
+    assert budgets["kind"] == "aggregate"
+    assert projects["note"].startswith("as a process ") and projects["note"].endswith(" s")
     whole = next(m for m in run["plain"] if m["step"] == "plain route, all")
     assert whole["seconds"] is None and whole["note"] == "did not finish in 2 s"
     table = (out / "scale.md").read_text(encoding="utf-8")
-    assert "| query projects |" in table and "did not finish in 2 s" in table and "takes at least" in table
+    assert "| query projects (listing) |" in table and "did not finish in 2 s" in table and "takes at least" in table
+    targets = table[table.index("## Targets"):]
+    assert "2× the projects costs ≤ 2.2× the time" in targets and "aggregate named query" in targets and "50× faster" in targets
     assert not list(tmp_path.glob("jixiao-bench-*")), "the scratch folder is removed"
 
+
+def test_a_query_is_aggregate_when_it_groups_or_aggregates() -> None:
+    assert scale_runner.query_kind("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == "aggregate"
+    assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s") == "aggregate"
+    assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s") == "listing"
+
+
+def test_kept_corpora_are_reused_and_named_by_their_settings(tmp_path: Path) -> None:
+    args = scale_runner.parse_arguments(["--sizes", "5", "--corpora", str(tmp_path / "kept")])
+    corpus, files = scale_runner.corpus_for(5, args, tmp_path)
+    assert files >= 1 and corpus.name == "corpus-5-y2023-2024-d0.05-f0.1-s1"
+    stamps = {path: path.stat().st_mtime_ns for path in corpus.rglob("*")}
+    again, files_again = scale_runner.corpus_for(5, args, tmp_path)
+    assert (again, files_again) == (corpus, files)
+    assert {path: path.stat().st_mtime_ns for path in again.rglob("*")} == stamps, "the kept corpus is read, not written again"
+    other, _ = scale_runner.corpus_for(5, scale_runner.parse_arguments(["--corpora", str(tmp_path / "kept"), "--seed", "2"]), tmp_path)
+    assert other != corpus and not list((tmp_path / "kept").glob(".*.part"))
