@@ -7,8 +7,8 @@ The first prints the time to read+normalise+map the corpus, triples per project,
 load the N-Triples output with plain rdflib and with pyoxigraph (same file, same run) with their
 ratio. `--store-sizes` generates a corpus per size (as benchmarks/run.py does: 50 projects a file,
 a unit per 50 projects, 2023 and 2024, the usual damage) and runs `jixiao ingest DIR --store S`
-on it as its own process: wall time, CPU time (the process and the workers it waited for), its
-own peak resident memory (os.wait4), the quads and the size of the store on disk, the growth
+on it as its own process: wall time, CPU time of that process (the bulk load runs there; the
+workers are the fork server's children and are not counted), its own peak resident memory (os.wait4), the quads and the size of the store on disk, the growth
 from one size to the next; then the same command again (every table unchanged: nothing rewritten).
 """
 
@@ -39,7 +39,7 @@ def timed(label: str, function):  # type: ignore[no-untyped-def]
 
 
 def run_ingest(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
-    """`jixiao ingest CORPUS --store STORE` as a child: wall seconds, CPU seconds, its peak RSS in MB."""
+    """`jixiao ingest CORPUS --store STORE` as a child: wall seconds, its own CPU seconds, its peak RSS in MB."""
     argv = [sys.executable, "-m", "jixiao", "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs), "--quiet"]
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
