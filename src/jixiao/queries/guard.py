@@ -8,6 +8,8 @@ parser's line and column.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -21,7 +23,16 @@ SUPPORTED_FORMS = ("select", "ask", "construct")
 
 
 def query_form(text: str, *, allow_service: bool = False) -> str:
-    """`select`, `ask` or `construct` for a query jixiao runs; a UsageError for anything else."""
+    """`select`, `ask` or `construct` for a query jixiao runs; a UsageError for anything else.
+
+    The verdict depends on the text alone and is kept per text: rdflib's parser takes 0.1-1 s for
+    one of the library's queries, and `jixiao query` asks before it opens the data and again in
+    `run` (a refusal is not kept: it is raised again, parsed again, the next time)."""
+    return _form(text, allow_service)
+
+
+@lru_cache(maxsize=128)
+def _form(text: str, allow_service: bool) -> str:
     try:
         parsed = parseQuery(text)
         translateQuery(parsed)  # resolves prefixes: an undefined one is the query's error, found here
