@@ -159,7 +159,7 @@ def measure(stores: list[Path], names: list[str] | None, pages: bool, process: b
                     timing = Timing(name, str(store), params=params)
                     try:
                         time_in_process(named, backend, params, timing)
-                    except Exception as error:  # noqa: BLE001 - a failing query is reported, the others still run
+                    except Exception as error:  # a failing query is reported, the others still run
                         timing.error = f"{type(error).__name__}: {error}"
                     if best is None or timing.csv_s < best.csv_s:
                         best = timing
@@ -167,12 +167,18 @@ def measure(stores: list[Path], names: list[str] | None, pages: bool, process: b
                 if process and not best.error:
                     best.process_s = time_process(named, store, params)
                 timings.append(best)
-                print(f"{store.name:>12} {name:<34} {best.rows:>8} rows  oxigraph {best.oxigraph_s:7.3f} s (cpu {best.oxigraph_cpu_s:6.3f})  first {best.first_row_s:7.3f} s  "
-                      f"csv {best.csv_s:7.3f} s (cpu {best.csv_cpu_s:6.3f})" + (f"  process {best.process_s:7.3f} s" if best.process_s is not None else "") +
-                      (f"  ERROR {best.error}" if best.error else ""), file=sys.stderr, flush=True)
+                print(_line(store, name, best), file=sys.stderr, flush=True)
         finally:
             backend.close()
     return timings
+
+
+def _line(store: Path, name: str, timing: Timing) -> str:
+    line = (f"{store.name:>12} {name:<34} {timing.rows:>8} rows  oxigraph {timing.oxigraph_s:7.3f} s (cpu {timing.oxigraph_cpu_s:6.3f})  "
+            f"first {timing.first_row_s:7.3f} s  csv {timing.csv_s:7.3f} s (cpu {timing.csv_cpu_s:6.3f})")
+    if timing.process_s is not None:
+        line += f"  process {timing.process_s:7.3f} s"
+    return line + (f"  ERROR {timing.error}" if timing.error else "")
 
 
 def _seconds(value: float | None) -> str:
