@@ -8,7 +8,7 @@ parser's line and column.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import functools
 
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -23,16 +23,24 @@ SUPPORTED_FORMS = ("select", "ask", "construct")
 
 
 def query_form(text: str, *, allow_service: bool = False) -> str:
-    """`select`, `ask` or `construct` for a query jixiao runs; a UsageError for anything else.
+    """`select`, `ask` or `construct` for a query jixiao runs; a UsageError for anything else."""
+    form, refusal = _verdict(text, allow_service)
+    if refusal is not None:
+        raise UsageError(refusal)
+    return form
 
-    The verdict depends on the text alone and is kept per text: rdflib's parser takes 0.1-1 s for
-    one of the library's queries, and `jixiao query` asks before it opens the data and again in
-    `run` (a refusal is not kept: it is raised again, parsed again, the next time)."""
-    return _form(text, allow_service)
+
+@functools.lru_cache(maxsize=256)
+def _verdict(text: str, allow_service: bool) -> tuple[str, str | None]:
+    """The form, or why the text is refused. Remembered per text: rdflib's parser takes 0.1-0.5 s
+    for a named query, and the command line and `run` both ask about the same text."""
+    try:
+        return _checked_form(text, allow_service), None
+    except UsageError as error:
+        return "", str(error)
 
 
-@lru_cache(maxsize=128)
-def _form(text: str, allow_service: bool) -> str:
+def _checked_form(text: str, allow_service: bool) -> str:
     try:
         parsed = parseQuery(text)
         translateQuery(parsed)  # resolves prefixes: an undefined one is the query's error, found here
