@@ -73,9 +73,30 @@ def plain_value(term: Node | None) -> JsonValue | Decimal:
     return str(term)
 
 
+# Plain values computed once per answer and reused (a listing repeats its units, labels and
+# numbers); cleared when this full, so an answer of ever new terms does not grow it without bound.
+PLAIN_CACHE_SIZE = 50_000
+
+
 def plain_rows(result: SelectResult) -> Iterator[dict[str, JsonValue | Decimal]]:
+    values: dict[Node, JsonValue | Decimal] = {}
     for row in result.rows:
-        yield {name: plain_value(row.get(name)) for name in result.variables}
+        plain: dict[str, JsonValue | Decimal] = {}
+        for name in result.variables:
+            term = row.get(name)
+            if term is None:
+                plain[name] = None
+                continue
+            value = values.get(term, _MISSING)
+            if value is _MISSING:
+                if len(values) >= PLAIN_CACHE_SIZE:
+                    values.clear()
+                value = values[term] = plain_value(term)
+            plain[name] = value  # type: ignore[assignment]
+        yield plain
+
+
+_MISSING = object()
 
 
 def _decimal_text(number: Decimal) -> str:
