@@ -162,7 +162,7 @@ def step_commands(corpus: Path, work: Path, jobs: int) -> dict[str, list[str]]:
     return commands
 
 
-def pipeline(corpus: Path, work: Path, jobs: int, queries: list[str] | None = None) -> tuple[list[Measure], int | None]:
+def pipeline(corpus: Path, work: Path, jobs: int, queries: list[str] | None = None, as_process: bool = True) -> tuple[list[Measure], int | None]:
     """Every step of the pipeline on one corpus: the measures and the number of triples produced."""
     commands = step_commands(corpus, work, jobs)
     measures: list[Measure] = []
@@ -179,7 +179,7 @@ def pipeline(corpus: Path, work: Path, jobs: int, queries: list[str] | None = No
     with contextlib.suppress(ValueError, KeyError):
         measure.produced = f"{len(json.loads(stdout)['results'])} results"
     measures.append(_checked(measure, stderr, accept=(0, 1)))
-    measures += query_measures(work / "store", queries)
+    measures += query_measures(work / "store", queries, as_process)
     return measures, triples
 
 
@@ -195,9 +195,10 @@ def query_kind(text: str) -> str:
     return "aggregate" if "GroupClause" in names or any(name.startswith("Aggregate_") for name in names) else "listing"
 
 
-def query_measures(store: Path, names: list[str] | None) -> list[Measure]:
-    """Each named query twice: inside one process (benchmarks/time_query.py: the query and its CSV
-    rows, without the command line's start-up), then as `jixiao query` (what a user waits for)."""
+def query_measures(store: Path, names: list[str] | None, as_process: bool = True) -> list[Measure]:
+    """Each named query inside one process (benchmarks/time_query.py: the query and its CSV rows,
+    without the command line's start-up) and, if `as_process`, as `jixiao query` too (what a user
+    waits for, start-up included)."""
     from jixiao.queries import library
 
     measures = []
@@ -207,20 +208,21 @@ def query_measures(store: Path, names: list[str] | None) -> list[Measure]:
         params = [f"{p}={SAMPLE_TEXT}" for p, parameter in query.params.items() if parameter.required]
         inside, stdout, stderr = measured(f"query {name}", [sys.executable, str(ROOT / "benchmarks" / "time_query.py"), str(store), name, *params])
         timing = _json_line(stdout)
-        process, cli_stdout, cli_stderr = measured(f"query {name}", jixiao_command("query", name, "--store", store, "--format", "csv",
-                                                                                    *(f"--param={p}" for p in params)))
         if timing is None or inside.exit_status != 0:
-            process.note = process.note or "time_query.py failed: " + (stderr.strip().splitlines() or [""])[-1][:160]
-            process.produced = f"{_csv_rows(cli_stdout)} rows"
-            measures.append(_checked(process, cli_stderr))
+            inside.note = inside.note or "failed: " + (stderr.strip().splitlines() or [""])[-1][:160]
+            measures.append(_checked(inside, stderr))
             continue
         inside.seconds, inside.kind = timing["seconds"], query_kind(query.text)
         inside.produced = f"{timing['rows']} rows, first after {timing['first_row'] or 0:.2f} s"
         if timing["rows"] and timing["seconds"]:
             inside.rows_per_second = round(timing["rows"] / timing["seconds"])
             inside.produced += f", {inside.rows_per_second:,} rows/s"
-        inside.note = f"as a process {_seconds(process)}"
-        measures.append(_checked(inside, cli_stderr))
+        if as_process:
+            process, _, cli_stderr = measured(f"query {name}", jixiao_command("query", name, "--store", store, "--format", "csv",
+                                                                              *(f"--param={p}" for p in params)))
+            inside.note = f"as a process {_seconds(process)}" + ("" if process.exit_status == 0 else f", exit {process.exit_status}: "
+                                                                 + (cli_stderr.strip().splitlines() or [""])[-1][:160])
+        measures.append(_checked(inside, stderr))
     return measures
 
 
@@ -283,7 +285,7 @@ def run_size(projects: int, args: argparse.Namespace, scratch: Path) -> SizeRun:
     corpus, files = corpus_for(projects, args, scratch)
     result = SizeRun(projects, files)
     print(f"{projects} projects in {files} files", file=sys.stderr, flush=True)
-    result.measures, result.triples = pipeline(corpus, work, args.jobs, args.queries)
+    result.measures, result.triples = pipeline(corpus, work, args.jobs, args.queries, as_process=projects in args.process_at)
     if projects in args.plain_at:
         result.plain, result.plain_note = plain_route(work / "data.nt", args.plain_limit)
         for m in result.plain:
@@ -412,7 +414,8 @@ def markdown(runs: list[SizeRun], args: argparse.Namespace) -> str:
                  + " |" * (len(runs) - 1))
     out = [f"Generated on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()} ({os.cpu_count()} cores), "
            f"Python {platform.python_version()}; corpus: years {' '.join(map(str, args.years))}, N/50 units (≥ 5), "
-           f"damage {args.damage}, defects {args.defects}, seed {args.seed}; --jobs {args.jobs}.", "",
+           f"damage {args.damage}, defects {args.defects}, seed {args.seed}; --jobs {args.jobs}; "
+           f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}.", "",
            "| size | files | triples (ingest -o .nt) |", "|---|---|---|"]
     out += [f"| {r.projects:,} | {r.files} | {r.triples if r.triples is not None else '?'} |" for r in runs]
     out += ["", *lines]
@@ -451,6 +454,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest's --jobs")
     parser.add_argument("--plain-at", type=int, nargs="*", default=[1000], help="sizes at which to run the plain route")
     parser.add_argument("--plain-limit", type=float, default=900.0, help="seconds before the plain route is stopped")
+    parser.add_argument("--process-at", type=int, nargs="*", default=[1000],
+                        help="sizes at which each query also runs as a `jixiao query` process (default 1000)")
     parser.add_argument("--queries", nargs="+", default=None, help="only these named queries (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--corpora", type=Path, default=None, help="keep the generated corpora here and reuse them in later runs")

@@ -15,7 +15,7 @@ import run as scale_runner  # noqa: E402
 def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     out = tmp_path / "results"
     # A plain-route limit far too short for pyshacl: the "did not finish" path is taken.
-    scale_runner.main(["--sizes", "10", "20", "--plain-at", "20", "--plain-limit", "2", "--queries", "projects", "budget-by-unit",
+    scale_runner.main(["--sizes", "10", "20", "--plain-at", "20", "--process-at", "20", "--plain-limit", "2", "--queries", "projects", "budget-by-unit",
                        "--out", str(out), "--scratch", str(tmp_path)])
     record = json.loads((out / "scale.json").read_text(encoding="utf-8"))
     small, run = record["runs"]
