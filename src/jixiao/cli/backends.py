@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.errors import UsageError
-from jixiao.graph import load_graph, materialise
 from jixiao.stores import QueryBackend, open_backend
 
 
@@ -32,6 +31,10 @@ def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reason
 
     Stores hold what was loaded, so for them run `jixiao reason` before loading.
     """
+    # Imported here: the reader and mapper are a fifth of every command's start-up, and a query on
+    # a store or an endpoint never needs them.
+    from jixiao.graph import load_graph, materialise
+
     graph = load_graph(data, base, year)
     if needs_reasoning:
         materialise(graph)
