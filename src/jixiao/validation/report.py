@@ -117,6 +117,21 @@ class Place:
     source: str | None  # file:line
 
 
+def rows_read(graph: Graph, focus: Node) -> list[Node]:
+    """The source rows `locate` chooses from for a focus node: its own row, else the rows of the first
+    node up its part-of chain (from what a note concerns) that has any."""
+    row = graph.value(focus, JX.atRow)
+    if row is not None:
+        return [row]
+    walk: Node | None = graph.value(focus, JX.concerns) or focus
+    while walk is not None:
+        rows = list(graph.objects(walk, JX.sourceRow))
+        if rows:
+            return rows
+        walk = _parent(graph, walk)
+    return []
+
+
 def locate(graph: Graph, focus: Node) -> Place:
     """The project, indicator and source row of a focus node (a note speaks of what it concerns)."""
     row = graph.value(focus, JX.atRow)
@@ -198,8 +213,10 @@ def shape_name(shape: Node | None) -> str:
 
 
 def _result_key(report: Graph, result: Node) -> tuple[str, ...]:
-    """What makes a result the same result in two parts' reports."""
-    return tuple(str(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.value))
+    """What makes a result the same result in two parts' reports (its messages too: one SHACL-SPARQL
+    constraint may give one focus node several results that differ only in what they say)."""
+    return (*(str(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.value)),
+            *sorted(str(m) for m in report.objects(result, SH.resultMessage)))
 
 
 def _description(report: Graph, node: Node) -> Iterator[Triple]:
