@@ -1,6 +1,14 @@
-"""Time `jixiao validate` on the seed and on a generated corpus, against plain whole-graph pyshacl.
+"""Time `jixiao validate` on the seed and on a generated corpus, against plain whole-graph pyshacl;
+or each shape's check alone inside stores of growing size.
 
     python benchmarks/bench_validate.py [--projects 1000] [--jobs 2] [--plain-limit 900] [--out FILE.json]
+    python benchmarks/bench_validate.py --stores S1000 S10000 [--check-limit 60] [--out FILE.json]
+
+With --stores, every check `validate --store` runs (jixiao.validation.sparql: one SELECT per
+constraint of a shape) is timed alone on each store, in a child process stopped after
+--check-limit seconds, then the growth factor from each store to the next is printed (a check
+that scales grows about as the data do: 10x the projects, at most ~11x the time). The stores
+are made with `jixiao ingest DIR --store S` (and `jixiao reason --store S`, as the pipeline does).
 
 Routes timed on the same data in the same run:
 - per-project: jixiao.validation.validate_graph (RDFS types materialised, one pyshacl run per project,
@@ -17,6 +25,7 @@ Each route's focus nodes per shape are compared with the per-project route's whe
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -113,6 +122,63 @@ def corpus_graph(directory: Path, projects: int) -> tuple[float, Graph]:
     return timed(lambda: load_graph([directory], with_ontology=False))
 
 
+def _time_check(store: Path, index: int, queue: Any) -> None:
+    from jixiao.stores import open_backend
+    from jixiao.validation.sparql import compiled_checks, types_are_closed
+
+    backend = open_backend(store=store, read_only=True)
+    checks = compiled_checks(types_are_closed(backend))
+    start = time.perf_counter()
+    rows = sum(1 for _ in backend.select(checks[index].query, {}).rows)
+    queue.put((time.perf_counter() - start, rows))
+
+
+def time_check(store: Path, index: int, limit: float) -> tuple[float | None, int | None]:
+    """One check's query alone on a store, in a forked child stopped after `limit` seconds: (seconds, rows) or (None, None)."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_time_check, args=(store, index, queue))
+    child.start()
+    child.join(limit)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None, None
+    return queue.get() if child.exitcode == 0 else (None, None)
+
+
+def check_names() -> list[str]:
+    from jixiao.validation.sparql import compiled_checks, shape_name
+
+    return [f"{shape_name(c.shape)} {c.component.split('#')[-1].removesuffix('ConstraintComponent')}" for c in compiled_checks()]
+
+
+def time_checks(stores: list[Path], limit: float) -> list[dict[str, Any]]:
+    """Per check: seconds and rows on each store, and the growth from one store to the next."""
+    rows = []
+    for index, name in enumerate(check_names()):
+        row: dict[str, Any] = {"check": name}
+        for store in stores:
+            row[f"{store.name}_s"], row[f"{store.name}_rows"] = time_check(store, index, limit)
+        times = [row[f"{store.name}_s"] for store in stores]
+        row["growth"] = [round(b / a, 1) if a and b else None for a, b in itertools.pairwise(times)]
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        rows.append(row)
+    return rows
+
+
+def checks_table(stores: list[Path], rows: list[dict[str, Any]], limit: float) -> str:
+    """The timings as a Markdown table (a check stopped at the limit shows as > limit)."""
+    def cell(seconds: float | None) -> str:
+        return f"> {limit:.0f}" if seconds is None else f"{seconds:.2f}"
+
+    header = "| check | " + " | ".join(f"{s.name} s (rows)" for s in stores) + " | growth |\n|---|" + "---|" * (len(stores) + 1) + "\n"
+    lines = [f"| {r['check']} | " + " | ".join(f"{cell(r[f'{s.name}_s'])} ({r[f'{s.name}_rows']})" for s in stores)
+             + " | " + ", ".join("-" if g is None else f"{g}x" for g in r["growth"]) + " |" for r in rows]
+    total = " | ".join(f"{sum(r[f'{s.name}_s'] or limit for r in rows):.1f}" for s in stores)
+    return header + "\n".join(lines) + f"\n| **all checks** | {total} | |\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=1000)
@@ -120,8 +186,17 @@ def main() -> None:
     parser.add_argument("--plain-limit", type=float, default=900.0, help="seconds before plain pyshacl is stopped")
     parser.add_argument("--plain-sizes", default="50,100,200", help="smaller corpora on which plain pyshacl is timed too")
     parser.add_argument("--out", type=Path, default=None, help="write the measurements as JSON")
+    parser.add_argument("--stores", type=Path, nargs="+", default=None, help="time each check alone on these stores instead")
+    parser.add_argument("--check-limit", type=float, default=60.0, help="seconds before one check is stopped (with --stores)")
     args = parser.parse_args()
 
+    if args.stores:
+        timings = time_checks(args.stores, args.check_limit)
+        print(checks_table(args.stores, timings, args.check_limit))
+        if args.out:
+            args.out.write_text(json.dumps({"machine": {"load_average": os.getloadavg()}, "checks": timings}, ensure_ascii=False, indent=2),
+                                encoding="utf-8")
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

@@ -17,8 +17,9 @@ from jixiao.cli.validate import validate as validate_command
 from jixiao.graph import load_graph, materialise_types
 from jixiao.namespaces import SH
 from jixiao.stores import QueryBackend, open_backend, read_ntriples, store_graph_file
-from jixiao.synthetic import corpus, render
+from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
 from jixiao.validation import Report, Result, run_pyshacl, validate_graph, validate_paths
+from jixiao.validation.render import render_text
 from jixiao.validation.sparql import UnsupportedShape, checks_of, compiled_checks, types_are_closed, validate_store, violations
 from jixiao.vocabulary import vocabulary
 
@@ -363,3 +364,24 @@ def test_a_shape_feature_without_translation_is_refused(tmp_path: Path) -> None:
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""", format="turtle")
     with pytest.raises(UnsupportedShape, match="closed"):
         checks_of(shapes)
+
+
+def test_self_evaluation_findings_are_grouped_under_the_evaluated_project(tmp_path: Path) -> None:
+    """Every self-evaluation outcome that makes a check report is found under the project and unit the
+    evaluation is of, by both routes (no "(no project)" group), beside the target table's results."""
+    projects = corpus(len(OUTCOMES), seed=7, years=(2023,), defects=0.0)
+    write_tables(tmp_path, render(projects), "targets.md")
+    write_tables(tmp_path, render_evaluations(evaluation_corpus(projects, seed=7)), "evaluations.md")
+    per_project = validate_paths([tmp_path / "targets.md", tmp_path / "evaluations.md"])
+    on_evaluations = [r for r in per_project.results if "/evaluation/" in r.focus]
+    assert {r.shape for r in on_evaluations} >= {"jxs:FullMarksWhileMissed", "jxs:EvaluationTotalIsSum", "jxs:RestatedTargetIsApproved"}
+    named = {(p.agency, p.name) for p in projects}
+    assert all((r.agency, r.project) in named for r in on_evaluations), [(r.agency, r.project, r.shape) for r in on_evaluations]
+    assert "（不属于任何项目）" not in render_text(per_project)
+    store = tmp_path / "store"
+    assert CliRunner().invoke(ingest, [str(tmp_path), "--store", str(store), "--quiet"]).exit_code == 0
+    backend = open_backend(store=store, read_only=True)
+    try:
+        assert validate_store(backend).results == per_project.results
+    finally:
+        backend.close()

@@ -117,11 +117,26 @@ class Place:
     source: str | None  # file:line
 
 
+def rows_read(graph: Graph, focus: Node) -> list[Node]:
+    """The source rows `locate` chooses from for a focus node: its own row, else the rows of the first
+    node up its part-of chain (from what a note concerns) that has any."""
+    row = graph.value(focus, JX.atRow)
+    if row is not None:
+        return [row]
+    walk: Node | None = graph.value(focus, JX.concerns) or focus
+    while walk is not None:
+        rows = list(graph.objects(walk, JX.sourceRow))
+        if rows:
+            return rows
+        walk = _parent(graph, walk)
+    return []
+
+
 def locate(graph: Graph, focus: Node) -> Place:
     """The project, indicator and source row of a focus node (a note speaks of what it concerns)."""
     row = graph.value(focus, JX.atRow)
     node = graph.value(focus, JX.concerns) or focus  # a reading note speaks of what it concerns
-    indicator = project = None
+    indicator = project = evaluation = None
     walk: Node | None = node
     while walk is not None:
         if row is None:
@@ -130,7 +145,10 @@ def locate(graph: Graph, focus: Node) -> Place:
             indicator = walk
         if (walk, RDF.type, ROOT_CLASS) in graph:
             project = walk
+        evaluation = evaluation or _evaluation(graph, walk)
         walk = _parent(graph, walk)
+    if project is None and evaluation is not None:
+        return _evaluated(graph, evaluation, row)
     # A year's name and unit are its project's (a plan-year may carry its own title).
     owner = _owner(graph, project) if project is not None else None
     agency = graph.value(owner, JX.declaredBy) if owner is not None else None
@@ -140,6 +158,22 @@ def locate(graph: Graph, focus: Node) -> Place:
     stated = graph.value(target, JX.statedValue) if target is not None else None
     return Place(_label(graph, agency), _label(graph, project), _label(graph, indicator),
                  str(stated) if stated is not None else None, _where(graph, row))
+
+
+def _evaluation(graph: Graph, node: Node) -> Node | None:
+    """The self-evaluation `node` is (it evaluates something) or belongs to (an indicator result), else None."""
+    if (node, JX.evaluates, None) in graph:
+        return node
+    return graph.value(node, JX.evaluation)
+
+
+def _evaluated(graph: Graph, evaluation: Node, row: Node | None) -> Place:
+    """Where a self-evaluation's finding goes: under the project and unit it evaluates, as the
+    evaluation names them (the same name and unit resource as the target table's), so a reviewer
+    sees it beside the target table's findings; a department-wide one (no project) under its unit."""
+    name = graph.value(evaluation, JX.evaluatedProjectName)
+    return Place(_label(graph, graph.value(evaluation, JX.evaluatedUnit)), str(name) if name is not None else None, None, None,
+                 _where(graph, row))
 
 
 @lru_cache(maxsize=256)
@@ -179,8 +213,10 @@ def shape_name(shape: Node | None) -> str:
 
 
 def _result_key(report: Graph, result: Node) -> tuple[str, ...]:
-    """What makes a result the same result in two parts' reports."""
-    return tuple(str(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.value))
+    """What makes a result the same result in two parts' reports (its messages too: one SHACL-SPARQL
+    constraint may give one focus node several results that differ only in what they say)."""
+    return (*(str(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.value)),
+            *sorted(str(m) for m in report.objects(result, SH.resultMessage)))
 
 
 def _description(report: Graph, node: Node) -> Iterator[Triple]:
@@ -249,4 +285,7 @@ def _in_table_order(results: list[Result]) -> list[Result]:
         key = (r.agency, r.project)
         first[key] = min(first.get(key, _position(r)), _position(r))
     return sorted(results, key=lambda r: (r.project is None, first[r.agency, r.project], r.agency or "", r.project or "",
-                                          _position(r), SEVERITY_ORDER.get(r.severity, 3), r.shape, r.focus))
+                                          _position(r), SEVERITY_ORDER.get(r.severity, 3), r.shape, r.focus,
+                                          # one focus node may get several results of one shape (a SHACL-SPARQL
+                                          # constraint's solutions): by message, whatever order a route found them in
+                                          r.message_zh, r.message_en))
