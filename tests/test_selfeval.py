@@ -209,6 +209,8 @@ def test_an_evaluation_has_its_own_graph_beside_its_target_table(tmp_path: Path)
     assert target_keys[0][1:] == evaluation_keys[0][1:] and target_keys[0][0] == "project" and evaluation_keys[0][0] == "evaluation"
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "evaluation.md"), "-o", str(tmp_path / "out.ttl")], catch_exceptions=False)
     assert result.exit_code == 0
+    # The summary counts the evaluation, not "0 projects" alone.
+    assert "evaluation.md: 0 projects, 1 self-evaluations," in result.stderr and "total: 1 document(s), 0 projects, 1 self-evaluations," in result.stderr
 
 
 def test_actuals_that_restate_the_target_or_say_only_completed_are_recorded(tmp_path: Path) -> None:

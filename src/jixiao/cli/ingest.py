@@ -36,9 +36,14 @@ class FileSummary:
     source: str
     projects: int = 0
     indicators: int = 0
+    evaluations: int = 0
     repairs: int = 0
     findings: int = 0
     error: str | None = None
+
+    def counts(self) -> str:
+        evaluations = f", {self.evaluations} self-evaluations" if self.evaluations else ""
+        return f"{self.projects} projects{evaluations}, {self.indicators} indicators, {self.repairs} repairs, {self.findings} findings"
 
 
 @click.command(cls=Command)
@@ -171,6 +176,7 @@ def _chunks(files: list[Path], base: str, year: int | None, summaries: list[File
                 click.echo(f"error: {result.error}", err=True)
             else:
                 summary.projects, summary.indicators, summary.repairs = result.projects, result.indicators, result.repairs
+                summary.evaluations = result.evaluations
                 summary.findings = len(result.findings)
                 for message in result.findings:
                     bar.warn(message)
@@ -190,12 +196,11 @@ def _chunks(files: list[Path], base: str, year: int | None, summaries: list[File
 def _report(summaries: list[FileSummary], quiet: bool) -> None:
     if not quiet:
         for s in summaries:
-            state = f"error: {s.error}" if s.error else f"{s.projects} projects, {s.indicators} indicators, {s.repairs} repairs, {s.findings} findings"
-            click.echo(f"{s.source}: {state}", err=True)
+            click.echo(f"{s.source}: {f'error: {s.error}' if s.error else s.counts()}", err=True)
+    total = FileSummary("total", *(sum(getattr(s, name) for s in summaries)
+                                   for name in ("projects", "indicators", "evaluations", "repairs", "findings")))
     failed = sum(s.error is not None for s in summaries)
-    click.echo(f"total: {len(summaries)} document(s), {sum(s.projects for s in summaries)} projects, "
-               f"{sum(s.indicators for s in summaries)} indicators, {sum(s.repairs for s in summaries)} repairs, "
-               f"{sum(s.findings for s in summaries)} findings, {failed} unreadable", err=True)
+    click.echo(f"total: {len(summaries)} document(s), {total.counts()}, {failed} unreadable", err=True)
 
 
 class _Progress:

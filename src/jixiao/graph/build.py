@@ -376,6 +376,7 @@ class DocumentResult:
     content_hash: str = ""
     projects: int = 0
     indicators: int = 0
+    evaluations: int = 0  # year-end self-evaluations (a document holds these instead of projects)
     repairs: int = 0
     problem: tuple[str, int | None, str] | None = None  # an InputError's (path, line, message): exceptions do not all pickle
 
@@ -550,6 +551,7 @@ def encode_chunk(triples: list[Triple]) -> EncodedChunk:
 def _count(document: DocumentRecord, result: DocumentResult) -> None:
     notes = [n for p in document.projects for n in p.all_notes()]
     result.projects = len(document.projects)
+    result.evaluations = len(document.evaluations)
     result.indicators = sum(len(list(p.indicators())) for p in document.projects)
     result.findings = list(findings(document))
     result.repairs = len(notes) - sum(n.finding for n in notes)
