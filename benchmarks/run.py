@@ -262,6 +262,15 @@ def plain_route(data: Path, limit: float) -> tuple[list[Measure], str]:
     return measures, note
 
 
+def generator_digest() -> str:
+    """A short digest of the corpus generator's source: a kept corpus made by another generator is not reused."""
+    import hashlib
+
+    import jixiao.synthetic
+
+    return hashlib.sha256(Path(jixiao.synthetic.__file__).read_bytes()).hexdigest()[:8]
+
+
 def corpus_for(projects: int, args: argparse.Namespace, scratch: Path) -> tuple[Path, int]:
     """The corpus of `projects` projects and its number of files: generated in the scratch folder,
     or kept in --corpora under a name that holds every setting it was made with, and reused from
@@ -269,7 +278,7 @@ def corpus_for(projects: int, args: argparse.Namespace, scratch: Path) -> tuple[
     if args.corpora is None:
         corpus = scratch / f"corpus-{projects}"
         return corpus, generate(corpus, projects, args.years, args.damage, args.defects, args.seed)
-    settings = f"{projects}-y{'-'.join(map(str, args.years))}-d{args.damage}-f{args.defects}-s{args.seed}"
+    settings = f"{projects}-y{'-'.join(map(str, args.years))}-d{args.damage}-f{args.defects}-s{args.seed}-g{generator_digest()}"
     corpus = args.corpora / f"corpus-{settings}"
     if not corpus.is_dir():
         building = args.corpora / f".corpus-{settings}.part"

@@ -47,7 +47,7 @@ def test_a_query_is_aggregate_when_it_groups_or_aggregates() -> None:
 def test_kept_corpora_are_reused_and_named_by_their_settings(tmp_path: Path) -> None:
     args = scale_runner.parse_arguments(["--sizes", "5", "--corpora", str(tmp_path / "kept")])
     corpus, files = scale_runner.corpus_for(5, args, tmp_path)
-    assert files >= 1 and corpus.name == "corpus-5-y2023-2024-d0.05-f0.1-s1"
+    assert files >= 1 and corpus.name == f"corpus-5-y2023-2024-d0.05-f0.1-s1-g{scale_runner.generator_digest()}"
     stamps = {path: path.stat().st_mtime_ns for path in corpus.rglob("*")}
     again, files_again = scale_runner.corpus_for(5, args, tmp_path)
     assert (again, files_again) == (corpus, files)

@@ -179,9 +179,27 @@ def agencies(count: int) -> list[str]:
 
 def corpus(n_projects: int, seed: int = 1, n_agencies: int = 20, years: tuple[int | None, ...] = (2024,),
            defects: float = 0.1) -> list[Project]:
+    """`n_projects` project tables. With several `years`, each project is declared again in the next
+    year (same unit and name, its budget and targets as drawn for it), as units do with recurring
+    projects: tables i·k … i·k+k−1 are one project's k years, so year-over-year has pairs to find."""
     rng = random.Random(seed)
     units = agencies(n_agencies)
-    return [random_project(rng, units[i % len(units)], years[i % len(years)], i, defects) for i in range(n_projects)]
+    per_project = len(years)
+    drawn = [random_project(rng, units[i % len(units)], years[0], i, defects) for i in range(-(-n_projects // per_project))]
+    return [_declared_again(drawn[i // per_project], years[i % per_project], i % per_project) for i in range(n_projects)]
+
+
+def _declared_again(project: Project, year: int | None, repeat: int) -> Project:
+    """The project as declared in `year`, its `repeat`-th year: every other year its deadline target
+    (时效指标, ≤6 or ≤12 months) is the other one, so consecutive years differ by one target."""
+    if repeat % 2 == 0:
+        return replace(project, year=year)
+    other = {"≤6个月": "≤12个月", "≤12个月": "≤6个月"}
+
+    def changed(rows: list[Row]) -> list[Row]:
+        return [replace(row, value=other.get(row.value, row.value)) if row.level2 == "时效指标" else row for row in rows]
+
+    return replace(project, year=year, long_term=changed(project.long_term), annual=changed(project.annual))
 
 
 def write_corpus(directory: Path, n_projects: int, seed: int = 1, per_file: int = 50, damage: float = 0.05,
