@@ -191,8 +191,9 @@ def query_kind(text: str) -> str:
 
     from jixiao.sparql_tree import parse_nodes
 
-    names = {node.name for node in parse_nodes(parseQuery(text))}
-    return "aggregate" if "GroupClause" in names or any(name.startswith("Aggregate_") for name in names) else "listing"
+    query = parseQuery(text)[1]  # the query itself: a sub-select's grouping does not make the answer a summary
+    projected = {node.name for node in parse_nodes(query.get("projection"))}
+    return "aggregate" if "groupby" in query or any(name.startswith("Aggregate_") for name in projected) else "listing"
 
 
 def query_measures(store: Path, names: list[str] | None, as_process: bool = True) -> list[Measure]:

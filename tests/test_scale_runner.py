@@ -42,6 +42,8 @@ def test_a_query_is_aggregate_when_it_groups_or_aggregates() -> None:
     assert scale_runner.query_kind("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == "aggregate"
     assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s") == "aggregate"
     assert scale_runner.query_kind("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s") == "listing"
+    # A sub-select's grouping does not make the answer a summary.
+    assert scale_runner.query_kind("SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }") == "listing"
 
 
 def test_kept_corpora_are_reused_and_named_by_their_settings(tmp_path: Path) -> None:
