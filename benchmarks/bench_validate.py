@@ -71,16 +71,7 @@ def _plain_child(data: Graph, queue: Any) -> None:
 
 def plain(data: Graph, limit: float) -> tuple[float | None, dict[str, list[str]] | None]:
     """Plain whole-graph pyshacl in a forked child, stopped after `limit` seconds: (seconds, focus) or (None, None)."""
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_plain_child, args=(data, queue))
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.terminate()
-        child.join()
-        return None, None
-    return queue.get()
+    return in_child(_plain_child, (data,), limit, need_success=False)
 
 
 def topquadrant(data: Graph, workdir: Path) -> tuple[float | None, dict[str, list[str]] | None]:
@@ -135,16 +126,22 @@ def _time_check(store: Path, index: int, queue: Any) -> None:
 
 def time_check(store: Path, index: int, limit: float) -> tuple[float | None, int | None]:
     """One check's query alone on a store, in a forked child stopped after `limit` seconds: (seconds, rows) or (None, None)."""
+    return in_child(_time_check, (store, index), limit)
+
+
+def in_child(target: Any, args: tuple[Any, ...], limit: float, need_success: bool = True) -> Any:
+    """`target(*args, queue)` in a forked child stopped after `limit` seconds: what it put on the
+    queue, or (None, None) when it was stopped (or, with `need_success`, failed)."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    child = context.Process(target=_time_check, args=(store, index, queue))
+    child = context.Process(target=target, args=(*args, queue))
     child.start()
     child.join(limit)
     if child.is_alive():
         child.terminate()
         child.join()
         return None, None
-    return queue.get() if child.exitcode == 0 else (None, None)
+    return queue.get() if child.exitcode == 0 or not need_success else (None, None)
 
 
 def check_names() -> list[str]:
