@@ -186,7 +186,7 @@ def pipeline(corpus: Path, work: Path, jobs: int, queries: list[str] | None = No
 def query_kind(text: str) -> str:
     """`aggregate` for a query that groups or aggregates its rows, else `listing` (the targets differ:
     an aggregate answers in under a second, a listing streams its rows). A grouped query whose rows
-    grow with the projects (a line per project) is a listing too: `classify` finds those."""
+    has about as many rows as projects (a line per project) is a listing too: `classify` finds those."""
     from rdflib.plugins.sparql.parser import parseQuery
 
     from jixiao.sparql_tree import parse_nodes
@@ -228,15 +228,14 @@ def query_measures(store: Path, names: list[str] | None, as_process: bool = True
 
 
 def classify(runs: list[SizeRun]) -> None:
-    """Grouped queries whose rows grow about as fast as the projects (at least 0.8 times) between the smallest and
-    the largest size are listings (e.g. one line per project, with its counts)."""
-    if len(runs) < 2:
+    """Grouped queries with more than a row for every four projects (at the largest size) are
+    listings: a line per project or per indicator, even if each line counts something. A summary
+    (per unit, per year, per category) has far fewer rows than there are projects."""
+    if not runs:
         return
-    first, last = runs[0], runs[-1]
-    factor = last.projects / first.projects
-    for measure in last.measures:
-        before = next((m for m in first.measures if m.step == measure.step), None)
-        if measure.kind == "aggregate" and before is not None and _rows(before) and _rows(measure) / _rows(before) >= 0.8 * factor:
+    largest = runs[-1]
+    for measure in largest.measures:
+        if measure.kind == "aggregate" and _rows(measure) * 4 > largest.projects:
             for run in runs:
                 for same in run.measures:
                     if same.step == measure.step:
