@@ -35,6 +35,7 @@ is where such data is meant to be caught).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -289,6 +290,31 @@ def _derived(subject: Node, obj: Node, rule: PropertyRule) -> Iterator[Triple]:
             yield subject, derived, obj
         elif not isinstance(obj, Literal):
             yield obj, derived, subject
+
+
+# Bumped when what a schema's rules entail from a triple changes in code (not in the ontology):
+# graphs closed under the old rules then count as not closed (see schema_digest).
+_RULES_VERSION = "1"
+
+
+def schema_digest(schema: Schema | None = None) -> str:
+    """A digest of the compiled schema's data-level rules: what a graph records as the schema it is closed under.
+
+    A table ingested into a store carries every entailment of its own triples under the rules of
+    this schema (jixiao.graph.build encodes them where it maps the table), so `reason --store`
+    need not read it again while the store's schema has this digest. The digest covers exactly
+    what decides a triple's one-step entailments (superclasses of each class; each property's
+    derived properties and the types of its subject and object) in a canonical order, so the
+    same ontology gives the same digest in every process, and an ontology edit that changes no
+    rule (a label, a definition) leaves it as it was.
+    """
+    schema = schema or ontology_schema()
+    lines = [f"rules {_RULES_VERSION}"]
+    lines += sorted(f"class {cls} < {' '.join(sorted(parents))}" for cls, parents in schema.superclasses.items() if parents)
+    for prop, rule in schema.properties.items():
+        derived = " ".join(sorted(f"{'^' if flipped else ''}{q}" for q, flipped in rule.derived))
+        lines.append(f"property {prop} => {derived} | {' '.join(sorted(rule.subject_types))} | {' '.join(sorted(rule.object_types))}")
+    return "sha256:" + hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
 
 
 @cache
