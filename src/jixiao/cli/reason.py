@@ -3,10 +3,20 @@
 found by SPARQL rules run inside the store and kept in a graph of their own.
 
 Tables ingested into a store already carry their entailments (each table is reasoned over where
-it is mapped, jixiao.graph.build.produce_file), so on such a store the rules find only what the
-ontology's own individuals and RDF loaded without reasoning entail. The rules are compiled from
-the ontology's axioms (jixiao.graph.reason.entailment_rules); their results replace the graph
-<BASE/graph/inferred> whole, so running it again after a change of data leaves no stale triple.
+it is mapped, jixiao.graph.build.produce_file), and their registry entries say under which schema
+(TableRecord.closed_under, the digest jixiao.graph.reason.schema_digest). Every rule takes one
+triple to its consequences, so a graph closed under the current schema adds nothing, and the
+union of such graphs is closed: the rules read only the other graphs (graphs_to_reason) — the
+ontology's own, RDF and tables loaded without entailments, tables mapped under another ontology —
+while a candidate still counts as held when any data graph holds it. On a store of ingested
+tables that is the ontology graph alone, whatever the number of tables. By design, a triple
+written into a closed table graph by other means than ingest is not reasoned over.
+
+The rules are compiled from the ontology's axioms (jixiao.graph.reason.entailment_rules); their
+results replace the graph <BASE/graph/inferred> whole, and that graph is never read by the rules
+nor counts as holding a triple, so running it twice gives the same store and after a graph is
+dropped nothing inferred from it remains. Reasoning only adds: what a table mapped under an older
+ontology holds that the current one no longer entails stays until the table is ingested again.
 
 The default engine is the fast route compiled from the ontology's axioms (jixiao.graph.reason);
 `--engine owlrl` runs the owlrl reference closure, which infers the same triples for these axioms

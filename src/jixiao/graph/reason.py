@@ -25,6 +25,12 @@ properties), and "generalised RDF" triples whose subject is a literal (`"48"^^xs
 rdf:type xsd:decimal`), which no RDF syntax can even write. The tests compare both routes'
 inferred triples, minus exactly these, on the seed and on a generated graph.
 
+Because each rule is one step per asserted triple, a graph that holds its own triples'
+consequences stays closed beside any other such graph: tables are reasoned over one by one where
+they are mapped (`triple_entailments`), a store records under which compiled schema each was
+(`schema_digest`), and the rules run in a store (`entailment_rules`) read only the graphs that
+are not closed under the current one.
+
 The fast route refuses a graph whose schema uses OWL constructs it does not compile (e.g.
 owl:TransitiveProperty, owl:someValuesFrom, owl:sameAs): use the owlrl engine for such graphs.
 Axioms that only make a graph inconsistent (owl:disjointWith, as between jx:LongTermGoal and
