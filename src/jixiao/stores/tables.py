@@ -46,7 +46,9 @@ class Chunk(Protocol):
     """What the loader needs of a mapper's GraphChunk: the declared key, the graph, the triples, the source.
 
     A chunk that carries its N-Triples lines already (an attribute `lines`, as graph.build's
-    EncodedChunk from the parallel producer) is written from them, without rdflib terms.
+    EncodedChunk from the parallel producer) is written from them, without rdflib terms. A chunk
+    made with its entailments says under which schema (an attribute `closed_under`, recorded as
+    TableRecord.closed_under); any other chunk is recorded as not closed.
     """
 
     @property
