@@ -119,6 +119,7 @@ def test_reason_adds_exactly_what_loaded_tables_lack(tmp_path: Path, corpus: lis
     backend.close()
     run = CliRunner().invoke(reason, ["--store", str(store_dir)])
     assert run.exit_code == 0 and run.output.startswith(f"{added} triples inferred"), run.output
+    assert f"reading {read} of its graphs" in run.output
     backend = open_backend(store=store_dir)
     assert _union(backend) == held
     backend.close()

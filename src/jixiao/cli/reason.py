@@ -98,15 +98,20 @@ def store_rules(backend: QueryBackend, base: str) -> tuple[list[str], int]:
 def reason_in_store(backend: QueryBackend, base: str) -> int:
     """Run the entailment rules inside the store over the graphs not known to be closed; keep their
     results in the inferred graph, replaced whole; return how many."""
+    return infer_in_store(backend, base)[0]
+
+
+def infer_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:
+    """As reason_in_store; returns how many triples were inferred and how many graphs the rules read."""
     target = inferred_graph_iri(base)
-    rules, _ = store_rules(backend, base)
+    rules, read = store_rules(backend, base)
     with tempfile.TemporaryDirectory(prefix="jixiao-reason-") as folder:
         path = Path(folder) / "inferred.nt"
         with path.open("w", encoding="utf-8") as out:
             lines = dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for rule in rules for s, p, o in backend.construct(rule, {}))
             out.writelines(lines)
         backend.replace_graph(target, path)
-    return len(lines)
+    return len(lines), read
 
 
 @click.command(cls=Command)
@@ -140,12 +145,12 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
             open_endpoint(endpoint or "", user, password, allow_basic_over_http=allow_basic_over_http)
         start = time.perf_counter()
         try:
-            added = reason_in_store(backend, base)
+            added, read = infer_in_store(backend, base)
         finally:
             backend.close()
         where = store_dir or endpoint
-        click.echo(f"{added} triples inferred in {where} by rules run in the store in {time.perf_counter() - start:.2f} s "
-                   f"→ <{inferred_graph_iri(base)}>", err=True)
+        click.echo(f"{added} triples inferred in {where} by rules run in the store reading {read} of its graphs "
+                   f"in {time.perf_counter() - start:.2f} s → <{inferred_graph_iri(base)}>", err=True)
         return
     if output is None:
         raise UsageError("give -o OUT for the reasoned graph of DATA")
