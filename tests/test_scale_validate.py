@@ -34,14 +34,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-# Known gap (measured on this corpus, the same with the FILTER EXISTS translation before issue 13):
-# Virtuoso 7 answers seven checks differently from Oxigraph and pyshacl (DirectionWordOnly,
-# MeasurableTarget, ProjectAgency's sh:class, ProjectAnnualGoal, ProjectLongTermGoal,
-# UnreachablePercent, YearOfOneObject's sh:or). Strict: the test fails once they agree.
-VIRTUOSO_DIFFERS = pytest.mark.xfail(strict=True, reason="Virtuoso answers seven translated checks differently (see above)")
-
-
-@pytest.fixture(scope="module", params=[pytest.param("virtuoso", marks=VIRTUOSO_DIFFERS), "oxigraph"])
+@pytest.fixture(scope="module", params=["virtuoso", "oxigraph"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerEndpoint]:
     folder = tmp_path_factory.mktemp(f"validate-{request.param}")
     with running_virtuoso(folder) if request.param == "virtuoso" else running_oxigraph(folder) as running:

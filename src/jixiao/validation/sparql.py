@@ -32,7 +32,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -48,6 +48,7 @@ from jixiao.validation.report import SEVERITIES, Found, Place, Report, Result, l
 from jixiao.validation.shapes import shapes_graph
 
 Triple = tuple[Node, Node, Node]
+Hierarchy = tuple[tuple[Node, Node], ...]  # rdfs:subClassOf pairs (subclass, class)
 
 
 class UnsupportedShape(JixiaoError):
@@ -83,9 +84,12 @@ _DOCUMENTATION = "http://purl.org/dc/terms/"
 class _Compiler:
     """Turns shapes into SPARQL text; fresh variable names for nested patterns."""
 
-    def __init__(self, shapes: Graph, closed_types: bool = False) -> None:
+    def __init__(self, shapes: Graph, closed_types: bool = False, hierarchy: Hierarchy | None = None) -> None:
         self.shapes = shapes
         self.counter = itertools.count()
+        # The store's rdfs:subClassOf triples (see class_hierarchy), when known: sh:class then tests
+        # rdf:type against the class and its subclasses listed in the query, not by the path.
+        self.subclasses = _subclasses(hierarchy) if hierarchy is not None else None
         # The path binding a target class's instances: rdf:type/rdfs:subClassOf* by the standard, or
         # rdf:type alone where the store's types are known to be closed under rdfs:subClassOf.
         self.instance_of = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" if closed_types else _TYPE_PATH
@@ -189,6 +193,22 @@ class _Compiler:
         """The shape's focus nodes as a sub-SELECT of their own, joined with the check by hashing (see joined)."""
         return f"{{ SELECT DISTINCT ?this WHERE {{ {self.target(shape)} }} }}"
 
+    def instance(self, value: str, cls: Node) -> str:
+        """The pattern matching when `value` is an instance of `cls` as SHACL defines it (rdf:type/rdfs:subClassOf*).
+
+        With the store's hierarchy known, as rdf:type one of the classes listed: Virtuoso 7 answers a
+        transitive path wrongly when the pattern holding it receives the value from outside (the
+        OPTIONAL of a flag, MINUS, FILTER EXISTS): it bound ProjectAgency's flag for 1 of 20 budget
+        units and `rdf:type/rdfs:subClassOf+` for none, where the same pattern alone finds them all.
+        """
+        classes = self.subclasses.get(cls, (cls,)) if self.subclasses is not None else None
+        if classes is None or any(not isinstance(c, URIRef) for c in classes):  # a blank node cannot be listed
+            return f"{value} {_TYPE_PATH} {cls.n3()}"
+        if len(classes) == 1:
+            return f"{value} <{RDF.type}> {classes[0].n3()}"
+        listed = self.var()
+        return f"{value} <{RDF.type}> {listed} VALUES {listed} {{ {' '.join(c.n3() for c in classes)} }}"
+
     # ---- conformance of a value node to a (nested) shape, as a boolean expression ------------
 
     def conforms(self, shape: Node, node: str) -> str:
@@ -233,21 +253,24 @@ class _Compiler:
     def value_test(self, shape: Node, predicate: Node, obj: Node, value: str) -> str:
         """A SPARQL expression true when the value node `value` satisfies the constraint `predicate obj`."""
         if predicate == SH.datatype:
-            return f"(isLiteral({value}) && sameTerm(datatype({value}), {obj.n3()}))"
+            return f"(isLiteral({value}) && datatype({value}) = {obj.n3()})"  # datatypes are IRIs: = is sameTerm
         if predicate == SH.minInclusive:
             return f"COALESCE({value} >= {obj.n3()}, false)"
         if predicate == SH.maxInclusive:
             return f"COALESCE({value} <= {obj.n3()}, false)"
         if predicate == SH["class"]:
-            return self.exists(value, f"{value} {_TYPE_PATH} {obj.n3()}")
+            return self.exists(value, self.instance(value, obj))
         if predicate == SH.hasValue:
-            return f"sameTerm({value}, {obj.n3()})"
+            return _same_term(value, obj)
         if predicate == SH["in"]:
-            return "(" + " || ".join(f"sameTerm({value}, {member.n3()})" for member in Collection(self.shapes, obj)) + ")"
+            return "(" + " || ".join(_same_term(value, member) for member in Collection(self.shapes, obj)) + ")"
         if predicate == SH.pattern:
             flags = self.shapes.value(shape, SH.flags)
             pattern = Literal(str(obj)).n3()
-            return f"(!isBlank({value}) && REGEX(STR({value}), {pattern}{', ' + Literal(str(flags)).n3() if flags else ''}))"
+            # SUBSTR(STR(v), 1) is STR(v); Virtuoso 7 hands REGEX the result of STR as UTF-8 bytes read one
+            # character a byte, so a pattern with a non-ASCII character in a group, a class or beside `.`
+            # never matched (DirectionWordOnly's 有效提高); SUBSTR gives it the characters.
+            return f"(!isBlank({value}) && REGEX(SUBSTR(STR({value}), 1), {pattern}{', ' + Literal(str(flags)).n3() if flags else ''}))"
         if predicate == SH.node:
             return self.conforms(obj, value)
         if predicate == SH["not"]:
@@ -343,6 +366,20 @@ class _Compiler:
                      self.shapes.value(shape, SH.path), constraint, not is_property, True)
 
 
+def _same_term(value: str, term: Node) -> str:
+    """An expression true when `value` is the term `term` (SPARQL's sameTerm).
+
+    For an IRI as `isIRI(v) && v = IRI`, which is sameTerm for IRIs, and never an error: Virtuoso 7
+    evaluates sameTerm of a variable and a constant right only as a FILTER of its own, and as a
+    value (inside ||, IF, or as a flag's condition) answers unbound, so `sh:in ( jx:GreaterOrEqual
+    jx:Greater )` held for no comparator (UnreachablePercent). A literal keeps sameTerm: Virtuoso
+    compares a stored literal with a non-ASCII constant wrongly inside an expression by = too.
+    """
+    if isinstance(term, URIRef):
+        return f"(isIRI({value}) && {value} = {term.n3()})"
+    return f"sameTerm({value}, {term.n3()})"
+
+
 def _scan(subject: str, predicate: str, obj: str) -> str:
     """One triple pattern as a sub-SELECT of its own (its variables projected), for a hash join (see _Compiler.joined)."""
     variables = " ".join(dict.fromkeys(term for term in (subject, obj) if term.startswith("?")))
@@ -408,18 +445,46 @@ def _matching_brace(text: str, opening: int) -> int:
     raise UnsupportedShape("a SHACL-SPARQL constraint with unbalanced braces")
 
 
-@cache
-def compiled_checks(closed_types: bool = False) -> tuple[Check, ...]:
-    """Every check of the shapes in shapes/, in a stable order (see `_Compiler` for `closed_types`)."""
-    return checks_of(shapes_graph(), closed_types)
+@lru_cache(maxsize=16)  # a few stores (hierarchies) per process
+def compiled_checks(closed_types: bool = False, hierarchy: Hierarchy | None = None) -> tuple[Check, ...]:
+    """Every check of the shapes in shapes/, in a stable order (see `_Compiler` for `closed_types` and `hierarchy`)."""
+    return checks_of(shapes_graph(), closed_types, hierarchy)
 
 
-def checks_of(shapes: Graph, closed_types: bool = False) -> tuple[Check, ...]:
+def checks_of(shapes: Graph, closed_types: bool = False, hierarchy: Hierarchy | None = None) -> tuple[Check, ...]:
     """Every check of the shapes in `shapes` that have a target; UnsupportedShape for a feature not translated."""
-    compiler = _Compiler(shapes, closed_types)
+    compiler = _Compiler(shapes, closed_types, hierarchy)
     with_targets = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetNode, SH.targetObjectsOf, SH.target)
                     for s in shapes.subjects(p, None)}
     return tuple(check for shape in sorted(with_targets, key=str) for check in compiler.checks(shape))
+
+
+def class_hierarchy(backend: QueryBackend) -> Hierarchy:
+    """The store's rdfs:subClassOf triples as (subclass, class) pairs, sorted (hashable, for compiled_checks).
+
+    Read as plain triples, closed here (`_subclasses`): Virtuoso refuses a transitive path with
+    neither end bound by a constant.
+    """
+    rows = backend.select(f"SELECT DISTINCT ?sub ?class WHERE {{ ?sub <{RDFS.subClassOf}> ?class }}", {}).rows
+    return tuple(sorted(((row["sub"], row["class"]) for row in rows if row.get("sub") is not None and row.get("class") is not None),
+                        key=lambda pair: (str(pair[0]), str(pair[1]))))
+
+
+def _subclasses(hierarchy: Hierarchy) -> dict[Node, tuple[Node, ...]]:
+    """Each class of the hierarchy with itself and every class below it (rdfs:subClassOf*), sorted."""
+    below: dict[Node, set[Node]] = {}
+    for sub, cls in hierarchy:
+        below.setdefault(cls, set()).add(sub)
+    closed: dict[Node, tuple[Node, ...]] = {}
+    for cls in below:
+        found, frontier = {cls}, [cls]
+        while frontier:
+            for sub in below.get(frontier.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    frontier.append(sub)
+        closed[cls] = tuple(sorted(found, key=str))
+    return closed
 
 
 def types_are_closed(backend: QueryBackend) -> bool:
@@ -606,7 +671,7 @@ def _structure(shapes: Graph, node: Node) -> list[Triple]:
 def validate_store(backend: QueryBackend) -> Report:
     """Validate everything a store holds against the shapes, inside the store; the report."""
     closed = types_are_closed(backend)
-    found = list(violations(backend, compiled_checks(closed)))
+    found = list(violations(backend, compiled_checks(closed, class_hierarchy(backend))))
     places = neighbourhood(backend, {v.focus for v in found}, closed)
     shapes = shapes_graph()
     located: dict[Node, Place] = {}
