@@ -266,10 +266,12 @@ class _Compiler:
             return "(" + " || ".join(_same_term(value, member) for member in Collection(self.shapes, obj)) + ")"
         if predicate == SH.pattern:
             flags = self.shapes.value(shape, SH.flags)
-            pattern = Literal(str(obj)).n3()
-            # SUBSTR(STR(v), 1) is STR(v); Virtuoso 7 hands REGEX the result of STR as UTF-8 bytes read one
-            # character a byte, so a pattern with a non-ASCII character in a group, a class or beside `.`
-            # never matched (DirectionWordOnly's 有效提高); SUBSTR gives it the characters.
+            # The same match, in a form Virtuoso 7 gets right too. SUBSTR(STR(v), 1) is STR(v): Virtuoso
+            # hands REGEX the result of STR as UTF-8 bytes read one character a byte, so a pattern with a
+            # non-ASCII character in a group, a class or beside `.` never matched (DirectionWordOnly's
+            # 有效提高); SUBSTR gives it the characters. (?:…) changes no match: Virtuoso matched no
+            # string with a pattern whose top level is an alternation of non-ASCII words (服务对象|群众).
+            pattern = Literal(str(obj) if "q" in str(flags or "") else f"(?:{obj})").n3()  # flag q: the pattern is a plain string
             return f"(!isBlank({value}) && REGEX(SUBSTR(STR({value}), 1), {pattern}{', ' + Literal(str(flags)).n3() if flags else ''}))"
         if predicate == SH.node:
             return self.conforms(obj, value)
@@ -595,13 +597,15 @@ def _ancestors(backend: QueryBackend, focus: set[Node]) -> set[Node]:
     """The focus nodes, what a note among them concerns, and everything up their part-of chains.
 
     Walked a step at a time from the bound nodes, not by a `*` path: Virtuoso refuses a transitive
-    path unless one end is bound by equality, and a VALUES block does not count.
+    path unless one end is bound by equality, and a VALUES block does not count. A step is a UNION
+    of one pattern per part-of predicate: with the predicate a variable filtered by IN, Virtuoso
+    took 2.0 s a batch of 500 nodes at 1,000 projects, 0.5 s as the UNION (the embedded store the same).
     """
     step = _linked(backend, focus, f"?node <{JX.concerns}> ?next")
     found = set(focus) | step
     step = set(found)
     while step:
-        step = _linked(backend, step, f"?next ?link ?node . FILTER (?link IN ({', '.join(p.n3() for p in PARTS)}))") - found
+        step = _linked(backend, step, " UNION ".join(f"{{ ?next {part.n3()} ?node }}" for part in PARTS)) - found
         found |= step
     return found
 
