@@ -381,6 +381,25 @@ def test_a_subclass_the_data_declare_counts_for_sh_class_on_every_route(tmp_path
     assert in_store.results == whole.results
 
 
+def test_max_count_in_a_store_finds_what_pyshacl_finds(tmp_path: Path) -> None:
+    """sh:maxCount translated (distinct values counted per focus node) reports the years with two projects
+    and two fiscal years, as pyshacl does, and no other."""
+    data = Graph().parse(data=DECLARED_SUBCLASS + "ex:y1 jx:yearOf ex:p2 . ex:y2 jx:fiscalYear 2025 .", format="turtle")
+    backend = typed_store(data, tmp_path)
+    try:
+        in_store = validate_store(backend)
+    finally:
+        backend.close()
+
+    def max_count(report: Graph) -> set[tuple[str, str]]:
+        return {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode))) for r in report.subjects(RDF.type, SH.ValidationResult)
+                if report.value(r, SH.sourceConstraintComponent) == SH.MaxCountConstraintComponent}
+
+    expected = max_count(validate_graph(data, whole=True).graph)
+    assert {(shape.rpartition("#")[2], focus.rpartition("/")[2]) for shape, focus in expected} == {("YearOfOneObject", "y1"), ("ProjectFiscalYear", "y2")}
+    assert max_count(in_store.graph) == expected
+
+
 def test_validate_store_usage_errors(tmp_path: Path, seed_path: Path) -> None:
     for args in (["--store", str(tmp_path / "none")], [str(seed_path), "--store", str(tmp_path)], []):
         code, _, err = run(*args)
