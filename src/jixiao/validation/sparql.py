@@ -19,6 +19,11 @@ remote SPARQL server), each returning the focus nodes (and value nodes) that vio
   a missing value is MINUS, never FILTER NOT EXISTS (evaluated once a row).
 - SHACL-SPARQL constraints as written, with `$this` bound through the shape's target: the
   target's pattern is put at the head of the constraint's WHERE clause.
+- One text for every store: where Virtuoso 7 answers a standard form differently (a transitive
+  path in a pattern bound from outside, sameTerm as a value, REGEX over STR; docs/stores.md), the
+  translation uses a form all stores answer alike. sh:class lists the class's subclasses, read
+  from the store's own rdfs:subClassOf triples (`class_hierarchy`), instead of walking
+  rdf:type/rdfs:subClassOf* in the query.
 
 Each violation gives a result as pyshacl makes it (focus node, value node, source shape and
 constraint component, severity, messages with `{?var}` filled in), located in the store (project,
