@@ -27,6 +27,7 @@ from jixiao.cli.main import main
 from jixiao.namespaces import SH
 from jixiao.stores import open_backend, read_ntriples, store_graph_file
 from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
+from jixiao.validation.sparql import types_are_closed, validate_store
 from servers import ServerEndpoint, running_oxigraph, running_virtuoso
 
 pytestmark = pytest.mark.slow
@@ -127,3 +128,24 @@ def test_validate_endpoint_reports_what_validate_store_reports(server: ServerEnd
             ("RateUnderQuantity", "i3"), ("PublicServiceSatisfaction", "g1")} <= on_crafted, on_crafted
     assert ("ProjectAgency", "y2") not in on_crafted  # a unit of a subclass of jx:BudgetUnit the data declare
     assert cli("validate", "--endpoint", server.query_url, "--format", "text").stdout == cli("validate", "--store", store, "--format", "text").stdout
+
+
+def test_unreasoned_rdf_on_virtuoso_reports_what_the_store_reports(crafted: Path, tmp_path: Path) -> None:
+    """Data whose types are not closed (no reasoning: a year typed only jx:ProjectYear) are validated by
+    the standard target rdf:type/rdfs:subClassOf*, which Virtuoso must answer as the embedded store does."""
+    store = open_backend(store=tmp_path / "store")
+    try:
+        store_graph_file(store, CRAFTED_GRAPH, read_ntriples(crafted), str(crafted))
+        assert not types_are_closed(store)
+        expected = validate_store(store)
+    finally:
+        store.close()
+    assert {"jxs:ProjectAgency", "jxs:YearOfOneObject", "jxs:MeasurableTarget"} <= {r.shape for r in expected.results}
+    with running_virtuoso(tmp_path / "virtuoso") as server:
+        loaded = cli("load", crafted, "--graph", CRAFTED_GRAPH, "--endpoint", server.query_url, *credentials(server))
+        assert loaded.exit_code == 0, loaded.output
+        endpoint = server.backend()
+        try:
+            assert validate_store(endpoint).results == expected.results
+        finally:
+            endpoint.close()

@@ -183,7 +183,7 @@ class _Compiler:
 
     def target(self, shape: Node, this: str = "?this") -> str:
         """The pattern binding `this` to the shape's focus nodes (empty if the shape has no target)."""
-        parts = [f"{this} {self.instance_of} {cls.n3()} ." for cls in sorted(self.shapes.objects(shape, SH.targetClass))]
+        parts = [self.target_instance(this, cls) for cls in sorted(self.shapes.objects(shape, SH.targetClass))]
         parts += [f"{this} {p.n3()} [] ." for p in sorted(self.shapes.objects(shape, SH.targetSubjectsOf))]
         for unsupported in (SH.targetNode, SH.targetObjectsOf, SH.target):
             if (shape, unsupported, None) in self.shapes:
@@ -193,6 +193,14 @@ class _Compiler:
         # A focus node may match more than once (each of its types below the class); the checks
         # keep each violation once.
         return parts[0] if len(parts) == 1 else " UNION ".join(f"{{ {part} }}" for part in parts)
+
+    def target_instance(self, this: str, cls: Node) -> str:
+        """The pattern binding `this` to the instances of a target class: rdf:type alone where types are
+        closed, else as sh:class finds them (`instance`: Virtuoso answered the path wrongly here too,
+        finding no year typed only jx:ProjectYear for a target jx:PerformanceYear)."""
+        if self.instance_of != _TYPE_PATH:
+            return f"{this} {self.instance_of} {cls.n3()} ."
+        return f"{self.instance(this, cls)} ."
 
     def target_block(self, shape: Node) -> str:
         """The shape's focus nodes as a sub-SELECT of their own, joined with the check by hashing (see joined)."""
