@@ -115,10 +115,10 @@ def corpus_graph(directory: Path, projects: int) -> tuple[float, Graph]:
 
 def _time_check(store: Path, index: int, queue: Any) -> None:
     from jixiao.stores import open_backend
-    from jixiao.validation.sparql import compiled_checks, types_are_closed
+    from jixiao.validation.sparql import class_hierarchy, compiled_checks, types_are_closed
 
     backend = open_backend(store=store, read_only=True)
-    checks = compiled_checks(types_are_closed(backend))
+    checks = compiled_checks(types_are_closed(backend), class_hierarchy(backend))  # the queries validate_store sends
     start = time.perf_counter()
     rows = sum(1 for _ in backend.select(checks[index].query, {}).rows)
     queue.put((time.perf_counter() - start, rows))

@@ -352,6 +352,54 @@ def test_a_store_whose_types_are_not_closed_is_validated_by_the_standard_path(tm
     assert focus_by_shape(reference)
 
 
+DECLARED_SUBCLASS = """
+@prefix jx: <https://w3id.org/jixiao/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix org: <http://www.w3.org/ns/org#> . @prefix ex: <https://example.org/declared/> .
+ex:SpecialUnit rdfs:subClassOf ex:Special . ex:Special rdfs:subClassOf jx:BudgetUnit .
+ex:special a ex:SpecialUnit ; rdfs:label "特设单位" .
+ex:club a org:Organization ; rdfs:label "某协会" .
+ex:p1 a jx:Project ; rdfs:label "项目甲" ; jx:declaredBy ex:club .
+ex:p2 a jx:Project ; rdfs:label "项目乙" ; jx:declaredBy ex:special .
+ex:y1 a jx:ProjectYear ; jx:yearOf ex:p1 ; jx:fiscalYear 2024 .
+ex:y2 a jx:ProjectYear ; jx:yearOf ex:p2 ; jx:fiscalYear 2024 .
+"""
+
+
+def test_a_subclass_the_data_declare_counts_for_sh_class_on_every_route(tmp_path: Path) -> None:
+    """sh:class is rdf:type/rdfs:subClassOf* in the data graph: a unit typed only with a class the data
+    declare (two steps) below jx:BudgetUnit is one, project by project, on the whole graph and in a store
+    (where the checks list the store's subclasses instead of walking the path)."""
+    data = Graph().parse(data=DECLARED_SUBCLASS, format="turtle")
+    whole = validate_graph(data, whole=True)
+    assert {r.focus for r in whole.results if r.shape == "jxs:ProjectAgency"} == {"https://example.org/declared/y1"}
+    assert validate_graph(data).results == whole.results
+    backend = typed_store(data, tmp_path)
+    try:
+        in_store = validate_store(backend)
+    finally:
+        backend.close()
+    assert in_store.results == whole.results
+
+
+def test_max_count_in_a_store_finds_what_pyshacl_finds(tmp_path: Path) -> None:
+    """sh:maxCount translated (distinct values counted per focus node) reports the years with two projects
+    and two fiscal years, as pyshacl does, and no other."""
+    data = Graph().parse(data=DECLARED_SUBCLASS + "ex:y1 jx:yearOf ex:p2 . ex:y2 jx:fiscalYear 2025 .", format="turtle")
+    backend = typed_store(data, tmp_path)
+    try:
+        in_store = validate_store(backend)
+    finally:
+        backend.close()
+
+    def max_count(report: Graph) -> set[tuple[str, str]]:
+        return {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode))) for r in report.subjects(RDF.type, SH.ValidationResult)
+                if report.value(r, SH.sourceConstraintComponent) == SH.MaxCountConstraintComponent}
+
+    expected = max_count(validate_graph(data, whole=True).graph)
+    assert {(shape.rpartition("#")[2], focus.rpartition("/")[2]) for shape, focus in expected} == {("YearOfOneObject", "y1"), ("ProjectFiscalYear", "y2")}
+    assert max_count(in_store.graph) == expected
+
+
 def test_validate_store_usage_errors(tmp_path: Path, seed_path: Path) -> None:
     for args in (["--store", str(tmp_path / "none")], [str(seed_path), "--store", str(tmp_path)], []):
         code, _, err = run(*args)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from jixiao.namespaces import JX
@@ -87,12 +87,33 @@ def partition(data: Graph, batch: int = DEFAULT_BATCH) -> Iterator[set[Node]]:
 
 
 def fill_part(graph: Graph, data: Graph, nodes: set[Node]) -> Graph:
-    """Add to `graph` the nodes' triples and, for every ontology term they point to (one hop),
-    what the ontology and the data (their entailed types) say of it; return `graph`."""
+    """Add to `graph` the nodes' triples, the superclasses the data declare for classes of their own
+    that the nodes are typed with, and, for every ontology term they point to (one hop), what the
+    ontology and the data (their entailed types) say of it; return `graph`."""
     terms = ontology_by_subject()
     for node in nodes:
         graph.addN((node, p, o, graph) for p, o in data.predicate_objects(node))
+    _add_declared_superclasses(graph, data, terms)
     for term in {o for o in graph.objects() if o in terms}:
         graph.addN((s, p, o, graph) for s, p, o in terms[term])
         graph.addN((term, p, o, graph) for p, o in data.predicate_objects(term))
     return graph
+
+
+def _add_declared_superclasses(graph: Graph, data: Graph, terms: dict[Node, tuple[Triple, ...]]) -> None:
+    """The rdfs:subClassOf chains the data declare above the part's classes that are not the ontology's.
+
+    The ontology's classes come with the ontology (and the reasoner entails their superclasses as
+    types), but a class the data declare is no ontology term: without its rdfs:subClassOf triples
+    a unit typed only with a subclass of jx:BudgetUnit failed sh:class jx:BudgetUnit in its part
+    and passed on the whole graph.
+    """
+    stack = [c for c in set(graph.objects(None, RDF.type)) if c not in terms]
+    seen = set(stack)
+    while stack:
+        cls = stack.pop()
+        for superclass in data.objects(cls, RDFS.subClassOf):
+            graph.add((cls, RDFS.subClassOf, superclass))
+            if superclass not in seen and superclass not in terms:
+                seen.add(superclass)
+                stack.append(superclass)
