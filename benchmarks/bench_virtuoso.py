@@ -100,7 +100,7 @@ def step(name: str, argv: list[str], env: dict[str, str] | None = None) -> Measu
     finally:
         os.environ.clear()
         os.environ.update(previous)
-    tail = [line for line in stderr.splitlines() if not line.startswith("warning:")][-2:]
+    tail = [line for line in stderr.splitlines() if not line.startswith("warning:")][-1:]
     measure.produced = " ".join(tail)[:200]
     log(measure)
     if measure.exit_status != 0:
@@ -113,7 +113,7 @@ def graph_counts(endpoint: str) -> dict[str, int]:
     with RemoteEndpoint(endpoint) as backend:
         counts = {}
         for name, pattern in {"union": "GRAPH <urn:jixiao:union> { ?s ?p ?o }", "registry": "GRAPH <urn:jixiao:tables> { ?s ?p ?o }",
-                              "table graphs": "GRAPH <urn:jixiao:tables> { ?g ?k ?v } GRAPH ?g { ?s ?p ?o }"}.items():
+                              "table graphs": "{ SELECT DISTINCT ?g WHERE { GRAPH <urn:jixiao:tables> { ?g ?k ?v } } } GRAPH ?g { ?s ?p ?o }"}.items():
             rows = backend._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", {}).rows
             counts[name] = sum(int(str(row["n"])) for row in rows)
     return counts
