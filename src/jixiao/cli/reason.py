@@ -3,10 +3,20 @@
 found by SPARQL rules run inside the store and kept in a graph of their own.
 
 Tables ingested into a store already carry their entailments (each table is reasoned over where
-it is mapped, jixiao.graph.build.produce_file), so on such a store the rules find only what the
-ontology's own individuals and RDF loaded without reasoning entail. The rules are compiled from
-the ontology's axioms (jixiao.graph.reason.entailment_rules); their results replace the graph
-<BASE/graph/inferred> whole, so running it again after a change of data leaves no stale triple.
+it is mapped, jixiao.graph.build.produce_file), and their registry entries say under which schema
+(TableRecord.closed_under, the digest jixiao.graph.reason.schema_digest). Every rule takes one
+triple to its consequences, so a graph closed under the current schema adds nothing, and the
+union of such graphs is closed: the rules read only the other graphs (graphs_to_reason) — the
+ontology's own, RDF and tables loaded without entailments, tables mapped under another ontology —
+while a candidate still counts as held when any data graph holds it. On a store of ingested
+tables that is the ontology graph alone, whatever the number of tables. By design, a triple
+written into a closed table graph by other means than ingest is not reasoned over.
+
+The rules are compiled from the ontology's axioms (jixiao.graph.reason.entailment_rules); their
+results replace the graph <BASE/graph/inferred> whole, and that graph is never read by the rules
+nor counts as holding a triple, so running it twice gives the same store and after a graph is
+dropped nothing inferred from it remains. Reasoning only adds: what a table mapped under an older
+ontology holds that the current one no longer entails stays until the table is ingested again.
 
 The default engine is the fast route compiled from the ontology's axioms (jixiao.graph.reason);
 `--engine owlrl` runs the owlrl reference closure, which infers the same triples for these axioms
@@ -20,6 +30,7 @@ import time
 from pathlib import Path
 
 import click
+from rdflib import Literal
 
 from jixiao.cli.backends import open_endpoint, open_store
 from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, stderr_warn, year_option
@@ -35,8 +46,9 @@ from jixiao.graph import (
     output_format_for,
     write_graph,
 )
-from jixiao.graph.reason import entailment_rules
+from jixiao.graph.reason import entailment_rules, schema_digest
 from jixiao.stores import QueryBackend
+from jixiao.stores.tables import CLOSED_UNDER, INTERNAL_PREFIX, REGISTRY_GRAPH
 
 
 def inferred_graph_iri(base: str) -> str:
@@ -44,17 +56,62 @@ def inferred_graph_iri(base: str) -> str:
     return f"{base if base.endswith(('/', '#')) else base + '/'}graph/inferred"
 
 
-def reason_in_store(backend: QueryBackend, base: str) -> int:
-    """Run the entailment rules inside the store; keep their results in the inferred graph; return how many."""
+# Above this share of unclosed graphs, one query per rule over every graph beats one per graph:
+# on 1,000 generated projects a table graph costs about 50 ms read alone, about 22 ms within all.
+_READ_ONE_BY_ONE_UP_TO = 0.25
+
+
+def graphs_to_reason(backend: QueryBackend, base: str, schema: str | None = None) -> tuple[list[str], int]:
+    """The data graphs the rules must read: those whose record does not say they are closed under `schema`
+    (the current ontology's `schema_digest`); and how many data graphs there are in all.
+
+    A table ingested with its entailments records the digest of the schema it was closed under
+    (TableRecord.closed_under); its triples' consequences are all in it, so reading it again
+    finds nothing. What remains are the ontology's graph, RDF loaded as it is (`jixiao load`,
+    `load --graph`, `replace_graph`), tables loaded without entailments and tables closed under
+    another (older) ontology. The inferred graph itself is never read: its triples' consequences
+    are those of the triples they came from, and reading it would keep what a dropped graph entailed.
+    """
+    closed = {str(row["graph"]) for row in backend.select(_CLOSED_GRAPHS, {"schema": Literal(schema or schema_digest())}).rows}
     target = inferred_graph_iri(base)
+    data = [graph for graph in backend.graph_names() if graph != target]
+    return [graph for graph in data if graph not in closed], len(data)
+
+
+_CLOSED_GRAPHS = f"SELECT ?graph WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?graph <{CLOSED_UNDER}> ?schema }} }}"
+
+
+def store_rules(backend: QueryBackend, base: str) -> tuple[list[str], int]:
+    """The rules to run in the store (see graphs_to_reason) and how many graphs they read.
+
+    The graphs not known to be closed are read one by one (cost: their size); when they are most
+    of the store (a store loaded without entailments, or ingested under another ontology), every
+    graph is read by one query per rule instead.
+    """
+    target = inferred_graph_iri(base)
+    unclosed, data = graphs_to_reason(backend, base)
+    if len(unclosed) > _READ_ONE_BY_ONE_UP_TO * data:
+        return entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX), data
+    return [rule for graph in unclosed for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph)], len(unclosed)
+
+
+def reason_in_store(backend: QueryBackend, base: str) -> int:
+    """Run the entailment rules inside the store over the graphs not known to be closed; keep their
+    results in the inferred graph, replaced whole; return how many."""
+    return infer_in_store(backend, base)[0]
+
+
+def infer_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:
+    """As reason_in_store; returns how many triples were inferred and how many graphs the rules read."""
+    target = inferred_graph_iri(base)
+    rules, read = store_rules(backend, base)
     with tempfile.TemporaryDirectory(prefix="jixiao-reason-") as folder:
         path = Path(folder) / "inferred.nt"
         with path.open("w", encoding="utf-8") as out:
-            lines = dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for rule in entailment_rules(exclude_graph=target)
-                                  for s, p, o in backend.construct(rule, {}))
+            lines = dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for rule in rules for s, p, o in backend.construct(rule, {}))
             out.writelines(lines)
         backend.replace_graph(target, path)
-    return len(lines)
+    return len(lines), read
 
 
 @click.command(cls=Command)
@@ -88,12 +145,12 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
             open_endpoint(endpoint or "", user, password, allow_basic_over_http=allow_basic_over_http)
         start = time.perf_counter()
         try:
-            added = reason_in_store(backend, base)
+            added, read = infer_in_store(backend, base)
         finally:
             backend.close()
         where = store_dir or endpoint
-        click.echo(f"{added} triples inferred in {where} by rules run in the store in {time.perf_counter() - start:.2f} s "
-                   f"→ <{inferred_graph_iri(base)}>", err=True)
+        click.echo(f"{added} triples inferred in {where} by rules run in the store reading {read} of its graphs "
+                   f"in {time.perf_counter() - start:.2f} s → <{inferred_graph_iri(base)}>", err=True)
         return
     if output is None:
         raise UsageError("give -o OUT for the reasoned graph of DATA")

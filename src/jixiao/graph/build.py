@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
-from jixiao.graph.reason import ontology_schema, triple_entailments
+from jixiao.graph.reason import ontology_schema, schema_digest, triple_entailments
 from jixiao.namespaces import DEFAULT_BASE, JX, PREFIXES
 from jixiao.reading import DocumentRecord, normalize, read_documents, read_file, supported_suffixes
 from jixiao.vocabulary import load_ontology_graph
@@ -346,6 +346,7 @@ class EncodedChunk:
     statements: list[Statement]
     scopes: bytes = b""
     asserted: int | None = None  # with entailments: the first `asserted` statements are the mapper's, the rest only entailed
+    closed_under: str = ""  # with entailments: the digest of the schema they were drawn from (a store's TableRecord.closed_under)
 
     def as_asserted(self) -> EncodedChunk:
         """The chunk without what is only entailed (what `-o` writes), in the order the mapper gave."""
@@ -430,6 +431,7 @@ class _EntailmentTemplates:
 
     def __init__(self) -> None:
         self.schema = ontology_schema()
+        self.schema_digest = schema_digest(self.schema)
         self.templates: dict[tuple[Node, Node | bool], tuple[Template, ...]] = {}
 
     def statements(self, triple: Triple, encoded: Statement) -> list[Statement]:
@@ -534,7 +536,8 @@ class _DocumentEncoder:
                 entailed.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
         only_entailed = {statement: scope for statement, scope in entailed.items() if statement not in asserted}
         return EncodedChunk(chunk.key, str(chunk.graph), chunk.source, [*asserted, *only_entailed],
-                            bytes([*asserted.values(), *only_entailed.values()]), len(asserted) if self.entailments is not None else None)
+                            bytes([*asserted.values(), *only_entailed.values()]), len(asserted) if self.entailments is not None else None,
+                            self.entailments.schema_digest if self.entailments is not None else "")
 
     def _scope(self, statement: Statement, own: tuple[str, ...]) -> int:
         """The scope of an entailed statement about another resource (an inverse property's subject, a range's type)."""

@@ -86,7 +86,8 @@ def store_chunks(backend: QueryBackend, chunks: Iterable[Chunk], *, content_hash
                     on_duplicate(duplicate)
             sources[chunk.key] = chunk.source
             lines = chunk_lines(chunk)
-            record = TableRecord(str(chunk.graph), chunk.key, chunk.source, (content_hashes or {}).get(chunk.source, ""), lines_digest(lines))
+            record = TableRecord(str(chunk.graph), chunk.key, chunk.source, (content_hashes or {}).get(chunk.source, ""), lines_digest(lines),
+                                 getattr(chunk, "closed_under", ""))  # a chunk made with its entailments says under which schema
             writer.put(str(chunk.graph), lines, record)
         report.tables = len(sources)
         with _switching():

@@ -263,6 +263,7 @@ class OxigraphWriter:
         self.pending_graphs: set[str] = set()
         self.pending_sources: list[str] = []
         self.loading: _BackgroundLoad | None = None  # the previous batch, loading while the next is gathered
+        self.loaded_chars = 0  # N-Quads text bulk-loaded by this write: what it adds to the compaction debt
         self.done = False
         self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
         self._mark_format()
@@ -340,7 +341,9 @@ class OxigraphWriter:
         (the loader runs without Python's lock, so mapping and loading overlap). One batch loads at a time."""
         self._finish_loading()
         if self.pending:
-            self.loading = _BackgroundLoad(self.store, "".join(self.pending), self.pending_graphs, self.pending_sources)
+            text = "".join(self.pending)
+            self.loaded_chars += len(text)
+            self.loading = _BackgroundLoad(self.store, text, self.pending_graphs, self.pending_sources)
         self.pending, self.pending_lines, self.pending_graphs, self.pending_sources = [], 0, set(), []
         if wait:
             self._finish_loading()
@@ -361,12 +364,36 @@ class OxigraphWriter:
         self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{CANDIDATES_GRAPH}> {{ ?s ?p ?o }} "
                           f'FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }} }}')
         self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
+        if self.build is not None:
+            self._compact_if_due()
         self.store.flush()
         if self.build is not None:
             self.store = None  # type: ignore[assignment]  # closes the new generation before it is renamed
             self.backend._switched(self.build)
         self.done = True
         return self.summary
+
+    def _compact_if_due(self) -> None:
+        """Compact the new generation (Oxigraph's `optimize`) once enough has been bulk-loaded since the last time.
+
+        Each bulk load adds sorted files whose keys overlap every earlier load's, and RocksDB leaves
+        many of them side by side; every index lookup then probes each of them. Measured on 10,000
+        generated projects: category-counts-by-agency 33 s before and 14.5 s after one `optimize`
+        (which took 35 s), validation 108 s and 75 s (load average 8). A compaction rewrites the
+        whole store, so it is done when the text loaded since the last one (the "debt", kept in the
+        registry across writes) reaches COMPACT_SHARE of the store's size then, and at least
+        COMPACT_MIN_BYTES: a write of a few tables into a large store does not rewrite it, and the
+        cost stays proportional to what was loaded.
+        """
+        assert self.build is not None
+        debt = _registry_number(self.store, LOADED_SINCE_COMPACTION) + self.loaded_chars
+        size_then = _registry_number(self.store, SIZE_AT_COMPACTION)
+        if debt >= max(COMPACT_MIN_BYTES, COMPACT_SHARE * size_then):
+            self.store.flush()
+            self.store.optimize()
+            size_then, debt = _disk_bytes(self.build), 0
+        _set_registry_number(self.store, LOADED_SINCE_COMPACTION, debt)
+        _set_registry_number(self.store, SIZE_AT_COMPACTION, size_then)
 
     def abort(self) -> None:
         """Forget the write: the store stays as it was (on disk; in memory, what was put stays)."""
@@ -385,6 +412,32 @@ _EMPTY = ox.Store()  # what a store holds before its first write
 
 # N-Quads lines buffered before one bulk load (about 100 MB of text).
 BULK_BATCH_LINES = 400_000
+
+# When a write compacts the store (see OxigraphWriter._compact_if_due): the N-Quads text loaded since
+# the last compaction reaches this share of the store's size on disk then, and at least this many bytes
+# (1,000 generated projects are about 180 MB of N-Quads; the seed about 1 MB).
+COMPACT_SHARE = 0.25
+COMPACT_MIN_BYTES = 64_000_000
+LOADED_SINCE_COMPACTION = "urn:jixiao:loadedSinceCompaction"
+SIZE_AT_COMPACTION = "urn:jixiao:sizeAtCompaction"
+
+
+def _registry_number(store: ox.Store, predicate: str) -> int:
+    """A whole number the registry keeps about the store itself (0 if none)."""
+    for quad in store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(predicate), None, ox.NamedNode(REGISTRY_GRAPH)):
+        return int(quad.object.value)
+    return 0
+
+
+def _set_registry_number(store: ox.Store, predicate: str, value: int) -> None:
+    subject, prop, registry = ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(predicate), ox.NamedNode(REGISTRY_GRAPH)
+    for quad in list(store.quads_for_pattern(subject, prop, None, registry)):
+        store.remove(quad)
+    store.add(ox.Quad(subject, prop, ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), registry))
+
+
+def _disk_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
 
 
 class _BackgroundLoad:

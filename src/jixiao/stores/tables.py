@@ -34,6 +34,7 @@ UNIT = "urn:jixiao:unit"  # canon(unit name), as in the key
 SOURCE = "urn:jixiao:source"
 CONTENT_HASH = "urn:jixiao:contentHash"
 DIGEST = "urn:jixiao:digest"  # of the graph's triples: a table put again unchanged is not rewritten
+CLOSED_UNDER = "urn:jixiao:closedUnder"  # the digest of the schema the graph's triples were closed under when mapped (none: not closed)
 REPLACES = "urn:jixiao:replaces"  # staging graph → the table graph it replaces (remote switch)
 FORMAT = "urn:jixiao:format"
 STORE_FORMAT = "2"  # 1: graphs by file path, union by use_default_graph_as_union; 2: graphs by declared key, materialised union
@@ -45,7 +46,9 @@ class Chunk(Protocol):
     """What the loader needs of a mapper's GraphChunk: the declared key, the graph, the triples, the source.
 
     A chunk that carries its N-Triples lines already (an attribute `lines`, as graph.build's
-    EncodedChunk from the parallel producer) is written from them, without rdflib terms.
+    EncodedChunk from the parallel producer) is written from them, without rdflib terms. A chunk
+    made with its entailments says under which schema (an attribute `closed_under`, recorded as
+    TableRecord.closed_under); any other chunk is recorded as not closed.
     """
 
     @property
@@ -79,6 +82,10 @@ class TableRecord:
     source: str = ""
     content_hash: str = ""
     digest: str = ""
+    # The schema (jixiao.graph.reason.schema_digest) under which the graph holds every one-step
+    # entailment of its own triples, as ingest writes a table; empty when loaded without them.
+    # `jixiao reason --store` reads only the graphs not closed under the current schema.
+    closed_under: str = ""
 
     @property
     def kind(self) -> str:
@@ -104,12 +111,14 @@ class TableRecord:
             yield CONTENT_HASH, self.content_hash
         if self.digest:
             yield DIGEST, self.digest
+        if self.closed_under:
+            yield CLOSED_UNDER, self.closed_under
 
 
 def record_from(graph: str, values: dict[str, str]) -> TableRecord:
     """A TableRecord from the registry's (predicate → value) pairs of one graph."""
     key = tuple(values.get(KEY, "").split(KEY_SEPARATOR)) if values.get(KEY) else ()
-    return TableRecord(graph, key, values.get(SOURCE, ""), values.get(CONTENT_HASH, ""), values.get(DIGEST, ""))
+    return TableRecord(graph, key, values.get(SOURCE, ""), values.get(CONTENT_HASH, ""), values.get(DIGEST, ""), values.get(CLOSED_UNDER, ""))
 
 
 def lines_digest(lines: Iterable[str]) -> str:
