@@ -7,6 +7,7 @@ A query runs over a remote endpoint, an embedded Oxigraph store, or DATA read in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jixiao.errors import UsageError
 from jixiao.stores import QueryBackend, open_backend
@@ -20,10 +21,10 @@ def open_store(store_dir: Path, read_only: bool = False, must_exist: bool = Fals
 
 
 def open_endpoint(endpoint: str, user: str | None, password: str | None, update_url: str | None = None,
-                  gsp_url: str | None = None, allow_basic_over_http: bool = False) -> QueryBackend:
-    """A SPARQL 1.1 endpoint (update and Graph Store URLs derived from it unless given)."""
+                  gsp_url: str | None = None, allow_basic_over_http: bool = False, **options: Any) -> QueryBackend:
+    """A SPARQL 1.1 endpoint (update and Graph Store URLs derived from it unless given; `options` go to the backend, e.g. bulk_load)."""
     return open_backend(endpoint=endpoint, update_url=update_url, gsp_url=gsp_url, user=user, password=password,
-                        allow_basic_over_http=allow_basic_over_http)
+                        allow_basic_over_http=allow_basic_over_http, **options)
 
 
 def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reasoning: bool) -> QueryBackend:

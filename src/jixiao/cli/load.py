@@ -9,6 +9,8 @@ leaves the server's data as they were.
 from __future__ import annotations
 
 import hashlib
+import os
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,11 +19,12 @@ from rdflib import Graph, URIRef
 
 from jixiao.cli.backends import open_endpoint
 from jixiao.cli.shared import Command, allow_basic_option, base_option, stderr_warn, year_option
-from jixiao.errors import JixiaoError
+from jixiao.errors import JixiaoError, UsageError
 from jixiao.graph import expand
 from jixiao.graph.build import RDF_FORMATS, findings, ingest_documents, parse_rdf
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks
 from jixiao.stores import LoadReport, QueryBackend, rdf_graph_iri, store_chunks
+from jixiao.stores.remote.bulk import DEFAULT_SQL_PORT, PASSWORD_ENV, BulkLoad
 
 
 class Unreadable(JixiaoError):
@@ -92,11 +95,29 @@ def _nothing_stored(error: JixiaoError, where: str) -> JixiaoError:
 @click.option("--password", default=None, envvar="JIXIAO_PASSWORD", help="Password (or env JIXIAO_PASSWORD).")
 @click.option("--update-url", default=None, help="SPARQL Update URL, when it cannot be derived from --endpoint.")
 @click.option("--gsp-url", default=None, help="Graph Store Protocol URL, when it cannot be derived from --endpoint.")
+@click.option("--bulk-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Virtuoso: stage the tables as N-Quads files in this folder, which the server may read (DirsAllowed), and load them "
+                   "with its bulk loader (ld_dir); the SQL password comes from env JIXIAO_SQL_PASSWORD.")
+@click.option("--bulk-server-dir", default=None, help="The --bulk-dir folder as the Virtuoso server names it, when mounted at another path there.")
+@click.option("--sql", "sql_address", default=None, help="With --bulk-dir: Virtuoso's SQL port (isql's), HOST:PORT (default: the endpoint's host, port 1111).")
+@click.option("--sql-user", default="dba", show_default=True, help="With --bulk-dir: the SQL account that may run ld_dir.")
 @allow_basic_option
 @base_option
 @year_option
 def load(data: tuple[str, ...], endpoint: str, graph: str | None, user: str | None, password: str | None,
-         update_url: str | None, gsp_url: str | None, allow_basic_over_http: bool, base: str, year: int | None) -> None:
+         update_url: str | None, gsp_url: str | None, bulk_dir: Path | None, bulk_server_dir: str | None, sql_address: str | None, sql_user: str,
+         allow_basic_over_http: bool, base: str, year: int | None) -> None:
     """Put DATA into a SPARQL 1.1 store in one write, each table replacing its graph."""
-    backend = open_endpoint(endpoint, user, password, update_url, gsp_url, allow_basic_over_http=allow_basic_over_http)
+    bulk = bulk_settings(endpoint, bulk_dir, bulk_server_dir, sql_address, sql_user) if bulk_dir is not None else None
+    backend = open_endpoint(endpoint, user, password, update_url, gsp_url, allow_basic_over_http=allow_basic_over_http,
+                            **({"bulk_load": bulk} if bulk else {}))
     load_into(backend, list(data), base, year, graph, endpoint)
+
+
+def bulk_settings(endpoint: str, directory: Path, server_directory: str | None, sql_address: str | None, sql_user: str) -> BulkLoad:
+    """Where Virtuoso's bulk loader reads and how to reach its SQL port; the password only from the environment (not seen in `ps`)."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        raise UsageError(f"--bulk-dir needs the password of the SQL account {sql_user} in the environment variable {PASSWORD_ENV}")
+    host = urllib.parse.urlsplit(endpoint).hostname or "localhost"
+    return BulkLoad(directory, sql_address or f"{host}:{DEFAULT_SQL_PORT}", sql_user, password, server_directory)

@@ -32,6 +32,7 @@ from jixiao.errors import InputError
 from jixiao.sparql_tree import has_pattern
 from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
 from jixiao.stores.credentials import check_basic_over_http, without_credentials
+from jixiao.stores.remote.bulk import BulkLoad
 from jixiao.stores.remote.client import Answer, HttpClient
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
 from jixiao.stores.remote.results import json_term, read_select_results
@@ -61,12 +62,14 @@ class RemoteEndpoint:
     429/502/503/504. Files of at least `gsp_min_triples` triples (default: the dialect's) go
     through the Graph Store when there is one, smaller ones through INSERT DATA in `batch_size`
     batches. `transport` replaces httpx's network transport (tests put a failing one there).
+    `bulk_load` (Virtuoso only): stage the tables of a write through the server's bulk loader
+    (bulk.py) instead of HTTP uploads.
     """
 
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = 60.0, retries: int = 3, *, backoff: float = 0.5,
                  batch_size: int = MAX_BATCH, dialect: Dialect | None = None, gsp_min_triples: int | None = None,
-                 transport: httpx.BaseTransport | None = None, allow_basic_over_http: bool = False) -> None:
+                 transport: httpx.BaseTransport | None = None, allow_basic_over_http: bool = False, bulk_load: BulkLoad | None = None) -> None:
         parts = urllib.parse.urlsplit(query_url)
         self.user = user or (urllib.parse.unquote(parts.username) if parts.username else None)
         self.password = password if password is not None else (urllib.parse.unquote(parts.password) if parts.password else None)
@@ -95,6 +98,10 @@ class RemoteEndpoint:
         basic_user = None if self.dialect.digest else self.user
         self.queries = SparqlQueries(self.urls.query, basic_user, self.password, timeout, retries, backoff)
         self.union_exists: bool | None = None  # known after the first data query or write
+        if bulk_load is not None and self.dialect.name != "virtuoso":
+            raise EndpointError(f"{self.urls.query}: a bulk load (--bulk-dir) needs a Virtuoso endpoint (its ld_dir), not {self.dialect.name}")
+        self.bulk_load = bulk_load
+        self.temporary_prefix = TEMP_GRAPH_PREFIX
 
     # ---- queries ---------------------------------------------------------------------------
 
