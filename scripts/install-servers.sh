@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the SPARQL servers the storage tests run against.  Idempotent, non-interactive.
 #
-#   Virtuoso 7 (Debian package virtuoso-opensource; needs root or sudo): skipped if virtuoso-t exists.
+#   Virtuoso 7 (Debian package virtuoso-opensource; needs root or sudo): skipped if virtuoso-t and its ODBC driver (libvirtodbc0) exist.
 #   Oxigraph server: comes from the Python package 'oxigraph' (pip install oxigraph), no root needed;
 #                    this script only reports whether it is on PATH / in the venv.
 #
@@ -16,8 +16,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 install_virtuoso() {
-  if command -v virtuoso-t >/dev/null; then
-    echo "virtuoso-t already installed: $(command -v virtuoso-t)"
+  # Both the server and its ODBC driver (libvirtodbc0: `load --bulk-dir` talks to the SQL port through it).
+  if command -v virtuoso-t >/dev/null && compgen -G "/usr/lib/*/odbc/virtodbcu_r.so" >/dev/null; then
+    echo "virtuoso-t already installed: $(command -v virtuoso-t), with its ODBC driver"
     return 0
   fi
   if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then
