@@ -23,6 +23,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from jixiao.errors import InputError
+from jixiao.namespaces import DEFAULT_BASE
 from jixiao.stores import inject_values
 from jixiao.stores.remote import (
     TEMP_GRAPH_PREFIX,
@@ -32,6 +33,7 @@ from jixiao.stores.remote import (
     json_term,
     read_select_results,
 )
+from jixiao.stores.tables import UNION_GRAPH
 from servers import (  # noqa: F401 - the server fixtures are used by name
     AGENCY_ZH,
     NOTE,
@@ -231,6 +233,37 @@ def test_a_load_cut_off_mid_batch_leaves_the_graph_as_it_was(server: ServerEndpo
     assert batches["sent"] == 3 + 3  # three good batches, then the failing one tried three times
     assert count_in(endpoint, graph) == before
     assert endpoint.temporary_graphs() == []
+
+
+SEED = Path(__file__).resolve().parents[1] / "examples" / "000_34530bcdda777c34.txt"
+
+
+class AnswerLostAfterSwitch(httpx.HTTPTransport):
+    """The real network, except that the switch's answer never arrives: the server carries it out,
+    and the client sees a read timeout (as a switch longer than the client's timeout does)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        form = urllib.parse.parse_qs(request.read().decode("ascii"))
+        response = super().handle_request(request)
+        if form.get("update", [""])[0].startswith(f"DELETE {{ GRAPH <{UNION_GRAPH}>"):
+            response.read()
+            raise httpx.ReadTimeout("timed out", request=request)
+        return response
+
+
+def test_a_switch_without_answer_is_not_reported_as_nothing_stored(request: pytest.FixtureRequest) -> None:
+    from jixiao.cli.load import load_into
+    from jixiao.stores.base import OutcomeUnknown
+
+    server: ServerEndpoint = request.getfixturevalue("oxigraph_endpoint")
+    endpoint = server.backend(update_url=server.update_url, transport=AnswerLostAfterSwitch())
+    before = len(endpoint.tables())
+    with pytest.raises(OutcomeUnknown) as caught:
+        load_into(endpoint, [str(SEED)], DEFAULT_BASE, None, None, server.query_url)
+    message = str(caught.value)
+    assert "nothing was stored" not in message and "may still be carried out" in message
+    # Here the server did switch: the new tables are what queries read, and the client never claimed otherwise.
+    assert len(server.backend().tables()) > before
 
 
 def test_a_server_stopped_during_the_load(data: dict[str, Path], ns: str, tmp_path: Path) -> None:

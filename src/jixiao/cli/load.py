@@ -24,6 +24,7 @@ from jixiao.graph import expand
 from jixiao.graph.build import RDF_FORMATS, findings, ingest_documents, parse_rdf
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks
 from jixiao.stores import LoadReport, QueryBackend, rdf_graph_iri, store_chunks
+from jixiao.stores.base import OutcomeUnknown
 from jixiao.stores.remote.bulk import DEFAULT_SQL_PORT, PASSWORD_ENV, BulkLoad
 
 
@@ -76,6 +77,8 @@ def load_into(backend: QueryBackend, inputs: list[str], base: str, year: int | N
     try:
         report = store_chunks(backend, data_chunks(expand(inputs), base, year, hashes, graph), content_hashes=hashes,
                               on_duplicate=lambda d: stderr_warn(d.message()))
+    except OutcomeUnknown:
+        raise  # sent but unanswered: the store may yet change, so never "nothing was stored"
     except JixiaoError as error:
         raise _nothing_stored(error, where) from error
     finally:

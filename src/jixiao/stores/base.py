@@ -27,6 +27,14 @@ class StoreError(JixiaoError):
     """A store or graph cannot be opened, queried or written."""
 
 
+class OutcomeUnknown(StoreError):
+    """A write's last step (the switch) was sent but no answer came: the server may still carry it out.
+
+    The store then holds either the old tables or the new ones, never a mix, but which one the
+    client cannot tell; it must not say "nothing was stored".
+    """
+
+
 @dataclass
 class SelectResult:
     """The variables of a SELECT query and its rows (a lazily consumed iterator)."""

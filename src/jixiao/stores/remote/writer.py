@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 
 from rdflib import Literal
 
+from jixiao.stores.base import OutcomeUnknown
 from jixiao.stores.remote.bulk import BulkStaging, has_blank_nodes
+from jixiao.stores.remote.client import may_still_run
 from jixiao.stores.remote.dialects import EndpointError
 from jixiao.stores.tables import (
     FORMAT,
@@ -137,7 +139,17 @@ class RemoteWriter:
             self.endpoint.update(f"INSERT DATA {{ GRAPH <{self.control}> {{\n{''.join(lines[start:start + self.endpoint.batch_size])}}} }}", retry=True)
         # Never retried: after an error the server has done all of it or nothing (one transaction).
         emptied = [*switched, *self.summary.dropped] if self.endpoint.dialect.keeps_empty_graphs else []
-        self.endpoint.update(switch_update(self.control, emptied), timeout=self.endpoint.timeout + self.triples / SWITCH_TRIPLES_PER_SECOND)
+        timeout = self.endpoint.timeout + self.triples / SWITCH_TRIPLES_PER_SECOND
+        try:
+            self.endpoint.update(switch_update(self.control, emptied), timeout=timeout)
+        except EndpointError as error:
+            if may_still_run(error.__cause__):
+                self.done = True  # nothing to clean up: the server may be switching these very graphs in
+                raise OutcomeUnknown(f"{error}; the switch was sent and may still be carried out by the server: it will hold either the "
+                                     f"tables as they were or all of the new ones, never a mix; check with a query, or run the same load "
+                                     f"again (unchanged tables are not rewritten) / 切换请求已发出但未获应答，服务器可能仍在执行："
+                                     f"库中要么是原有各表，要么全部为新表") from error
+            raise
         self.endpoint.union_exists = True
         self.done = True
         self.endpoint._drop_quietly([graph for graph in self.temporaries if graph not in switched])  # tables put twice, uploads retried
