@@ -124,6 +124,13 @@ def test_a_folder_with_one_bad_file_leaves_every_answer_unchanged(tmp_path: Path
     assert every_answer(store) != before
 
 
+def default_interrupt() -> None:
+    """Ctrl-C as a terminal delivers it. A test run started in the background by a non-interactive
+    shell ignores SIGINT, children inherit that, and Python then never installs its handler: the
+    ingest would not be interrupted at all (seen in a CI run started with `&`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_says_what_was_stored(tmp_path: Path, seed_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "generate_corpus.py"), corpus,
@@ -136,7 +143,7 @@ def test_ctrl_c_says_what_was_stored(tmp_path: Path, seed_path: Path) -> None:
     # Interrupt once the write has begun (the next generation is being built); should a fast machine
     # finish first, start again from the old store and interrupt sooner: a skip is not an answer.
     for delay in (0.5, 0.1, 0.0):
-        process = jixiao("ingest", corpus, "--store", store, "--quiet")
+        process = jixiao("ingest", corpus, "--store", store, "--quiet", preexec_fn=default_interrupt)
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob(".store.jixiao-build-*")) and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.02)
