@@ -24,6 +24,7 @@ INTERNAL_PREFIX = "urn:jixiao:"
 REGISTRY_GRAPH = "urn:jixiao:tables"
 UNION_GRAPH = "urn:jixiao:union"  # remote servers: the union the named queries read (the embedded store uses its default graph)
 STAGING_PREFIX = "urn:jixiao:staging:"
+TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"  # remote servers: a table between upload and switch
 CANDIDATES_GRAPH = "urn:jixiao:staging:candidates"  # embedded store: triples whose last holder may have gone
 FORMAT_SUBJECT = "urn:jixiao:store"
 

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 
 from jixiao.stores.remote.dialects import EndpointError
 from jixiao.stores.remote.virtuoso_sql import VirtuosoSql
+from jixiao.stores.tables import TEMP_GRAPH_PREFIX
 
 if TYPE_CHECKING:
     from jixiao.stores.remote.endpoint import RemoteEndpoint
@@ -56,10 +57,10 @@ def has_blank_nodes(lines: list[str]) -> bool:
 class BulkStaging:
     """The staging graphs of one write, as N-Quads files for the bulk loader (see the module's documentation)."""
 
-    def __init__(self, settings: BulkLoad, run: str, graph_prefix: str) -> None:
+    def __init__(self, settings: BulkLoad, run: str) -> None:
         self.settings = settings
         self.prefix = f"jixiao-{run}-"
-        self.graph_prefix = f"{graph_prefix}{run}:"
+        self.graph_prefix = f"{TEMP_GRAPH_PREFIX}{run}:"
         self.expected: dict[str, int] = {}  # staging graph -> distinct triples written for it
         self.files: list[Path] = []
         self.handle: IO[str] | None = None

@@ -38,10 +38,16 @@ from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, 
 from jixiao.stores.remote.results import json_term, read_select_results
 from jixiao.stores.remote.sparql import SparqlQueries
 from jixiao.stores.remote.writer import RemoteWriter
-from jixiao.stores.tables import FORMAT_SUBJECT, REGISTRY_GRAPH, STAGING_PREFIX, UNION_GRAPH, TableRecord, is_internal, record_from
-
-# Staging graphs hold a table between upload and switch; graph_names() never lists them.
-TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"
+from jixiao.stores.tables import (
+    FORMAT_SUBJECT,
+    REGISTRY_GRAPH,
+    STAGING_PREFIX,
+    TEMP_GRAPH_PREFIX,
+    UNION_GRAPH,
+    TableRecord,
+    is_internal,
+    record_from,
+)
 
 # INSERT DATA batch size: Virtuoso fails from about 2000 triples per request ("generated SQL text
 # has exceeded 10000 lines") and runs out of parser memory near 5000.
@@ -101,7 +107,6 @@ class RemoteEndpoint:
         if bulk_load is not None and self.dialect.name != "virtuoso":
             raise EndpointError(f"{self.urls.query}: a bulk load (--bulk-dir) needs a Virtuoso endpoint (its ld_dir), not {self.dialect.name}")
         self.bulk_load = bulk_load
-        self.temporary_prefix = TEMP_GRAPH_PREFIX
 
     # ---- queries ---------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class RemoteWriter:
         endpoint.drop_temporary_graphs()  # what writes killed before their switch left behind
         self.held = {record.graph: record for record in endpoint.tables()}
         # With a bulk load, tables are written to files and loaded into their staging graphs at commit (bulk.py).
-        self.bulk = BulkStaging(endpoint.bulk_load, self.run, endpoint.temporary_prefix) if endpoint.bulk_load is not None else None
+        self.bulk = BulkStaging(endpoint.bulk_load, self.run) if endpoint.bulk_load is not None else None
 
     def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
         try:
@@ -97,12 +97,13 @@ class RemoteWriter:
             self.summary.replaced[graph] = len(lines)
             self.summary.records[graph] = record
             return len(lines)  # the server holds this very table already
-        if not lines:
+        table = list(lines)
+        if not table:
             staged = self._empty()
-        elif self.bulk is not None and not has_blank_nodes(list(lines)):
-            staged = self.bulk.stage(list(lines))
+        elif self.bulk is not None and not has_blank_nodes(table):
+            staged = self.bulk.stage(table)
         else:
-            staged = self.endpoint.upload_staging(list(lines), self.temporaries)
+            staged = self.endpoint.upload_staging(table, self.temporaries)
         self.pairs.append((staged, graph, record))
         self.summary.replaced[graph] = len(lines)
         self.summary.records[graph] = record
