@@ -45,6 +45,7 @@ from jixiao.stores.tables import (
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 
@@ -269,8 +270,7 @@ class OxigraphWriter:
         self._mark_format()
 
     def _mark_format(self) -> None:
-        self.store.remove(ox.Quad(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), ox.Literal(STORE_FORMAT), ox.NamedNode(REGISTRY_GRAPH)))
-        self.store.add(ox.Quad(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), ox.Literal(STORE_FORMAT), ox.NamedNode(REGISTRY_GRAPH)))
+        _set_store_fact(self.store, FORMAT, ox.Literal(STORE_FORMAT))
 
     def record(self, graph: str) -> TableRecord | None:
         """What the store (as this write leaves it so far) says a graph is."""
@@ -392,8 +392,8 @@ class OxigraphWriter:
             self.store.flush()
             self.store.optimize()
             size_then, debt = _disk_bytes(self.build), 0
-        _set_registry_number(self.store, LOADED_SINCE_COMPACTION, debt)
-        _set_registry_number(self.store, SIZE_AT_COMPACTION, size_then)
+        _set_store_fact(self.store, LOADED_SINCE_COMPACTION, ox.Literal(str(debt), datatype=_XSD_INTEGER))
+        _set_store_fact(self.store, SIZE_AT_COMPACTION, ox.Literal(str(size_then), datatype=_XSD_INTEGER))
 
     def abort(self) -> None:
         """Forget the write: the store stays as it was (on disk; in memory, what was put stays)."""
@@ -429,11 +429,12 @@ def _registry_number(store: ox.Store, predicate: str) -> int:
     return 0
 
 
-def _set_registry_number(store: ox.Store, predicate: str, value: int) -> None:
+def _set_store_fact(store: ox.Store, predicate: str, value: ox.Literal) -> None:
+    """The registry's one value of `predicate` about the store itself, replacing any other."""
     subject, prop, registry = ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(predicate), ox.NamedNode(REGISTRY_GRAPH)
     for quad in list(store.quads_for_pattern(subject, prop, None, registry)):
         store.remove(quad)
-    store.add(ox.Quad(subject, prop, ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), registry))
+    store.add(ox.Quad(subject, prop, value, registry))
 
 
 def _disk_bytes(folder: Path) -> int:
