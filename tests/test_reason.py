@@ -276,7 +276,7 @@ def test_reason_in_a_store_adds_what_the_data_lack(tmp_path: Path, seed_path: Pa
     store_dir = tmp_path / "store"
     backend = open_backend(store=store_dir)
     store_graph_file(backend, "https://w3id.org/jixiao/id/graph/seed", read_ntriples(asserted), str(asserted))
-    added = reason_in_store(backend, DEFAULT_BASE)
+    added, _ = reason_in_store(backend, DEFAULT_BASE)
     assert added > 1000
     held = _nt(backend.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {}))
     backend.close()

@@ -95,14 +95,10 @@ def store_rules(backend: QueryBackend, base: str) -> tuple[list[str], int]:
     return [rule for graph in unclosed for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph)], len(unclosed)
 
 
-def reason_in_store(backend: QueryBackend, base: str) -> int:
+def reason_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:
     """Run the entailment rules inside the store over the graphs not known to be closed; keep their
-    results in the inferred graph, replaced whole; return how many."""
-    return infer_in_store(backend, base)[0]
-
-
-def infer_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:
-    """As reason_in_store; returns how many triples were inferred and how many graphs the rules read."""
+    results in the inferred graph, replaced whole; return how many triples were inferred and how
+    many graphs the rules read."""
     target = inferred_graph_iri(base)
     rules, read = store_rules(backend, base)
     with tempfile.TemporaryDirectory(prefix="jixiao-reason-") as folder:
@@ -145,7 +141,7 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
             open_endpoint(endpoint or "", user, password, allow_basic_over_http=allow_basic_over_http)
         start = time.perf_counter()
         try:
-            added, read = infer_in_store(backend, base)
+            added, read = reason_in_store(backend, base)
         finally:
             backend.close()
         where = store_dir or endpoint
