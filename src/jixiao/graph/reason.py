@@ -43,9 +43,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -55,6 +56,7 @@ from jixiao.errors import JixiaoError
 from jixiao.vocabulary import vocabulary
 
 Triple = tuple[Node, Node, Node]
+N = TypeVar("N", bound=Node)
 ENGINES = ("fast", "owlrl")
 
 # The built-in vocabularies: OWL RL's axiomatic triples about their terms hold in every graph.
@@ -97,9 +99,9 @@ class Schema:
     schema_triples: set[Triple] = field(default_factory=set)
 
 
-def _closure(edges: dict[URIRef, set[URIRef]], start: URIRef) -> set[URIRef]:
-    """Every node reachable from `start` (not `start` itself unless on a cycle)."""
-    seen: set[URIRef] = set()
+def reachable(edges: Mapping[N, Iterable[N]], start: N) -> set[N]:
+    """Every node reachable from `start` by the edges (not `start` itself unless on a cycle)."""
+    seen: set[N] = set()
     stack = list(edges.get(start, ()))
     while stack:
         node = stack.pop()
@@ -178,14 +180,14 @@ def compile_schema(graph: Graph) -> Schema:
     schema = Schema()
     class_edges = _edges(graph, RDFS.subClassOf, OWL.equivalentClass)
     for cls in class_edges:
-        schema.superclasses[cls] = frozenset(c for c in _closure(class_edges, cls) if c != cls and not _is_thing(c))
+        schema.superclasses[cls] = frozenset(c for c in reachable(class_edges, cls) if c != cls and not _is_thing(c))
     prop_edges = _edges(graph, RDFS.subPropertyOf, OWL.equivalentProperty)
     inverses: dict[URIRef, set[URIRef]] = defaultdict(set)
     for left, right in _uris(graph, OWL.inverseOf):
         inverses[left].add(right)
         inverses[right].add(left)
     symmetric = {p for p in graph.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)}
-    super_props = {prop: {p for p in _closure(prop_edges, prop) if p != prop} for prop in prop_edges}
+    super_props = {prop: {p for p in reachable(prop_edges, prop) if p != prop} for prop in prop_edges}
     domains, ranges = _inherited(graph, RDFS.domain, super_props, schema), _inherited(graph, RDFS.range, super_props, schema)
     every_property = set(prop_edges) | set(inverses) | symmetric | set(domains) | set(ranges)
     for prop in every_property:

@@ -45,7 +45,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from jixiao.errors import JixiaoError
-from jixiao.graph.reason import materialise_types
+from jixiao.graph.reason import materialise_types, reachable
 from jixiao.namespaces import JX, SH
 from jixiao.stores import QueryBackend
 from jixiao.validation.partition import PARTS, ROOT_CLASS
@@ -493,16 +493,7 @@ def _subclasses(hierarchy: Hierarchy) -> dict[Node, tuple[Node, ...]]:
     below: dict[Node, set[Node]] = {}
     for sub, cls in hierarchy:
         below.setdefault(cls, set()).add(sub)
-    closed: dict[Node, tuple[Node, ...]] = {}
-    for cls in below:
-        found, frontier = {cls}, [cls]
-        while frontier:
-            for sub in below.get(frontier.pop(), ()):
-                if sub not in found:
-                    found.add(sub)
-                    frontier.append(sub)
-        closed[cls] = tuple(sorted(found, key=str))
-    return closed
+    return {cls: tuple(sorted({cls} | reachable(below, cls), key=str)) for cls in below}
 
 
 def types_are_closed(backend: QueryBackend) -> bool:
