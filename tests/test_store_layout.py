@@ -307,3 +307,17 @@ def test_a_table_closed_under_an_older_ontology_is_read_with_what_it_owns(tmp_pa
     types = {t[2] for t in backend.construct(f"CONSTRUCT {{ {thing.n3()} a ?c }} WHERE {{ {thing.n3()} a ?c }}", {})}
     assert {JX.OutputIndicator, JX.Indicator} <= types, types
     backend.close()
+
+
+def test_tables_without_their_entailments_stay_whole_in_their_graphs(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    """`reason --store` reads a table not closed under its entailments from its graph: such a table owns nothing."""
+    targets, _, _ = evaluated
+    backend = open_backend(store=tmp_path / "store")
+    chunks = list(produce_chunks([targets], jobs=1))
+    assert chunks[0].scopes and not chunks[0].closed_under
+    store_chunks(backend, chunks)
+    assert not _owners(backend.store)
+    tables = {chunk.graph: chunk.lines for chunk in chunks}
+    for graph, lines in tables.items():
+        assert {q.triple for q in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))} == _triples(lines)
+    backend.close()
