@@ -25,6 +25,7 @@ from jixiao.cli.reason import graphs_to_reason, reason_in_store
 from jixiao.graph.build import produce_chunks
 from jixiao.namespaces import DEFAULT_BASE, JX
 from jixiao.stores import TableRecord, drop_tables, open_backend, store_chunks
+from jixiao.stores.base import StoreError
 from jixiao.stores.loading import ontology_lines, put_ontology
 from jixiao.stores.oxigraph import OxigraphBackend
 from jixiao.stores.tables import FORMAT, FORMAT_SUBJECT, OWNED_BY, OWNED_GRAPH, REGISTRY_GRAPH, is_internal, lines_digest
@@ -284,6 +285,81 @@ def test_a_store_of_the_previous_format_is_read_and_written(tmp_path: Path) -> N
     check_layout(backend.store, {a: new_a})
     backend.close()
 
+
+
+@pytest.mark.parametrize("then_replace", [False, True])
+def test_a_graph_speaking_of_a_subject_owned_in_the_same_write_takes_it_over(then_replace: bool) -> None:
+    """The take-over waits for the owner's batch to be loaded (no bulk load per take-over); the result is the same,
+    also when the owner is put again later in the same write."""
+    backend = OxigraphBackend(None)
+    a, rdf = f"{EX}graph/a", f"{EX}graph/rdf"
+    a_lines = [_line("a/x", 1, 1), _line("a/y", 1, 1)]
+    new_a = [_line("a/x", 1, 2), _line("a/y", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, a_lines, bytes(2))
+    _put(writer, rdf, [_line("a/x", 9, 9)], None)
+    if then_replace:
+        _put(writer, a, new_a, bytes(2))
+    writer.commit()
+    check_layout(backend.store, {a: new_a if then_replace else a_lines, rdf: [_line("a/x", 9, 9)]})
+    assert set(_owners(backend.store)) == {f"{EX}a/y"}
+    drop_tables(backend, [TableRecord(a, ())])
+    check_layout(backend.store, {rdf: [_line("a/x", 9, 9)]})
+    backend.close()
+
+def test_a_format_2_table_written_again_keeps_its_layout_until_dropped_and_put_again(tmp_path: Path) -> None:
+    """The write that empties a table's old graph cannot own the subjects that graph held (their old statements leave
+    the union at commit only if no graph holds them); a later write can."""
+    backend = OxigraphBackend(tmp_path / "store")
+    a = f"{EX}graph/a"
+    for lines, scopes in (([_line("a/x", 1, 1)], None), ([_line("a/x", 1, 2)], bytes(1))):
+        writer = backend.writer()
+        _put(writer, a, lines, scopes)
+        writer.commit()
+        check_layout(backend.store, {a: lines})
+        assert _owners(backend.store) == {}
+    drop_tables(backend, [TableRecord(a, ())])
+    writer = backend.writer()
+    _put(writer, a, [_line("a/x", 1, 2)], bytes(1))
+    writer.commit()
+    check_layout(backend.store, {a: [_line("a/x", 1, 2)]})
+    assert set(_owners(backend.store)) == {f"{EX}a/x"}
+    backend.close()
+
+
+def test_a_store_of_a_newer_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    backend = OxigraphBackend(path)
+    writer = backend.writer()
+    _put(writer, f"{EX}graph/a", [_line("a/x", 1, 1)], bytes(1))
+    writer.commit()
+    mark = next(iter(backend.store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, ox.NamedNode(REGISTRY_GRAPH))))
+    backend.store.remove(mark)
+    backend.store.add(ox.Quad(mark.subject, mark.predicate, ox.Literal("99"), mark.graph_name))
+    backend.close()
+    with pytest.raises(StoreError, match="newer jixiao"):
+        OxigraphBackend(path).tables()
+
+
+@pytest.mark.parametrize("text", ["<{ex}a/x>\t<{ex}p9>\t<{ex}o9> .\n", "<{ex}a/x><{ex}p9><{ex}o9>.\n", "<{ex}a/\\u0078> <{ex}p9> <{ex}o9> .\n"])
+def test_rdf_written_by_hand_about_an_owned_subject_takes_it_over(tmp_path: Path, text: str) -> None:
+    """A user's N-Triples may separate terms by tabs or nothing and escape an IRI's characters (`\\u0078` is `x`):
+    the same subject all the same, so the table that owned it gives it up and both stay exact."""
+    backend = OxigraphBackend(None)
+    a, rdf = f"{EX}graph/a", f"{EX}graph/rdf"
+    a_lines = [_line("a/x", 1, 1), _line("a/y", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, a_lines, bytes(2))
+    writer.commit()
+    assert set(_owners(backend.store)) == {f"{EX}a/x", f"{EX}a/y"}
+    path = tmp_path / "data.nt"
+    path.write_text(text.format(ex=EX), encoding="utf-8")
+    assert backend.replace_graph(rdf, path) == 1
+    check_layout(backend.store, {a: a_lines, rdf: [_line("a/x", 9, 9)]})
+    assert set(_owners(backend.store)) == {f"{EX}a/y"}
+    drop_tables(backend, [TableRecord(a, ())])
+    check_layout(backend.store, {rdf: [_line("a/x", 9, 9)]})
+    backend.close()
 
 # ---- reasoning reads a table whole -----------------------------------------------------------------
 
