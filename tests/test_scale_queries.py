@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,8 +26,10 @@ from jixiao.queries import FORMATS, formats, library, page, plain_value, run, wr
 from jixiao.queries.formats import plain_parts
 from jixiao.queries.guard import query_form
 from jixiao.stores import MemoryBackend, oxigraph
-from jixiao.stores.base import SelectResult, TermParts, TermRows
+from jixiao.stores.base import SelectResult, TermBackend, TermParts, TermRows
 from jixiao.stores.oxigraph import OxigraphBackend, term_parts, to_oxigraph, to_rdflib
+from jixiao.stores.remote import RemoteEndpoint
+from jixiao.stores.remote.results import json_parts, json_term
 from jixiao.synthetic import write_corpus
 
 
@@ -256,3 +260,44 @@ def test_csv_cells_are_quoted_as_the_csv_module_quotes_them(cells: list[str]) ->
     expected = _csv_module_line([formats._spreadsheet_safe(cell) for cell in cells])
     assert written(own, "csv").split("\n", 1)[1] == expected
     assert written(through_rdflib, "csv").split("\n", 1)[1] == expected
+
+
+class _CannedSparql(BaseHTTPRequestHandler):
+    """A SPARQL endpoint that answers every query with the JSON results the test put on the server."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps(self.server.document).encode()  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_remote_answers_in_plain_parts_write_the_same_bytes() -> None:
+    """A server's JSON terms go straight to the writers (no rdflib term), with the same bytes as through json_term."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    cells = [{"type": "uri", "value": "http://e/项目"}, {"type": "bnode", "value": "b0"}, {"type": "literal", "value": "鄂州", "xml:lang": "zh"},
+             {"type": "typed-literal", "datatype": xsd + "decimal", "value": "27.060"}, {"type": "literal", "datatype": xsd + "string", "value": "=1+1"},
+             {"type": "literal", "datatype": xsd + "boolean", "value": "1"}, {"type": "literal", "datatype": xsd + "gYear", "value": "2024"},
+             {"type": "literal", "datatype": xsd + "double", "value": "1.5E3"}, {"type": "literal", "value": "a,\"b\"\r\nc"}]
+    bindings = [{"v": cell, "n": {"type": "literal", "datatype": xsd + "integer", "value": str(i)}} for i, cell in enumerate(cells)] + [{}]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CannedSparql)
+    server.document = {"head": {"vars": ["n", "v"]}, "results": {"bindings": bindings}}  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = RemoteEndpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql")
+        for output_format in FORMATS:
+            own = endpoint.select_terms("SELECT ?n ?v WHERE { ?s ?n ?v }", {})
+            assert isinstance(endpoint, TermBackend) and isinstance(own, TermRows)
+            through_rdflib = endpoint.select("SELECT ?n ?v WHERE { ?s ?n ?v }", {})
+            assert written(own, output_format) == written(through_rdflib, output_format), output_format
+        assert [plain_parts(json_parts(cell)) for cell in cells] == [plain_value(json_term(cell)) for cell in cells]
+    finally:
+        server.shutdown()
+        server.server_close()
