@@ -59,7 +59,7 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
     backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning,
                             allow_basic_over_http=allow_basic_over_http)
     try:
-        # The rows are only written out: the embedded store answers in its own terms (no rdflib term built).
+        # The rows are only written out: the embedded store and servers answer in their own terms (no rdflib term built).
         answer = run(named, backend, raw_params, allow_service=allow_service, own_terms=True)
         if isinstance(answer, bool):
             write_boolean(answer, sys.stdout)

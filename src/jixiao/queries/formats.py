@@ -111,7 +111,7 @@ _BOOLEAN = str(XSD.boolean)
 
 def plain_parts(parts: TermParts) -> PlainValue:
     """The plain value of a term described by its parts: the same as plain_value of the equal rdflib term."""
-    if parts.kind != "literal" or parts.language or parts.datatype in _TEXT_DATATYPES:
+    if parts.term_type != "literal" or parts.language or parts.datatype in _TEXT_DATATYPES:
         return parts.text
     datatype, text = parts.datatype, parts.text
     exact = _EXACT_NUMBER_LEXICAL.get(datatype)

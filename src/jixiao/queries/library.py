@@ -200,8 +200,8 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
     is false (a caller that wants the empty answer).
 
     With `own_terms`, a SELECT on a backend that can answer in its own terms (a TermBackend: the
-    embedded store) comes as TermRows, for a caller that only writes the rows out (formats.py
-    writes both kinds alike); other backends answer with rdflib terms as always."""
+    embedded store, a remote server) comes as TermRows, for a caller that only writes the rows out
+    (formats.py writes both kinds alike, docs/queries.md); the memory backend answers with rdflib terms as always."""
     form = query_form(query.text, allow_service=allow_service)
     bindings = bind(query, raw_params or {})
     if check:

@@ -49,12 +49,12 @@ Triple = tuple[Node, Node, Node]
 class TermParts(NamedTuple):
     """What a result term is, in plain strings: what the output writers need, without an rdflib term.
 
-    `kind` is "iri", "bnode" or "literal"; `text` the IRI, the blank node's label or the literal's
-    lexical form; a literal has its `language` tag or its `datatype` IRI (xsd:string or "" for a
-    simple literal); both are "" for IRIs and blank nodes.
+    `term_type` is "iri", "bnode" or "literal" (as SPARQL JSON results say); `text` the IRI, the
+    blank node's label or the literal's lexical form; a literal has its `language` tag or its
+    `datatype` IRI (xsd:string or "" for a simple literal); both are "" for IRIs and blank nodes.
     """
 
-    kind: str
+    term_type: str
     text: str
     datatype: str = ""
     language: str = ""
