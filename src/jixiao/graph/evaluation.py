@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from jixiao.graph import mapping
-from jixiao.graph.mapping import GraphChunk, Triple, _Minter, _notes, _value_triples, graph_iri
+from jixiao.graph.mapping import GraphChunk, Minter, Triple, graph_iri, note_triples, value_triples
 from jixiao.namespaces import JX, ORG
 from jixiao.reading import ANNUAL, DEPARTMENT, DocumentRecord, EvaluationRecord, ResultRecord
 from jixiao.vocabulary import canon, vocabulary
@@ -48,7 +48,7 @@ def target_indicator_iri(evaluated: URIRef, result: ResultRecord) -> URIRef:
     return mapping.indicator_iri(goal, result.name, level1, result.level2 or result.level2_text)
 
 
-def evaluation_chunks(document: DocumentRecord, provenance: list[Triple], mint: _Minter, base: str) -> Iterator[GraphChunk]:
+def evaluation_chunks(document: DocumentRecord, provenance: list[Triple], mint: Minter, base: str) -> Iterator[GraphChunk]:
     """One chunk per self-evaluation in the document, each with the document's provenance record."""
     seen: dict[tuple[str, ...], int] = {}
     for evaluation in document.evaluations:
@@ -71,7 +71,7 @@ def _stated(subject: URIRef, pairs: tuple[tuple[URIRef, URIRef | Literal | None]
             yield subject, predicate, value
 
 
-def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: _Minter, base: str) -> Iterator[Triple]:
+def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: Minter, base: str) -> Iterator[Triple]:
     yield subject, RDF.type, JX.Evaluation
     evaluated = evaluated_iri(evaluation, base)
     yield subject, JX.evaluates, evaluated
@@ -112,10 +112,10 @@ def _evaluation_triples(subject: URIRef, evaluation: EvaluationRecord, mint: _Mi
         yield from _result_triples(subject, evaluated, result, mint)
     for line in sorted(set(evaluation.lines) - used):
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, evaluation.notes, mint)
+    yield from note_triples(subject, evaluation.notes, mint)
 
 
-def _result_triples(evaluation: URIRef, evaluated: URIRef, result: ResultRecord, mint: _Minter) -> Iterator[Triple]:
+def _result_triples(evaluation: URIRef, evaluated: URIRef, result: ResultRecord, mint: Minter) -> Iterator[Triple]:
     subject = URIRef(f"{evaluation}/result/{result.position:02d}")
     yield evaluation, JX.hasResult, subject
     yield subject, JX.evaluation, evaluation
@@ -139,15 +139,15 @@ def _result_triples(evaluation: URIRef, evaluated: URIRef, result: ResultRecord,
     if result.target is not None:
         target = URIRef(f"{subject}/target")
         yield subject, JX.restatedTarget, target
-        yield from _value_triples(target, result.target, mint)
+        yield from value_triples(target, result.target, mint)
     if result.actual is not None:
         actual = URIRef(f"{subject}/actual")
         yield subject, JX.achieved, actual
         yield actual, RDF.type, JX.AchievedValue
-        yield from _value_triples(actual, result.actual, mint)
+        yield from value_triples(actual, result.actual, mint)
     for line in result.lines:
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, result.notes, mint)
+    yield from note_triples(subject, result.notes, mint)
 
 
 __all__ = ["evaluated_iri", "evaluation_chunks", "evaluation_key", "target_indicator_iri"]

@@ -142,7 +142,7 @@ def _decimal(value: Decimal) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
-class _Minter:
+class Minter:
     """IRIs for one document under a base IRI."""
 
     def __init__(self, base: str, document: DocumentRecord) -> None:
@@ -208,7 +208,7 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
     A document that declares nothing (no project) still gives one chunk, keyed by its content, so
     its provenance and notes are kept.
     """
-    mint = _Minter(base, document)
+    mint = Minter(base, document)
     provenance = list(_document_head(document, mint))
     if document.evaluations:  # self-evaluations are tables of their own kind (docs/selfeval.md)
         from jixiao.graph.evaluation import evaluation_chunks
@@ -231,7 +231,7 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
     yield from _with_rows(chunks, document, mint)
 
 
-def _with_rows(chunks: list[GraphChunk], document: DocumentRecord, mint: _Minter) -> Iterator[GraphChunk]:
+def _with_rows(chunks: list[GraphChunk], document: DocumentRecord, mint: Minter) -> Iterator[GraphChunk]:
     """Each chunk with the source rows it cites; the first also with the rows no chunk cites."""
     prefix = f"{mint.document}/line/"
     cited = [{int(str(o)[len(prefix):]) for _, _, o in chunk.triples if isinstance(o, URIRef) and str(o).startswith(prefix)} for chunk in chunks]
@@ -256,17 +256,17 @@ def document_graph(document: DocumentRecord, base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def _document_head(document: DocumentRecord, mint: _Minter) -> Iterator[Triple]:
+def _document_head(document: DocumentRecord, mint: Minter) -> Iterator[Triple]:
     """The file and its own notes, without its rows."""
     doc = mint.document
     yield doc, RDF.type, JX.SourceDocument
     yield doc, JX.fileName, Literal(document.name)
     yield doc, JX.contentHash, Literal(document.content_hash)
     yield doc, JX.encoding, Literal(document.encoding)
-    yield from _notes(doc, document.notes, mint)
+    yield from note_triples(doc, document.notes, mint)
 
 
-def _row_triples(document: DocumentRecord, lines: list[int], mint: _Minter) -> Iterator[Triple]:
+def _row_triples(document: DocumentRecord, lines: list[int], mint: Minter) -> Iterator[Triple]:
     doc = mint.document
     for number in lines:
         text = document.line_texts.get(number)
@@ -279,7 +279,7 @@ def _row_triples(document: DocumentRecord, lines: list[int], mint: _Minter) -> I
         yield row, JX.rawText, Literal(text)
 
 
-def _owner_triples(owner: URIRef, project: ProjectRecord, mint: _Minter) -> Iterator[Triple]:
+def _owner_triples(owner: URIRef, project: ProjectRecord, mint: Minter) -> Iterator[Triple]:
     """The enduring project or plan and its declaring unit: what every year of it says alike
     (the triples are repeated in each year's chunk, like the unit's)."""
     plan = project.kind == DEPARTMENT
@@ -296,7 +296,7 @@ def _owner_triples(owner: URIRef, project: ProjectRecord, mint: _Minter) -> Iter
             yield agency, ORG.identifier, Literal(project.agency_code)
 
 
-def _project_triples(project: ProjectRecord, occurrence: int, mint: _Minter) -> Iterator[Triple]:
+def _project_triples(project: ProjectRecord, occurrence: int, mint: Minter) -> Iterator[Triple]:
     owner = mint.owner(project)
     yield from _owner_triples(owner, project, mint)
     plan = project.kind == DEPARTMENT
@@ -325,7 +325,7 @@ def _project_triples(project: ProjectRecord, occurrence: int, mint: _Minter) -> 
         yield from _goal_triples(subject, goal, mint, used_lines)
     for line in sorted(set(project.lines) - used_lines):
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, project.notes, mint)
+    yield from note_triples(subject, project.notes, mint)
 
 
 def _concept(local_name: str) -> URIRef:
@@ -334,7 +334,7 @@ def _concept(local_name: str) -> URIRef:
     return URIRef(f"{JX!s}{local_name}")
 
 
-def _unit_triples(subject: URIRef, named: NamedUnit, agency: str | None, mint: _Minter) -> Iterator[Triple]:
+def _unit_triples(subject: URIRef, named: NamedUnit, agency: str | None, mint: Minter) -> Iterator[Triple]:
     """A unit the form names, once per name (org:Organization), linked from the year in its role.
 
     The declaring unit is part of what the project is and is stated on the project
@@ -356,7 +356,7 @@ def _unit_triples(subject: URIRef, named: NamedUnit, agency: str | None, mint: _
         yield subject, JX.sourceRow, mint.row(named.line)
 
 
-def _budget_part_triples(subject: URIRef, parts: list[BudgetPart], mint: _Minter) -> Iterator[Triple]:
+def _budget_part_triples(subject: URIRef, parts: list[BudgetPart], mint: Minter) -> Iterator[Triple]:
     """Budget parts by their label (a second part of the same label is told apart by occurrence)."""
     seen: dict[str, int] = {}
     for part in parts:
@@ -373,7 +373,7 @@ def _budget_part_triples(subject: URIRef, parts: list[BudgetPart], mint: _Minter
             yield node, JX.sourceRow, mint.row(part.line)
 
 
-def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: set[int]) -> Iterator[Triple]:
+def _goal_triples(project: URIRef, goal: GoalRecord, mint: Minter, used_lines: set[int]) -> Iterator[Triple]:
     subject = goal_iri(project, goal.kind, goal.number)
     yield project, JX.hasGoal, subject
     yield subject, RDF.type, GOAL_CLASS[goal.kind]
@@ -388,10 +388,10 @@ def _goal_triples(project: URIRef, goal: GoalRecord, mint: _Minter, used_lines: 
     for indicator, iri in zip(goal.indicators, indicator_iris(subject, goal.indicators), strict=True):
         used_lines.update(indicator.lines)
         yield from _indicator_triples(subject, iri, indicator, mint)
-    yield from _notes(subject, goal.notes, mint)
+    yield from note_triples(subject, goal.notes, mint)
 
 
-def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord, mint: _Minter) -> Iterator[Triple]:
+def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord, mint: Minter) -> Iterator[Triple]:
     vocab = vocabulary()
     yield goal, JX.hasIndicator, subject
     yield subject, RDF.type, indicator.level2 or JX.Indicator
@@ -418,7 +418,7 @@ def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord
         yield subject, JX.previousActual, previous
         yield previous, RDF.type, JX.ActualValue
         yield from _stated(previous, ((JX.valueYear, _year(indicator.previous_year)),))
-        yield from _value_triples(previous, indicator.previous, mint)
+        yield from value_triples(previous, indicator.previous, mint)
     for role, text in sorted(indicator.extra.items()):
         column = URIRef(f"{subject}/column/{role}")
         yield subject, JX.columnValue, column
@@ -427,16 +427,16 @@ def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord
         yield column, JX.cellText, Literal(text)
     for line in indicator.lines:
         yield subject, JX.sourceRow, mint.row(line)
-    yield from _notes(subject, indicator.notes, mint)
+    yield from note_triples(subject, indicator.notes, mint)
 
 
-def _target_triples(indicator: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
+def _target_triples(indicator: URIRef, value: ParsedValue, mint: Minter) -> Iterator[Triple]:
     subject = URIRef(f"{indicator}/target")
     yield indicator, JX.target, subject
-    yield from _value_triples(subject, value, mint)
+    yield from value_triples(subject, value, mint)
 
 
-def _value_triples(subject: URIRef, value: ParsedValue, mint: _Minter) -> Iterator[Triple]:
+def value_triples(subject: URIRef, value: ParsedValue, mint: Minter) -> Iterator[Triple]:
     """A value as written and as understood: quantitative, a period, or qualitative."""
     yield subject, JX.statedValue, Literal(value.stated)
     if value.period:
@@ -473,7 +473,7 @@ def _value_triples(subject: URIRef, value: ParsedValue, mint: _Minter) -> Iterat
         yield subject, JX.statedUnit, value.stated_unit
 
 
-def _unit_of_measure(subject: URIRef, unit: Unit, mint: _Minter) -> Iterator[Triple]:
+def _unit_of_measure(subject: URIRef, unit: Unit, mint: Minter) -> Iterator[Triple]:
     """The value's base unit; one the value grammar composed (次/月) is declared once, like a unit
     kept as written, with its base unit, factor and kind."""
     if (unit.base, RDF.type, JX.UnitOfMeasure) in vocabulary().graph:
@@ -489,7 +489,8 @@ def _unit_of_measure(subject: URIRef, unit: Unit, mint: _Minter) -> Iterator[Tri
     yield subject, JX.unit, base
 
 
-def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple]:
+def note_triples(subject: URIRef, notes: list[Note], mint: Minter) -> Iterator[Triple]:
+    """The repairs and findings recorded while reading a row or table, each a node about `subject`."""
     for index, note in enumerate(notes, start=1):
         node = URIRef(f"{subject}/note/{index}")
         yield node, RDF.type, JX.Finding if note.finding else JX.Repair
@@ -503,5 +504,5 @@ def _notes(subject: URIRef, notes: list[Note], mint: _Minter) -> Iterator[Triple
             yield node, JX.atRow, mint.row(note.line)
 
 
-__all__ = ["GraphChunk", "agency_iri", "declared_key", "document_chunks", "document_graph", "document_triples", "goal_iri", "graph_iri",
-           "indicator_iri", "indicator_iris", "plan_iri", "plan_year_iri", "project_iri", "project_year_iri", "year_iri"]
+__all__ = ["GraphChunk", "Minter", "agency_iri", "declared_key", "document_chunks", "document_graph", "document_triples", "goal_iri", "graph_iri",
+           "indicator_iri", "indicator_iris", "note_triples", "plan_iri", "plan_year_iri", "project_iri", "project_year_iri", "value_triples", "year_iri"]
