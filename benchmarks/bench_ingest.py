@@ -1,7 +1,7 @@
 """Ingest speed: tables → N-Triples, and loading the result into rdflib vs Oxigraph; `ingest --store` at several sizes.
 
     python benchmarks/bench_ingest.py [--projects 1000]
-    python benchmarks/bench_ingest.py --store-sizes 1000 10000 [--jobs 2] [--work DIR]
+    python benchmarks/bench_ingest.py --store-sizes 1000 10000 [--jobs 2] [--work DIR] [--corpora DIR] [--changed 5]
 
 The first prints the time to read+normalise+map the corpus, triples per project, and the time to
 load the N-Triples output with plain rdflib and with pyoxigraph (same file, same run) with their
@@ -9,13 +9,18 @@ ratio. `--store-sizes` generates a corpus per size (as benchmarks/run.py does: 5
 a unit per 50 projects, 2023 and 2024, the usual damage) and runs `jixiao ingest DIR --store S`
 on it as its own process: wall time, CPU time of that process (the bulk load runs there; the
 workers are the fork server's children and are not counted), its own peak resident memory (os.wait4), the quads and the size of the store on disk, the growth
-from one size to the next; then the same command again (every table unchanged: nothing rewritten).
+from one size to the next; then the same command again (every table unchanged: nothing rewritten);
+with `--changed N`, then a replacement run: a copy of the corpus with every Nth file's targets
+changed (each `≥K%` made `≥K-1%`: the same tables, other contents), ingested into the same store.
+`--corpora DIR` takes each size's corpus from DIR (`corpus-SIZE-*`, as benchmarks/run.py names
+them) instead of generating it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,20 +66,40 @@ def store_facts(store: Path) -> tuple[int, float]:
     return quads, size / 1e6
 
 
-def store_sizes(sizes: list[int], jobs: int, work: Path) -> None:
-    print(f"{'projects':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'quads':>10} {'store MB':>9} {'growth':>7} {'again s':>8}")
+def changed_copy(corpus: Path, target: Path, every: int) -> int:
+    """A copy of the corpus with every `every`th file's percentage targets lowered by one point; how many files changed."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(corpus, target)
+    changed = 0
+    for path in sorted(target.iterdir())[::every]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"≥(\d+)%", lambda match: f"≥{max(int(match.group(1)) - 1, 0)}%", text), encoding="utf-8")
+        changed += 1
+    return changed
+
+
+def store_sizes(sizes: list[int], jobs: int, work: Path, corpora: Path | None = None, every: int | None = None) -> None:
+    print(f"{'projects':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'quads':>10} {'store MB':>9} {'growth':>7} {'again s':>8} {'changed s':>9}")
     previous: tuple[int, float] | None = None
     for projects in sizes:
         corpus, store = work / f"corpus-{projects}", work / f"store-{projects}"
-        if not corpus.exists():
+        if corpora is not None:
+            corpus = next(corpora.glob(f"corpus-{projects}-*"))
+        elif not corpus.exists():
             write_corpus(corpus, projects, seed=1, per_file=50, damage=0.05, n_agencies=max(5, projects // 50), years=(2023, 2024), defects=0.1)
         shutil.rmtree(store, ignore_errors=True)
         first = run_ingest(corpus, store, jobs)
         again = run_ingest(corpus, store, jobs)
         quads, megabytes = store_facts(store)
+        replaced = "-"
+        if every:
+            changed = work / f"changed-{projects}"
+            changed_copy(corpus, changed, every)
+            replaced = f"{run_ingest(changed, store, jobs)['wall']:.1f}"
+            shutil.rmtree(changed)
         growth = f"{first['wall'] / previous[1] / (projects / previous[0]):.2f}" if previous else "-"
         print(f"{projects:>9} {first['wall']:>8.1f} {first['cpu']:>8.1f} {first['peak_mb']:>8.0f} {quads:>10} {megabytes:>9.0f} "
-              f"{growth:>7} {again['wall']:>8.1f}", flush=True)
+              f"{growth:>7} {again['wall']:>8.1f} {replaced:>9}", flush=True)
         previous = (projects, first["wall"])
     print("growth: the time per project relative to the size before (1.00 = linear; 1.10 = 10x the data costs 11x the time)")
 
@@ -85,14 +110,16 @@ def main() -> None:
     parser.add_argument("--store-sizes", type=int, nargs="+", help="time `jixiao ingest --store` at these corpus sizes instead")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, help="folder for the corpora and stores (kept, so a corpus is generated once)")
+    parser.add_argument("--corpora", type=Path, help="take each size's corpus from this folder (corpus-SIZE-*) instead of generating it")
+    parser.add_argument("--changed", type=int, help="then ingest a copy with every Nth file changed into the same store (a replacement run)")
     args = parser.parse_args()
     if args.store_sizes:
         if args.work is not None:
             args.work.mkdir(parents=True, exist_ok=True)
-            store_sizes(args.store_sizes, args.jobs, args.work)
+            store_sizes(args.store_sizes, args.jobs, args.work, args.corpora, args.changed)
         else:
             with tempfile.TemporaryDirectory() as work:
-                store_sizes(args.store_sizes, args.jobs, Path(work))
+                store_sizes(args.store_sizes, args.jobs, Path(work), args.corpora, args.changed)
         return
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)

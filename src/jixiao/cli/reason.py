@@ -48,7 +48,7 @@ from jixiao.graph import (
 )
 from jixiao.graph.reason import entailment_rules, schema_digest
 from jixiao.stores import QueryBackend
-from jixiao.stores.tables import CLOSED_UNDER, INTERNAL_PREFIX, REGISTRY_GRAPH
+from jixiao.stores.tables import CLOSED_UNDER, INTERNAL_PREFIX, OWNED_BY, OWNED_GRAPH, REGISTRY_GRAPH
 
 
 def inferred_graph_iri(base: str) -> str:
@@ -90,9 +90,11 @@ def store_rules(backend: QueryBackend, base: str) -> tuple[list[str], int]:
     """
     target = inferred_graph_iri(base)
     unclosed, data = graphs_to_reason(backend, base)
+    owned = (OWNED_GRAPH, OWNED_BY)  # a table graph is read with the statements of its own subjects (the embedded store keeps them in the union alone)
     if len(unclosed) > _READ_ONE_BY_ONE_UP_TO * data:
-        return entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX), data
-    return [rule for graph in unclosed for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph)], len(unclosed)
+        return entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, owned=owned), data
+    return [rule for graph in unclosed
+            for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph, owned=owned)], len(unclosed)
 
 
 def reason_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:

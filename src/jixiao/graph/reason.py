@@ -428,7 +428,7 @@ def fast_closure(graph: Graph) -> Graph:
 
 
 def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = None, *, exclude_prefix: str | None = None,
-                     body_graph: str | None = None) -> list[str]:
+                     body_graph: str | None = None, owned: tuple[str, str] | None = None) -> list[str]:
     """The schema's one-step rules as SPARQL CONSTRUCT queries, to run where the data are (a store).
 
     Each query gives the triples one kind of rule entails that the data do not already hold:
@@ -446,6 +446,11 @@ def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = N
     find, and `jixiao reason --store` runs them only on the graphs not known to be closed: the
     union of closed graphs is closed.
 
+    A graph read may keep some of its statements in the default graph alone: with `owned` =
+    (graph, predicate), the statements about each subject `<s> predicate <g>` in that graph says
+    `<g>` owns (the embedded store's layout, `jixiao.stores.oxigraph`). They are read as part of `<g>`,
+    and count as held by it.
+
     A candidate counts as held, and is not given, when any graph not excluded holds it (over the
     default graph, when the default graph holds it). The candidates are made distinct first. Read
     over the whole store, held types are taken away with MINUS, a hash anti-join against all type
@@ -460,13 +465,21 @@ def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = N
         conditions.append(f"!STRSTARTS(STR(?{{var}}), {Literal(exclude_prefix).n3()})")
     kept = " && ".join(conditions)
 
+    def in_graph(pattern: str, graph: str, condition: str = "") -> str:
+        """`pattern` in a graph (a term or variable), with what the graph owns in the default graph."""
+        named = f"GRAPH {graph} {{ {pattern} }}" + (f" FILTER ({condition})" if condition else "")
+        if owned is None:
+            return named
+        subject = pattern.split("FILTER")[0].strip().rstrip(" .").split()[-3]  # the pattern's (last) triple's subject: a variable
+        return f"{{ {named} }} UNION {{ GRAPH <{owned[0]}> {{ {subject} <{owned[1]}> {graph} }} {pattern} }}"
+
     def read(body: str) -> str:
         if body_graph is not None:
-            return f"GRAPH {URIRef(body_graph).n3()} {{ {body} }}"
-        return f"GRAPH ?source {{ {body} }} FILTER ({kept.format(var='source')})" if kept else body
+            return in_graph(body, URIRef(body_graph).n3())
+        return in_graph(body, "?source", kept.format(var="source")) if kept else body
 
     def rule(template: str, variables: str, body: str, held: str) -> str:
-        graph = f"GRAPH ?held {{ {held} }} FILTER ({kept.format(var='held')})" if kept else held
+        graph = in_graph(held, "?held", kept.format(var="held")) if kept else held
         minus = " a " in f" {held} " and body_graph is None
         anti_join = f"MINUS {{ {graph} }}" if minus else f"FILTER NOT EXISTS {{ {graph} }}"
         return f"CONSTRUCT {{ {template} }} WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {read(body)} }} }} {anti_join} }}"
@@ -488,7 +501,7 @@ def entailment_rules(schema: Schema | None = None, exclude_graph: str | None = N
     if flipped:
         rules.append(rule("?o ?q ?s", "?s ?q ?o", f"{values('?p ?q', flipped)} ?s ?p ?o . FILTER (!isLiteral(?o))", "?o ?q ?s"))
     if subject_types:
-        rules.append(rule("?s a ?class", "?s ?class", f"{values('?p ?class', subject_types)} ?s ?p []", "?s a ?class"))
+        rules.append(rule("?s a ?class", "?s ?class", f"{values('?p ?class', subject_types)} ?s ?p ?x", "?s a ?class"))
     if object_types:
-        rules.append(rule("?o a ?class", "?o ?class", f"{values('?p ?class', object_types)} [] ?p ?o . FILTER (!isLiteral(?o))", "?o a ?class"))
+        rules.append(rule("?o a ?class", "?o ?class", f"{values('?p ?class', object_types)} ?x ?p ?o . FILTER (!isLiteral(?o))", "?o a ?class"))
     return rules

@@ -88,7 +88,7 @@ def store_chunks(backend: QueryBackend, chunks: Iterable[Chunk], *, content_hash
             lines = chunk_lines(chunk)
             record = TableRecord(str(chunk.graph), chunk.key, chunk.source, (content_hashes or {}).get(chunk.source, ""), lines_digest(lines),
                                  getattr(chunk, "closed_under", ""))  # a chunk made with its entailments says under which schema
-            writer.put(str(chunk.graph), lines, record)
+            writer.put(str(chunk.graph), lines, record, chunk_scopes(chunk, len(lines)))
         report.tables = len(sources)
         with _switching():
             report.summary = writer.commit()
@@ -132,6 +132,18 @@ def chunk_lines(chunk: Chunk) -> list[str]:
     """A chunk's N-Triples lines: as the producer encoded them (`lines`, e.g. graph.build's EncodedChunk), else from its rdflib triples."""
     encoded = getattr(chunk, "lines", None)
     return list(encoded) if encoded is not None else ntriples_lines(chunk.triples)
+
+
+def chunk_scopes(chunk: Chunk, count: int) -> bytes | None:
+    """The chunk's scopes, one a line, when a store may keep its own lines (scope 0) out of its graph.
+
+    Only for a chunk closed under its entailments: `jixiao reason --store` reads a table graph
+    not closed, and must find it whole. (Lines and scopes come in the same order from EncodedChunk.)
+    """
+    scopes = getattr(chunk, "scopes", None)
+    if not scopes or not getattr(chunk, "closed_under", "") or len(scopes) != count:
+        return None
+    return bytes(scopes)
 
 
 def store_graph_file(backend: QueryBackend, graph: str, lines: list[str], source: str) -> WriteSummary:

@@ -98,7 +98,8 @@ class MemoryWriter:
         self.records: dict[str, TableRecord] = {}
         self.summary = WriteSummary()
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int:
+        # `scopes` ignored: every line stays in its graph (the reference layout).
         try:
             parsed = Graph().parse(data="".join(lines), format="nt")
         except Exception as error:  # rdflib's N-Triples parser raises plain exceptions

@@ -2,7 +2,11 @@
 
 One named graph per declared table, the ontology in its own graph, and the default graph holding
 their union as a set: the graph queries read (measured on 10,000 projects, one default graph
-answers 4-8x faster than the union of hundreds of named graphs). Terms come back as rdflib terms
+answers 4-8x faster than the union of hundreds of named graphs). What only one table says — the
+statements about the resources under its own performance object, the mapper's scope 0, most of
+a table — is kept in the default graph alone, and the table owns their subjects
+(`<subject> urn:jixiao:ownedBy <table graph>` in `urn:jixiao:owned`), so replacing or dropping the
+table still removes exactly them; the table's graph keeps the rest (see OxigraphWriter). Terms come back as rdflib terms
 with datatype and language tag exactly as stored (Oxigraph canonicalises lexical forms on load,
 e.g. "1.50" -> "1.5", so compare numbers by value). Parameters go in as a VALUES block of
 serialised RDF terms (`inject_values`), never as the user's raw text.
@@ -35,6 +39,8 @@ from jixiao.stores.tables import (
     FORMAT,
     FORMAT_SUBJECT,
     INTERNAL_PREFIX,
+    OWNED_BY,
+    OWNED_GRAPH,
     REGISTRY_GRAPH,
     STORE_FORMAT,
     TableRecord,
@@ -262,7 +268,25 @@ class OxigraphBackend:
 class OxigraphWriter:
     """Changes to one Oxigraph store that nobody else sees yet: the next generation on disk (or, in
     memory, the store itself). Quads are buffered and bulk-loaded; a graph's old triples become
-    candidates for leaving the union, decided once at commit."""
+    candidates for leaving the union, decided once at commit.
+
+    A table's own statements (scope 0, given with `put`) go into the default graph alone, and the
+    table owns their subjects. What keeps this exact: **a subject is owned by one table at most, and
+    no named data graph holds a statement about an owned subject**. Then every statement of the
+    default graph about an owned subject is its owner's, so replacing or dropping the owner removes
+    them all (before its new lines are loaded: this is a private generation), and a candidate of
+    another graph is never an owned statement. The writer keeps the rule at every put:
+
+    - a table may own a subject only if no other table owns it and no named data graph (in the store,
+      or put or cleared in this write) has a statement about it; otherwise the table's statements
+      about it go into its graph as well (today's layout for that subject: two tables' own prefixes
+      nested, or a table speaking of another's resources under its own prefix);
+    - when a graph is put with a statement about a subject another table owns (a self-evaluation's
+      statement about its target's indicator, RDF loaded about a table's resource), the owner gives
+      the subject up: its statements about it are copied from the default graph into its graph.
+
+    Measured on generated tables: 393 of 633 statements a table are scope 0, about 35 subjects.
+    """
 
     def __init__(self, store: ox.Store, build: Path | None, backend: OxigraphBackend) -> None:
         self.store, self.build, self.backend = store, build, backend
@@ -275,6 +299,12 @@ class OxigraphWriter:
         self.loaded_chars = 0  # N-Quads text bulk-loaded by this write: what it adds to the compaction debt
         self.done = False
         self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
+        # Ownership (see the class's documentation): subjects owned by tables put in this write, and the
+        # subjects (hashed: a collision only costs compactness) that this write puts into named graphs or
+        # takes out of them. The store itself is asked only when it held data before the write.
+        self.claims: dict[str, str] = {}
+        self.shared: set[int] = set()
+        self.stored_data = any(True for _ in self.store.named_graphs())
         self._mark_format()
 
     def _mark_format(self) -> None:
@@ -286,7 +316,7 @@ class OxigraphWriter:
         values = {q.predicate.value: q.object.value for q in self.store.quads_for_pattern(_named_node(graph), None, None, ox.NamedNode(REGISTRY_GRAPH))}
         return record_from(graph, values) if values else None
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord) -> int:
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int:
         target = _named_node(graph)
         self.summary.replaced[graph] = len(lines)
         self.summary.records[graph] = record
@@ -297,12 +327,17 @@ class OxigraphWriter:
                 self._set_record(target, record)
             return len(lines)
         self._clear(target)
-        # N-Quads text for the bulk loader (no Python object per quad): each line into the table's
-        # graph, and as it is (a triple: the default graph) into the union.
-        self.pending.append(_in_graph(lines, target.value))
+        in_graph, owned = self._own(graph, lines, scopes)
+        # N-Quads text for the bulk loader (no Python object per quad): each line as it is (a triple: the
+        # default graph) into the union, those others may share also into the table's graph.
+        if in_graph:
+            self.pending.append(_in_graph(in_graph, target.value))
+        else:
+            self.store.add_graph(target)  # a table is a named graph, even when the union holds all it says
         self.pending.append("".join(lines))
+        self.pending.extend(f"{subject} <{OWNED_BY}> <{target.value}> <{OWNED_GRAPH}> .\n" for subject in owned)
         self.pending.extend(f"<{target.value}> {_literal_quad(predicate, value)} <{REGISTRY_GRAPH}> .\n" for predicate, value in record.statements())
-        self.pending_lines += 2 * len(lines)
+        self.pending_lines += len(lines) + len(in_graph) + len(owned)
         self.pending_graphs.add(graph)
         self.pending_sources.append(record.source or graph)
         if self.pending_lines >= BULK_BATCH_LINES:
@@ -315,6 +350,69 @@ class OxigraphWriter:
             self.store.remove(quad)
         self.store.extend(ox.Quad(target, ox.NamedNode(p), ox.Literal(v), registry) for p, v in record.statements())
 
+    def _own(self, graph: str, lines: Sequence[str], scopes: bytes | None) -> tuple[list[str], list[str]]:
+        """Split a table's lines: those its graph must hold, and the subjects it owns (their lines in the union alone)."""
+        if scopes is None or len(scopes) != len(lines):
+            self._share(graph, lines)
+            return list(lines), []
+        own: dict[str, list[str]] = {}
+        in_graph: list[str] = []
+        for line, scope in zip(lines, scopes, strict=True):
+            if scope == 0:
+                own.setdefault(line[:line.index(" ")], []).append(line)  # the subject: an IRI, no space in it
+            else:
+                in_graph.append(line)
+        spoken = {line[:line.index(" ")] for line in in_graph}
+        owned = []
+        for subject, its_lines in own.items():
+            if subject not in spoken and self._may_own(subject, graph):
+                self.claims[subject] = graph
+                owned.append(subject)
+            else:
+                in_graph.extend(its_lines)
+        self._share(graph, in_graph)
+        return in_graph, owned
+
+    def _may_own(self, subject: str, graph: str) -> bool:
+        """Whether `graph` may own `subject`: nobody else owns it (if someone does, they give it up) and no named graph speaks of it."""
+        owner = self._owner(subject)
+        if owner is not None and owner != graph:
+            self._give_up(subject, owner)
+            return False
+        if hash(subject) in self.shared:
+            return False
+        if self.stored_data:
+            node = _subject_node(subject)
+            return not any(isinstance(q.graph_name, ox.NamedNode) and not is_internal(q.graph_name.value) and q.graph_name.value != graph
+                           for q in self.store.quads_for_pattern(node, None, None, None))
+        return True
+
+    def _share(self, graph: str, lines: Sequence[str]) -> None:
+        """Note the subjects of lines going into a named graph; a subject another table owns is given up by it."""
+        for subject in {line[:line.index(" ")] for line in lines if line[:1] == "<"}:
+            self.shared.add(hash(subject))
+            owner = self._owner(subject)
+            if owner is not None and owner != graph:
+                self._give_up(subject, owner)
+
+    def _owner(self, subject: str) -> str | None:
+        """The table graph owning a subject (N-Triples form): claimed in this write, or in the store."""
+        owner = self.claims.get(subject)
+        if owner is not None or not self.stored_data:
+            return owner
+        for quad in self.store.quads_for_pattern(_subject_node(subject), ox.NamedNode(OWNED_BY), None, ox.NamedNode(OWNED_GRAPH)):
+            return quad.object.value
+        return None
+
+    def _give_up(self, subject: str, owner: str) -> None:
+        """The owner's statements about `subject` (all the default graph holds about it) go into its graph too; it owns it no more."""
+        self._flush()  # the owner's lines may still be waiting to be loaded
+        node, owner_node = _subject_node(subject), ox.NamedNode(owner)
+        own = list(self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()))
+        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, owner_node) for q in own)
+        self.store.remove(ox.Quad(node, ox.NamedNode(OWNED_BY), owner_node, ox.NamedNode(OWNED_GRAPH)))
+        self.claims.pop(subject, None)
+
     def drop(self, graph: str) -> None:
         target = _named_node(graph)
         self._clear(target)
@@ -323,11 +421,14 @@ class OxigraphWriter:
         self.summary.dropped.append(graph)
 
     def _clear(self, target: ox.NamedNode) -> None:
-        """Empty a graph and its registry entry; its triples become candidates for leaving the union."""
+        """Empty a graph and its registry entry; its triples become candidates for leaving the union, and what its
+        subjects owned said leaves the union now (only this table said it)."""
         self._flush_if_pending(target.value)
+        self._disown(target)
         if not self.store.contains_named_graph(target):
             return
         old = list(self.store.quads_for_pattern(None, None, None, target))
+        self.shared.update(hash(str(q.subject)) for q in old)  # they leave a graph at commit: nobody may own them before
         if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in old):
             # A blank node's label would not survive the trip through text: these candidates go in as terms.
             candidates = ox.NamedNode(CANDIDATES_GRAPH)
@@ -339,6 +440,17 @@ class OxigraphWriter:
         self.store.clear_graph(target)
         for quad in list(self.store.quads_for_pattern(target, None, None, ox.NamedNode(REGISTRY_GRAPH))):
             self.store.remove(quad)
+
+    def _disown(self, target: ox.NamedNode) -> None:
+        """Remove from the union every statement about the subjects a table owns, and the ownership marks."""
+        owned = ox.NamedNode(OWNED_GRAPH)
+        subjects = [q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(OWNED_BY), target, owned)]
+        if not subjects:
+            return
+        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{OWNED_GRAPH}> {{ ?s <{OWNED_BY}> {target} }} ?s ?p ?o }}")
+        self.store.update(f"DELETE WHERE {{ GRAPH <{OWNED_GRAPH}> {{ ?s <{OWNED_BY}> {target} }} }}")
+        for subject in subjects:
+            self.claims.pop(str(subject), None)
 
     def _flush_if_pending(self, graph: str) -> None:
         if graph in self.pending_graphs or (self.loading is not None and graph in self.loading.graphs):
@@ -471,6 +583,11 @@ class _BackgroundLoad:
             raise StoreError(f"invalid N-Triples among the graphs of {', '.join(self.sources[:3])}: {self.error}") from self.error
         if self.error is not None:
             raise self.error
+
+
+def _subject_node(subject: str) -> ox.NamedNode:
+    """An IRI subject in N-Triples form (`<iri>`) as an Oxigraph term."""
+    return ox.NamedNode(subject[1:-1])
 
 
 def _in_graph(lines: Sequence[str], graph: str) -> str:

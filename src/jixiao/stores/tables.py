@@ -26,6 +26,10 @@ UNION_GRAPH = "urn:jixiao:union"  # remote servers: the union the named queries 
 STAGING_PREFIX = "urn:jixiao:staging:"
 TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"  # remote servers: a table between upload and switch
 CANDIDATES_GRAPH = "urn:jixiao:staging:candidates"  # embedded store: triples whose last holder may have gone
+# Embedded store: which table a subject belongs to, whose statements (the mapper's scope 0) are kept in the
+# union alone, not in the table's graph: `<subject> OWNED_BY <table graph>` in OWNED_GRAPH (see oxigraph.py).
+OWNED_GRAPH = "urn:jixiao:owned"
+OWNED_BY = "urn:jixiao:ownedBy"
 FORMAT_SUBJECT = "urn:jixiao:store"
 
 # Registry predicates: what a table graph is.
@@ -38,7 +42,10 @@ DIGEST = "urn:jixiao:digest"  # of the graph's triples: a table put again unchan
 CLOSED_UNDER = "urn:jixiao:closedUnder"  # the digest of the schema the graph's triples were closed under when mapped (none: not closed)
 REPLACES = "urn:jixiao:replaces"  # staging graph → the table graph it replaces (remote switch)
 FORMAT = "urn:jixiao:format"
-STORE_FORMAT = "2"  # 1: graphs by file path, union by use_default_graph_as_union; 2: graphs by declared key, materialised union
+# 1: graphs by file path, union by use_default_graph_as_union; 2: graphs by declared key, materialised union;
+# 3: as 2, and a table's own subjects' statements in the union alone (OWNED_GRAPH). A format-2 store is a
+# format-3 store that owns nothing, so both are read and written alike; a write marks the store 3.
+STORE_FORMAT = "3"
 
 KEY_SEPARATOR = "\x1f"
 
@@ -49,7 +56,9 @@ class Chunk(Protocol):
     A chunk that carries its N-Triples lines already (an attribute `lines`, as graph.build's
     EncodedChunk from the parallel producer) is written from them, without rdflib terms. A chunk
     made with its entailments says under which schema (an attribute `closed_under`, recorded as
-    TableRecord.closed_under); any other chunk is recorded as not closed.
+    TableRecord.closed_under); any other chunk is recorded as not closed. A closed chunk may say
+    for each line whether only this table makes it (an attribute `scopes`, one byte a line, 0 for
+    "under the table's own performance object"): a store may keep those lines out of the table's graph.
     """
 
     @property

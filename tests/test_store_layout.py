@@ -1,0 +1,323 @@
+"""The embedded store's layout: a table's own statements in the union alone, and still exact.
+
+A table ingested with its entailments says which of its lines only it makes (the mapper's scope
+0: about resources under its own project or plan). The embedded store keeps those in the default
+graph (the union the queries read) and not in the table's graph; the table owns their subjects
+(`urn:jixiao:owned`). What a table is, is its graph plus the union's statements about the subjects
+it owns. These tests check, after every write, that each table is exactly what was put, that the
+union is exactly the set union of all tables (so replacing and dropping stay exact), and the rule
+that keeps it so: a subject is owned by one table at most and no named graph speaks of it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from jixiao.cli.reason import graphs_to_reason, reason_in_store
+from jixiao.graph.build import produce_chunks
+from jixiao.namespaces import DEFAULT_BASE, JX
+from jixiao.stores import TableRecord, drop_tables, open_backend, store_chunks
+from jixiao.stores.loading import ontology_lines, put_ontology
+from jixiao.stores.oxigraph import OxigraphBackend
+from jixiao.stores.tables import FORMAT, FORMAT_SUBJECT, OWNED_BY, OWNED_GRAPH, REGISTRY_GRAPH, is_internal, lines_digest
+from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
+
+EX = "http://example.org/layout/"
+
+
+def _triples(lines: Iterable[str]) -> set[ox.Triple]:
+    """Lines in the store's own canonical forms (Oxigraph canonicalises literals on load)."""
+    store = ox.Store()
+    store.load(input="".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return {quad.triple for quad in store}
+
+
+def _owners(store: ox.Store) -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(OWNED_BY), None, ox.NamedNode(OWNED_GRAPH)):
+        owners.setdefault(quad.subject.value, []).append(quad.object.value)
+    return owners
+
+
+def table_contents(store: ox.Store, graph: str) -> set[ox.Triple]:
+    """A table as the layout keeps it: its graph, and the union's statements about the subjects it owns."""
+    contents = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(OWNED_BY), ox.NamedNode(graph), ox.NamedNode(OWNED_GRAPH)):
+        contents |= {q.triple for q in store.quads_for_pattern(quad.subject, None, None, ox.DefaultGraph())}
+    return contents
+
+
+def check_layout(store: ox.Store, tables: dict[str, Sequence[str]]) -> None:
+    """Every table is what was put, the union is their set union, and the ownership rule holds."""
+    union = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert union == _triples(line for lines in tables.values() for line in lines)
+    data_graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and not is_internal(g.value)}
+    assert data_graphs == set(tables)
+    for graph, lines in tables.items():
+        assert table_contents(store, graph) == _triples(lines), graph
+    owners = _owners(store)
+    assert all(len(found) == 1 for found in owners.values()), owners
+    for subject in owners:
+        spoken = {q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(subject), None, None, None)
+                  if isinstance(q.graph_name, ox.NamedNode) and not is_internal(q.graph_name.value)}
+        assert not spoken, (subject, spoken)
+
+
+# ---- generated tables and their self-evaluations ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """Target tables, a changed version of them (same projects, other target values), and their self-evaluations."""
+    folder = tmp_path_factory.mktemp("layout")
+    projects = corpus(len(OUTCOMES), seed=7, years=(2023,), defects=0.0)
+    targets, changed, evaluations = folder / "targets.md", folder / "changed" / "targets.md", folder / "evaluations.md"
+    targets.write_text(render(projects), encoding="utf-8")
+    changed.parent.mkdir()
+    text = render(projects)
+    bumped = re.sub(r"≥(\d+)%", lambda m: f"≥{int(m.group(1)) - 1}%", text)
+    assert bumped != text
+    changed.write_text(bumped, encoding="utf-8")
+    evaluations.write_text(render_evaluations(evaluation_corpus(projects, seed=7)), encoding="utf-8")
+    return targets, changed, evaluations
+
+
+def _tables(*paths: Path) -> dict[str, list[str]]:
+    """graph -> lines, as ingest writes them (the later of two declarations kept), with the ontology."""
+    tables = {chunk.graph: chunk.lines for chunk in produce_chunks(list(paths), jobs=1, entail=True)}
+    tables["https://w3id.org/jixiao/ontology"] = ontology_lines()
+    return tables
+
+
+def _indicator_of(targets: Path) -> str:
+    """An indicator a target table owns (scope 0), in N-Triples form."""
+    chunk = next(iter(produce_chunks([targets], jobs=1, entail=True)))
+    return next(s for (s, _, _), scope in zip(chunk.statements, chunk.scopes, strict=True) if scope == 0 and "/indicator/" in s and s.count("/") == 12)
+
+
+def _speaking_of(indicator: str) -> list[str]:
+    """RDF loaded as it is about a table's indicator: a statement the table makes too, and one it does not."""
+    return [f"{indicator} {RDF.type.n3()} {JX.Indicator.n3()} .\n", f'{indicator} <http://www.w3.org/2000/01/rdf-schema#comment> "checked" .\n']
+
+
+def _write(backend: OxigraphBackend, *items: Path | tuple[str, list[str]]) -> None:
+    """One write of tables (as ingest writes them) and RDF graphs, in the order given."""
+    writer = backend.writer()
+    put_ontology(writer, backend)
+    for item in items:
+        if isinstance(item, Path):
+            for chunk in produce_chunks([item], jobs=1, entail=True):
+                lines = chunk.lines
+                writer.put(chunk.graph, lines, TableRecord(chunk.graph, chunk.key, chunk.source, "", lines_digest(lines), chunk.closed_under), chunk.scopes)
+        else:
+            graph, lines = item
+            _put(writer, graph, lines, None)
+    writer.commit()
+
+
+def test_tables_keep_only_what_others_may_share_in_their_graphs(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    targets, _, evaluations = evaluated
+    backend = open_backend(store=tmp_path / "store")
+    store_chunks(backend, produce_chunks([targets], jobs=1, entail=True))
+    tables = _tables(targets)
+    check_layout(backend.store, tables)
+    projects = [graph for graph in tables if "/ontology" not in graph]
+    in_graphs = sum(1 for graph in projects for _ in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    assert in_graphs < 0.5 * sum(len(tables[graph]) for graph in projects)  # most of a table is its own
+    assert _owners(backend.store)
+    store_chunks(backend, produce_chunks([evaluations], jobs=1, entail=True))
+    check_layout(backend.store, _tables(targets, evaluations))
+    backend.close()
+
+
+@pytest.mark.parametrize("order", ["tables first", "rdf first"])
+def test_statements_about_a_table_s_resources_elsewhere_survive_replacing_and_dropping(tmp_path: Path, evaluated: tuple[Path, Path, Path],
+                                                                                        order: str) -> None:
+    """RDF loaded as it is (or any graph) speaking of a target table's indicator: the table gives the subject up, and
+    replacing or dropping either side keeps exactly what the other says. Self-evaluations with their targets around."""
+    targets, changed, evaluations = evaluated
+    indicator = _indicator_of(targets)
+    rdf = (f"{EX}graph/rdf", _speaking_of(indicator))
+    backend = OxigraphBackend(tmp_path / "store")
+    first: list[Path | tuple[str, list[str]]] = [targets, evaluations, rdf] if order == "tables first" else [rdf, evaluations, targets]
+    _write(backend, *first)
+    expected = {**_tables(targets, evaluations), rdf[0]: rdf[1]}
+    check_layout(backend.store, expected)
+    assert indicator[1:-1] not in _owners(backend.store) and len(_owners(backend.store)) > 100
+    # The targets replaced by a changed version that still says what the RDF says of the indicator.
+    _write(backend, changed)
+    expected = {**_tables(changed, evaluations), rdf[0]: rdf[1]}
+    check_layout(backend.store, expected)
+    # The RDF dropped: what the table says of its indicator stays, what only the RDF said goes.
+    drop_tables(backend, [TableRecord(rdf[0], ())])
+    check_layout(backend.store, _tables(changed, evaluations))
+    # The RDF back, the evaluations and then the targets dropped: what only the RDF says stays.
+    _write(backend, rdf)
+    drop_tables(backend, [record for record in backend.tables() if record.kind == "evaluation"])
+    check_layout(backend.store, {**_tables(changed), rdf[0]: rdf[1]})
+    drop_tables(backend, [record for record in backend.tables() if record.kind == "project"])
+    check_layout(backend.store, {"https://w3id.org/jixiao/ontology": ontology_lines(), rdf[0]: rdf[1]})
+    backend.close()
+
+
+def test_an_unchanged_table_put_again_keeps_its_layout(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    targets, _, _ = evaluated
+    backend = open_backend(store=tmp_path / "store")
+    store_chunks(backend, produce_chunks([targets], jobs=1, entail=True))
+    owners = _owners(backend.store)
+    summary = store_chunks(backend, produce_chunks([targets], jobs=1, entail=True)).summary
+    assert summary.replaced and _owners(backend.store) == owners
+    check_layout(backend.store, _tables(targets))
+    backend.close()
+
+
+# ---- clashes made by hand: two owners for one subject, graphs speaking of owned subjects -----------
+
+
+def _line(subject: str, predicate: int, obj: int) -> str:
+    return f"<{EX}{subject}> <{EX}p{predicate}> <{EX}o{obj}> .\n"
+
+
+def _put(writer: object, graph: str, lines: list[str], scopes: bytes | None) -> None:
+    writer.put(graph, lines, TableRecord(graph, ("graph", "", "", ""), graph, "", lines_digest(lines)), scopes)  # type: ignore[attr-defined]
+
+
+def test_two_tables_owning_the_same_subject_fall_back_and_stay_exact() -> None:
+    """Nested own prefixes: table A's own subject a/x is also under table B's (a/), both give it as scope 0."""
+    backend = OxigraphBackend(None)
+    a, b = f"{EX}graph/a", f"{EX}graph/b"
+    a_lines = [_line("a/x", 1, 1), _line("a/x", 2, 1), _line("a/y", 1, 1)]
+    b_lines = [_line("a/x", 1, 1), _line("a/x", 3, 1), _line("b/z", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, a_lines, bytes(3))
+    writer.commit()
+    writer = backend.writer()
+    _put(writer, b, b_lines, bytes(3))
+    writer.commit()
+    check_layout(backend.store, {a: a_lines, b: b_lines})
+    assert set(_owners(backend.store)) == {f"{EX}a/y", f"{EX}b/z"}  # a/x owned by neither
+    drop_tables(backend, [TableRecord(a, ())])
+    check_layout(backend.store, {b: b_lines})
+    backend.close()
+
+
+def test_a_subject_a_table_speaks_of_also_as_shared_is_not_owned() -> None:
+    backend = OxigraphBackend(None)
+    a = f"{EX}graph/a"
+    lines = [_line("a/x", 1, 1), _line("a/x", 2, 2), _line("a/y", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, lines, bytes([0, 2, 0]))
+    writer.commit()
+    check_layout(backend.store, {a: lines})
+    assert set(_owners(backend.store)) == {f"{EX}a/y"}
+    backend.close()
+
+
+def _random_lines(rng: random.Random, subjects: list[str]) -> tuple[list[str], bytes | None]:
+    chosen = rng.sample(subjects, rng.randint(1, 4))
+    lines = list(dict.fromkeys(_line(s, rng.randint(0, 2), rng.randint(0, 1)) for s in chosen for _ in range(rng.randint(1, 3))))
+    if rng.random() < 0.25:
+        return lines, None  # RDF loaded as it is
+    own = {s: rng.random() < 0.7 for s in chosen}
+    scopes = [0 if own[line.split(" ")[0][len(EX) + 1:-1]] else 2 for line in lines]
+    if rng.random() < 0.2:
+        scopes[0] = 2 - scopes[0]  # one subject given in both scopes
+    return lines, bytes(scopes)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_writes_keep_every_table_and_the_union_exact(seed: int, tmp_path: Path) -> None:
+    """Writes of a few puts and drops each, over a handful of subjects that every table may claim or speak of."""
+    rng = random.Random(seed)
+    backend = OxigraphBackend(tmp_path / "store") if seed % 4 == 0 else OxigraphBackend(None)
+    subjects = ["a/x", "a/y", "a/x/1", "b/z", "c"]
+    graphs = [f"{EX}graph/{name}" for name in "abcde"]
+    model: dict[str, list[str]] = {}
+    for _ in range(12):
+        writer = backend.writer()
+        for _ in range(rng.randint(1, 4)):
+            graph = rng.choice(graphs)
+            if graph in model and rng.random() < 0.25:
+                writer.drop(graph)
+                del model[graph]
+                continue
+            lines, scopes = _random_lines(rng, subjects)
+            _put(writer, graph, lines, scopes)
+            model[graph] = lines
+        writer.commit()
+        check_layout(backend.store, model)
+    backend.close()
+
+
+def test_a_store_of_the_previous_format_is_read_and_written(tmp_path: Path) -> None:
+    """A format-2 store (every line in its table's graph) is a store that owns nothing: written on, it stays exact."""
+    path = tmp_path / "store"
+    backend = OxigraphBackend(path)
+    a, b = f"{EX}graph/a", f"{EX}graph/b"
+    old = {a: [_line("a/x", 1, 1), _line("c", 1, 1)], b: [_line("b/z", 1, 1), _line("a/x", 1, 1)]}
+    writer = backend.writer()
+    for graph, lines in old.items():
+        _put(writer, graph, lines, None)
+    writer.commit()
+    format_quads = list(backend.store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, ox.NamedNode(REGISTRY_GRAPH)))
+    backend.store.remove(format_quads[0])
+    backend.store.add(ox.Quad(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), ox.Literal("2"), ox.NamedNode(REGISTRY_GRAPH)))
+    backend.close()
+    backend = OxigraphBackend(path)
+    new_a = [_line("a/x", 2, 1), _line("a/y", 1, 1), _line("c", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, new_a, bytes([0, 0, 2]))
+    writer.commit()
+    check_layout(backend.store, {a: new_a, b: old[b]})
+    assert set(_owners(backend.store)) == {f"{EX}a/y"}  # a/x: graph b speaks of it
+    marks = {q.object.value for q in backend.store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, None)}
+    assert marks == {"3"}
+    drop_tables(backend, [TableRecord(b, ())])
+    check_layout(backend.store, {a: new_a})
+    backend.close()
+
+
+# ---- reasoning reads a table whole -----------------------------------------------------------------
+
+
+def test_a_table_closed_under_an_older_ontology_is_read_with_what_it_owns(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    targets, _, _ = evaluated
+    backend = open_backend(store=tmp_path / "store")
+    chunk = next(iter(produce_chunks([targets], jobs=1, entail=True)))
+    root = next(s for (s, p, o), scope in zip(chunk.statements, chunk.scopes, strict=True) if scope == 0)
+    thing = URIRef(f"{root[1:-1]}/a-quantity-indicator")  # under the table's own project: owned
+    extra = f"{thing.n3()} {RDF.type.n3()} {JX.QuantityIndicator.n3()} .\n"
+    lines = [*chunk.lines, extra]
+    store_chunks(backend, [])
+    writer = backend.writer()
+    writer.put(chunk.graph, lines, TableRecord(chunk.graph, chunk.key, chunk.source, "", lines_digest(lines), "sha256:an-older-ontology"),
+               bytes([*chunk.scopes, 0]))
+    writer.commit()
+    assert f"{thing}" in _owners(backend.store)
+    assert chunk.graph in graphs_to_reason(backend, DEFAULT_BASE)[0]
+    reason_in_store(backend, DEFAULT_BASE)
+    types = {t[2] for t in backend.construct(f"CONSTRUCT {{ {thing.n3()} a ?c }} WHERE {{ {thing.n3()} a ?c }}", {})}
+    assert {JX.OutputIndicator, JX.Indicator} <= types, types
+    backend.close()
+
+
+def test_tables_without_their_entailments_stay_whole_in_their_graphs(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    """`reason --store` reads a table not closed under its entailments from its graph: such a table owns nothing."""
+    targets, _, _ = evaluated
+    backend = open_backend(store=tmp_path / "store")
+    chunks = list(produce_chunks([targets], jobs=1))
+    assert chunks[0].scopes and not chunks[0].closed_under
+    store_chunks(backend, chunks)
+    assert not _owners(backend.store)
+    tables = {chunk.graph: chunk.lines for chunk in chunks}
+    for graph, lines in tables.items():
+        assert {q.triple for q in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))} == _triples(lines)
+    backend.close()
