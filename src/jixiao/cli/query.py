@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sys
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import click
 from jixiao.cli.backends import query_backend
 from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, year_option
 from jixiao.errors import UsageError
-from jixiao.queries import FORMATS, bind, listing, load_query, run, write, write_boolean, write_triples
+from jixiao.queries import FORMATS, bind, listing, load_query, page, run, write, write_boolean, write_triples
 from jixiao.queries.guard import query_form
-from jixiao.stores.base import SelectResult
+from jixiao.stores.base import SelectResult, TermRows
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -60,13 +59,13 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
     backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning,
                             allow_basic_over_http=allow_basic_over_http)
     try:
-        answer = run(named, backend, raw_params, allow_service=allow_service)
+        # The rows are only written out: the embedded store and servers answer in their own terms (no rdflib term built).
+        answer = run(named, backend, raw_params, allow_service=allow_service, own_terms=True)
         if isinstance(answer, bool):
             write_boolean(answer, sys.stdout)
-        elif isinstance(answer, SelectResult):
-            # Rows are read lazily: a page of a long listing stops reading where the page ends.
-            rows = itertools.islice(answer.rows, offset, None if limit is None else offset + limit)
-            write(output_format, SelectResult(answer.variables, rows), sys.stdout)
+        elif isinstance(answer, SelectResult | TermRows):
+            # --offset/--limit cut the solution sequence as it is read (never the query text): a page stops reading where it ends.
+            write(output_format, page(answer, offset, limit), sys.stdout)
         else:
             write_triples(answer, sys.stdout, turtle=output_format == "table")
     finally:

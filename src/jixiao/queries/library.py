@@ -46,7 +46,7 @@ from jixiao.errors import UsageError
 from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
 from jixiao.queries.guard import query_form
 from jixiao.resources import resource_dir
-from jixiao.stores.base import QueryBackend, SelectResult, Triple
+from jixiao.stores.base import QueryBackend, SelectResult, TermBackend, TermRows, Triple
 
 REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
@@ -160,7 +160,7 @@ def load_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-Answer = SelectResult | bool | Iterator[Triple]
+Answer = SelectResult | TermRows | bool | Iterator[Triple]
 
 
 def known_values(query: NamedQuery, name: str, backend: QueryBackend) -> list[str]:
@@ -192,12 +192,16 @@ def check_values(query: NamedQuery, backend: QueryBackend, raw_params: dict[str,
 
 
 def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False,
-        check: bool = True) -> Answer:
+        check: bool = True, own_terms: bool = False) -> Answer:
     """The query's answer on `backend`, its parameters bound as RDF terms: rows for SELECT, a
     boolean for ASK, triples for CONSTRUCT. Updates, and SERVICE unless allowed, are refused
     here, before any backend sees the text (guard.py). A given parameter value that matches
     nothing in the data is refused, with the values that exist (`check_values`), unless `check`
-    is false (a caller that wants the empty answer)."""
+    is false (a caller that wants the empty answer).
+
+    With `own_terms`, a SELECT on a backend that can answer in its own terms (a TermBackend: the
+    embedded store, a remote server) comes as TermRows, for a caller that only writes the rows out
+    (formats.py writes both kinds alike, docs/queries.md); the memory backend answers with rdflib terms as always."""
     form = query_form(query.text, allow_service=allow_service)
     bindings = bind(query, raw_params or {})
     if check:
@@ -206,4 +210,6 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
         return backend.ask(query.text, bindings)
     if form == "construct":
         return backend.construct(query.text, bindings)
+    if own_terms and isinstance(backend, TermBackend):
+        return backend.select_terms(query.text, bindings)
     return backend.select(query.text, bindings)

@@ -12,9 +12,9 @@ are not projected get a VALUES block built from the terms' own N-Triples seriali
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -44,6 +44,35 @@ class SelectResult:
 
 
 Triple = tuple[Node, Node, Node]
+
+
+class TermParts(NamedTuple):
+    """What a result term is, in plain strings: what the output writers need, without an rdflib term.
+
+    `term_type` is "iri", "bnode" or "literal" (as SPARQL JSON results say); `text` the IRI, the
+    blank node's label or the literal's lexical form; a literal has its `language` tag or its
+    `datatype` IRI (xsd:string or "" for a simple literal); both are "" for IRIs and blank nodes.
+    """
+
+    term_type: str
+    text: str
+    datatype: str = ""
+    language: str = ""
+
+
+@dataclass
+class TermRows:
+    """The answer to a SELECT query in the backend's own terms, for writers that turn them straight into text.
+
+    Each row holds one term per variable, in the order of `variables` (None where unbound); the
+    terms are hashable, so a writer renders each distinct term once, and `parts` tells what a term
+    is. Beside `SelectResult` for the callers that write output only: rdflib terms cost more to
+    build than the rest of a listing's writing (see docs/queries.md).
+    """
+
+    variables: list[str]
+    rows: Iterator[Sequence[Hashable | None]]
+    parts: Callable[[Hashable], TermParts]
 
 
 class StoreWriter(Protocol):
@@ -82,6 +111,13 @@ class QueryBackend(Protocol):
     def graph_names(self) -> list[str]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class TermBackend(Protocol):
+    """A backend that can also answer a SELECT query in its own terms (TermRows): parameters bound as in `select`."""
+
+    def select_terms(self, query: str, bindings: Mapping[str, Node]) -> TermRows: ...
 
 
 # Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF).

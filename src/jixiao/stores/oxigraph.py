@@ -34,7 +34,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.stores import generations
-from jixiao.stores.base import SelectResult, StoreError, Triple, inject_values
+from jixiao.stores.base import SelectResult, StoreError, TermParts, TermRows, Triple, inject_values
 from jixiao.stores.tables import (
     CANDIDATES_GRAPH,
     FORMAT,
@@ -186,6 +186,14 @@ class OxigraphBackend:
             raise StoreError("only SELECT queries can be run here")
         variables = [variable.value for variable in result.variables]
         return SelectResult(variables, _rows(result, variables))
+
+    def select_terms(self, query: str, bindings: Mapping[str, Node]) -> TermRows:
+        """The rows as Oxigraph's own terms (a solution is a sequence of them), for the output writers:
+        no rdflib term is built. Parameters go in as in `select`."""
+        result = self._query(inject_values(query, bindings))
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("only SELECT queries can be run here")
+        return TermRows([variable.value for variable in result.variables], iter(result), term_parts)
 
     def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
         result = self._query(inject_values(query, bindings))
@@ -681,3 +689,17 @@ def _rows(result: ox.QuerySolutions, variables: list[str]) -> Iterator[dict[str,
                 known = converted[term] = to_rdflib(term)
             row[name] = known
         yield row
+
+
+def term_parts(term: Any) -> TermParts:
+    """An Oxigraph term as plain strings (TermParts): the same IRI, label, lexical form, datatype and tag to_rdflib reads."""
+    if isinstance(term, ox.NamedNode):
+        return TermParts("iri", term.value)
+    if isinstance(term, ox.Literal):
+        language = term.language
+        if language:
+            return TermParts("literal", term.value, "", language)
+        return TermParts("literal", term.value, term.datatype.value)
+    if isinstance(term, ox.BlankNode):
+        return TermParts("bnode", term.value)
+    raise StoreError(f"unsupported RDF term in a result: {term!r}")

@@ -17,7 +17,7 @@ import re
 import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -30,12 +30,12 @@ from rdflib.term import Node
 
 from jixiao.errors import InputError
 from jixiao.sparql_tree import has_pattern
-from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, inject_values
+from jixiao.stores.base import IRI_FORBIDDEN, SelectResult, TermParts, TermRows, inject_values
 from jixiao.stores.credentials import check_basic_over_http, without_credentials
 from jixiao.stores.remote.bulk import BulkLoad
 from jixiao.stores.remote.client import Answer, HttpClient
 from jixiao.stores.remote.dialects import Dialect, EndpointError, EndpointUrls, detect_urls
-from jixiao.stores.remote.results import json_term, read_select_results
+from jixiao.stores.remote.results import json_parts, json_term, read_select_results
 from jixiao.stores.remote.sparql import SparqlQueries
 from jixiao.stores.remote.writer import RemoteWriter
 from jixiao.stores.tables import (
@@ -129,15 +129,33 @@ class RemoteEndpoint:
         return self._select(inject_values(query, bindings), self._data_parameters(query))
 
     def _select(self, text: str, parameters: Mapping[str, str]) -> SelectResult:
-        url = self.urls.query
+        variables, answer, found = self._answer(text, parameters)
+
+        def row(binding: Mapping[str, Any]) -> dict[str, Node | None]:
+            return {name: json_term(binding[name]) if name in binding else None for name in variables}
+
+        return SelectResult(variables, self._rows(answer, found, row))
+
+    def select_terms(self, query: str, bindings: Mapping[str, Node]) -> TermRows:
+        """As `select`, the rows as the plain parts of the server's JSON terms (TermParts), for the output
+        writers: no rdflib term is built."""
+        variables, answer, found = self._answer(inject_values(query, bindings), self._data_parameters(query))
+
+        def row(binding: Mapping[str, Any]) -> tuple[TermParts | None, ...]:
+            return tuple([json_parts(binding[name]) if name in binding else None for name in variables])
+
+        return TermRows(variables, self._rows(answer, found, row), _parts_of_parts)
+
+    def _answer(self, text: str, parameters: Mapping[str, str]) -> tuple[list[str], Answer, Iterator[Mapping[str, Any]]]:
+        """The variables of a SELECT's answer and its bindings, read as they arrive (the answer is closed on a failure here)."""
         answer = self._ask(text, parameters)
         try:
-            self.dialect.check_complete(url, answer.headers)
-            variables, found = read_select_results(answer.chunks, url)
+            self.dialect.check_complete(self.urls.query, answer.headers)
+            variables, found = read_select_results(answer.chunks, self.urls.query)
         except BaseException:
             answer.close()
             raise
-        return SelectResult(variables, self._rows(answer, url, variables, found))
+        return variables, answer, found
 
     def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
         """true or false, from the server's SPARQL JSON boolean."""
@@ -181,15 +199,17 @@ class RemoteEndpoint:
         # parse costs the server nothing), rather than parse that text.
         return self.http.query(self.urls.query, text, dict(parameters))
 
-    def _rows(self, answer: Answer, url: str, variables: list[str], found: Iterator[Mapping[str, Any]]) -> Iterator[dict[str, Node | None]]:
+    def _rows(self, answer: Answer, found: Iterator[Mapping[str, Any]], row: Callable[[Mapping[str, Any]], Any]) -> Iterator[Any]:
+        """Each binding made a row by `row`; the answer is closed when the rows end or the reader stops,
+        and an answer cut at the server's row limit is an error."""
         count = 0
         try:
             for binding in found:
                 count += 1
-                yield {name: json_term(binding[name]) if name in binding else None for name in variables}
+                yield row(binding)
         finally:
             answer.close()
-        self.dialect.check_complete(url, answer.headers, count)
+        self.dialect.check_complete(self.urls.query, answer.headers, count)
 
     def count_triples(self, graph_iri: str) -> int:
         """Triples in one named graph."""
@@ -371,3 +391,8 @@ def _survey_ntriples(path: Path) -> tuple[int, bool]:
 def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
     while batch := list(islice(lines, size)):
         yield batch
+
+
+def _parts_of_parts(term: Any) -> TermParts:
+    """The rows of `select_terms` hold TermParts already."""
+    return term  # type: ignore[no-any-return]

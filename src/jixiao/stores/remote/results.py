@@ -1,4 +1,4 @@
-"""SPARQL 1.1 JSON results, parsed incrementally (ijson) and turned into rdflib terms.
+"""SPARQL 1.1 JSON results, parsed incrementally (ijson) and turned into rdflib terms (or, for the output writers, plain parts).
 
 Only the bindings of the chunk being read are held in memory, whatever the size of the answer;
 the whole document is kept only when a server writes "head" after the bindings (allowed by JSON,
@@ -16,6 +16,7 @@ import ijson
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from jixiao.stores.base import TermParts
 from jixiao.stores.remote.dialects import EndpointError
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -41,6 +42,22 @@ def json_term(binding: Mapping[str, str]) -> Node:
         if datatype and datatype not in (_XSD_STRING, _RDF_LANG_STRING):
             return Literal(value, datatype=URIRef(datatype))
         return Literal(value)
+    raise EndpointError(f"unsupported term type {kind!r} in SPARQL results")
+
+
+def json_parts(binding: Mapping[str, str]) -> TermParts:
+    """One SPARQL JSON result term as its plain parts: the IRI, label, lexical form, tag and datatype json_term reads."""
+    kind = binding.get("type")
+    value = binding.get("value", "")
+    if kind == "uri":
+        return TermParts("iri", value)
+    if kind == "bnode":
+        return TermParts("bnode", value)
+    if kind in ("literal", "typed-literal"):
+        language = binding.get("xml:lang")
+        if language:
+            return TermParts("literal", value, "", language)
+        return TermParts("literal", value, binding.get("datatype") or "")
     raise EndpointError(f"unsupported term type {kind!r} in SPARQL results")
 
 
