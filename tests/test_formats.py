@@ -175,3 +175,12 @@ def test_output_formats_are_registered_by_name() -> None:
         write("xml", result([], ["n"]), io.StringIO())
     help_text = CliRunner().invoke(main, ["query", "--help"]).output
     assert all(name in help_text for name in FORMATS)
+
+
+def test_messages_and_cells_quoting_a_file_stay_on_one_line_and_act_on_nothing() -> None:
+    """One rule for what a terminal must not act on, used by error messages and by the table's cells."""
+    from jixiao.errors import one_line, terminal_safe
+
+    assert terminal_safe("a\x1b[31mb\u202ec\u2028d") == "a\\x1b[31mb\\u202ec\\u2028d"
+    assert one_line("line 1\nline 2\r\tend") == "line 1\\x0aline 2\\x0d\\x09end"
+    assert one_line("表" * 400, limit=10) == "表" * 10 + "…"

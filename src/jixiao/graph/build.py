@@ -29,7 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from jixiao.errors import InputError
+from jixiao.errors import InputError, one_line
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
 from jixiao.graph.reason import ontology_schema, schema_digest, triple_entailments
 from jixiao.namespaces import DEFAULT_BASE, JX, PREFIXES
@@ -155,12 +155,6 @@ def parse_rdf(path: Path, graph: Graph) -> None:
     # triple, AssertionError on an unterminated string): any of them means "not valid RDF".
     except Exception as error:
         raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {one_line(str(error))}") from error
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """A parser's message fit for one line of a terminal: it may quote the file, so control characters are escaped and it is cut short."""
-    escaped = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
-    return escaped if len(escaped) <= limit else escaped[:limit] + "…"
 
 
 def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int | None = None,

@@ -33,6 +33,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from jixiao.errors import terminal_safe
 from jixiao.registry import Registry
 from jixiao.stores.base import SelectResult, TermParts, TermRows
 
@@ -263,21 +264,6 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return width
-
-
-# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidirectional
-# controls that reorder what follows them (an RLO makes "txt.exe" look like "exe.txt").
-_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """`text` with every terminal control written as an escape (`\\x1b`, `\\u202e`)."""
-    return _TERMINAL_CONTROLS.sub(lambda match: _escape(match.group()), text)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _cell_text(value: PlainValue) -> str:
