@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 import click
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from jixiao.cli.backends import open_endpoint, open_store
 from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, stderr_warn, year_option
@@ -90,11 +90,19 @@ def store_rules(backend: QueryBackend, base: str) -> tuple[list[str], int]:
     """
     target = inferred_graph_iri(base)
     unclosed, data = graphs_to_reason(backend, base)
-    owned = (OWNED_GRAPH, OWNED_BY)  # a table graph is read with the statements of its own subjects (the embedded store keeps them in the union alone)
+    # A table graph is read with the statements of its own subjects (the embedded store keeps them in the union
+    # alone); where nothing is owned, the rules read graphs alone, which is much faster (see entailment_rules).
+    owned = (OWNED_GRAPH, OWNED_BY) if _owns(backend, "?graph") else None
     if len(unclosed) > _READ_ONE_BY_ONE_UP_TO * data:
         return entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, owned=owned), data
     return [rule for graph in unclosed
-            for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph, owned=owned)], len(unclosed)
+            for rule in entailment_rules(exclude_graph=target, exclude_prefix=INTERNAL_PREFIX, body_graph=graph, owned=owned,
+                                         body_owns=owned is not None and _owns(backend, URIRef(graph).n3()))], len(unclosed)
+
+
+def _owns(backend: QueryBackend, graph: str) -> bool:
+    """Whether a graph (an N-Triples IRI, or a variable for any graph) owns a subject in the store."""
+    return backend.ask(f"ASK {{ GRAPH <{OWNED_GRAPH}> {{ ?subject <{OWNED_BY}> {graph} }} }}", {})
 
 
 def reason_in_store(backend: QueryBackend, base: str) -> tuple[int, int]:
