@@ -11,14 +11,17 @@ servers (scripts/install-servers.sh, and `pip install oxigraph` for the Oxigraph
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -302,3 +305,38 @@ def sample_queries(ns: str) -> list[tuple[str, str, dict[str, Any]]]:
             {"param_x": Literal('x" } } ; DROP ALL ; # \\" ) } ')},
         ),
     ]
+
+
+class CannedSparql(BaseHTTPRequestHandler):
+    """A SPARQL endpoint answering every query with the JSON results (and headers) the test put on the server:
+    `server.document`, optional `server.extra_headers`, and `server.cut_at` to drop the connection mid-answer."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps(self.server.document).encode()  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        for name, value in getattr(self.server, "extra_headers", {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        sent = getattr(self.server, "cut_at", len(body))
+        self.wfile.write(body[:sent])
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def canned_sparql() -> Iterator[ThreadingHTTPServer]:
+    """A CannedSparql server on 127.0.0.1, stopped at the end."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CannedSparql)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -7,9 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,6 +29,7 @@ from jixiao.stores.oxigraph import OxigraphBackend, term_parts, to_oxigraph, to_
 from jixiao.stores.remote import RemoteEndpoint
 from jixiao.stores.remote.results import json_parts, json_term
 from jixiao.synthetic import write_corpus
+from servers import canned_sparql
 
 
 def test_query_limit_and_offset_page_the_rows(seed_path: Path) -> None:
@@ -262,22 +261,6 @@ def test_csv_cells_are_quoted_as_the_csv_module_quotes_them(cells: list[str]) ->
     assert written(through_rdflib, "csv").split("\n", 1)[1] == expected
 
 
-class _CannedSparql(BaseHTTPRequestHandler):
-    """A SPARQL endpoint that answers every query with the JSON results the test put on the server."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps(self.server.document).encode()  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_remote_answers_in_plain_parts_write_the_same_bytes() -> None:
     """A server's JSON terms go straight to the writers (no rdflib term), with the same bytes as through json_term."""
     xsd = "http://www.w3.org/2001/XMLSchema#"
@@ -286,11 +269,8 @@ def test_remote_answers_in_plain_parts_write_the_same_bytes() -> None:
              {"type": "literal", "datatype": xsd + "boolean", "value": "1"}, {"type": "literal", "datatype": xsd + "gYear", "value": "2024"},
              {"type": "literal", "datatype": xsd + "double", "value": "1.5E3"}, {"type": "literal", "value": "a,\"b\"\r\nc"}]
     bindings = [{"v": cell, "n": {"type": "literal", "datatype": xsd + "integer", "value": str(i)}} for i, cell in enumerate(cells)] + [{}]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CannedSparql)
-    server.document = {"head": {"vars": ["n", "v"]}, "results": {"bindings": bindings}}  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with canned_sparql() as server:
+        server.document = {"head": {"vars": ["n", "v"]}, "results": {"bindings": bindings}}  # type: ignore[attr-defined]
         endpoint = RemoteEndpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql")
         for output_format in FORMATS:
             own = endpoint.select_terms("SELECT ?n ?v WHERE { ?s ?n ?v }", {})
@@ -298,6 +278,3 @@ def test_remote_answers_in_plain_parts_write_the_same_bytes() -> None:
             through_rdflib = endpoint.select("SELECT ?n ?v WHERE { ?s ?n ?v }", {})
             assert written(own, output_format) == written(through_rdflib, output_format), output_format
         assert [plain_parts(json_parts(cell)) for cell in cells] == [plain_value(json_term(cell)) for cell in cells]
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -10,13 +10,11 @@ import json
 import re
 import socket
 import subprocess
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -39,6 +37,7 @@ from servers import (  # noqa: F401 - the server fixtures are used by name
     NOTE,
     SCRIPTS,
     ServerEndpoint,
+    canned_sparql,
     comparable_rows,
     free_ports,
     oxigraph_binary,
@@ -461,35 +460,10 @@ def test_json_results_are_read_one_binding_at_a_time() -> None:
         read_select_results([b'{"head": {}, "boolean": true}'], "u")
 
 
-class _FakeSparql(BaseHTTPRequestHandler):
-    """Answers every query with the rows and headers the test put on the server."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps(self.server.document).encode()  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        for name, value in self.server.extra_headers.items():  # type: ignore[attr-defined]
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        sent = getattr(self.server, "cut_at", len(body))  # a test may have the connection drop mid-answer
-        self.wfile.write(body[:sent])
-        self.wfile.flush()
-        self.close_connection = True
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def fake_server() -> Iterator[ThreadingHTTPServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _FakeSparql)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with canned_sparql() as httpd:
+        yield httpd
 
 
 def test_results_cut_by_virtuoso_row_limit_are_an_error(fake_server: ThreadingHTTPServer) -> None:
