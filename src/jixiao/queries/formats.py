@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import TextIO, TypeVar
 
@@ -78,11 +78,19 @@ def _number(text: str) -> int | Decimal | None:
         return None
     if not number.is_finite():
         return None  # NaN and INF have no JSON number; they are shown as written
-    if number == number.to_integral_value():
-        return int(number)
+    # Exact whatever the length: the default context (28 digits) would round normalize(); an int of
+    # more than 4,300 digits cannot be written by str() (Python's limit), so such a number stays a Decimal.
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    exact = Context(prec=len(digits) + abs(exponent) + 1, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    if number == number.to_integral_value(context=exact):
+        return int(number) if len(digits) + exponent < _INT_DIGITS_WRITABLE else number
     # normalize() drops trailing zeros (6.50 → 6.5) the way Oxigraph's canonical form does, so
     # the same answer prints the same from every backend.
-    return number.normalize()
+    return number.normalize(context=exact)
+
+
+_INT_DIGITS_WRITABLE = 4_000  # below sys.int_info.str_digits_check_threshold's default limit (4,300)
 
 
 def plain_value(term: Node | None) -> PlainValue:
