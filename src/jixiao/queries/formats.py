@@ -29,13 +29,13 @@ from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import TextIO, TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from jixiao.errors import terminal_safe
 from jixiao.registry import Registry
-from jixiao.stores.base import SelectResult, TermParts, TermRows
+from jixiao.stores.base import SelectResult, TermParts, TermRows, rdflib_term
 
 _NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float, XSD.short, XSD.byte,
             XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
@@ -128,7 +128,7 @@ def plain_parts(parts: TermParts) -> PlainValue:
         return _number(text)
     if datatype == _BOOLEAN and text in _BOOLEAN_LEXICAL:
         return _BOOLEAN_LEXICAL[text]
-    return plain_value(Literal(text, datatype=URIRef(datatype)))
+    return plain_value(rdflib_term(parts))
 
 
 # Plain values computed once per answer and reused (a listing repeats its units, labels and

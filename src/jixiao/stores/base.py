@@ -60,6 +60,24 @@ class TermParts(NamedTuple):
     language: str = ""
 
 
+# RDF 1.1: "x" and "x"^^xsd:string are one term (and a language-tagged literal is an rdf:langString); rdflib writes the first form.
+_PLAIN_LITERAL_DATATYPES = frozenset({"", "http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def rdflib_term(parts: TermParts) -> Node:
+    """The rdflib term a TermParts describes (plain literals stay plain, tags stay tags): the one rule every
+    backend's terms are converted by."""
+    if parts.term_type == "iri":
+        return URIRef(parts.text)
+    if parts.term_type == "bnode":
+        return BNode(parts.text)
+    if parts.language:
+        return Literal(parts.text, lang=parts.language)
+    if parts.datatype in _PLAIN_LITERAL_DATATYPES:
+        return Literal(parts.text)
+    return Literal(parts.text, datatype=URIRef(parts.datatype))
+
+
 @dataclass
 class TermRows:
     """The answer to a SELECT query in the backend's own terms, for writers that turn them straight into text.

@@ -34,7 +34,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.stores import generations
-from jixiao.stores.base import SelectResult, StoreError, TermParts, TermRows, Triple, inject_values
+from jixiao.stores.base import SelectResult, StoreError, TermParts, TermRows, Triple, inject_values, rdflib_term
 from jixiao.stores.tables import (
     CANDIDATES_GRAPH,
     FORMAT,
@@ -50,27 +50,13 @@ from jixiao.stores.tables import (
     record_from,
 )
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 
 def to_rdflib(term: Any) -> Node:
     """An Oxigraph term as the equal rdflib term (plain literals stay plain, tags stay tags)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # RDF 1.1: "x" and "x"^^xsd:string are one term; rdflib writes the first form.
-        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise StoreError(f"unsupported RDF term in a result: {term!r}")
+    return rdflib_term(term_parts(term))
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -361,7 +347,7 @@ class OxigraphWriter:
     def _own(self, graph: str, lines: Sequence[str], scopes: bytes | None) -> tuple[list[str], list[str]]:
         """Split a table's lines: those its graph must hold, and the subjects it owns (their lines in the union alone)."""
         if scopes is None or len(scopes) != len(lines):
-            self._share(graph, lines)
+            self._share(graph, {_subject_text(line) for line in lines})
             return list(lines), []
         own: dict[str, list[str]] = {}
         in_graph: list[str] = []
@@ -380,7 +366,8 @@ class OxigraphWriter:
                 owned.append(subject)
             else:
                 in_graph.extend(its_lines)
-        self._share(graph, in_graph)
+                spoken.add(subject)
+        self._share(graph, spoken)
         return in_graph, owned
 
     def _may_own(self, subject: str, graph: str) -> bool:
@@ -397,9 +384,9 @@ class OxigraphWriter:
                            for q in self.store.quads_for_pattern(node, None, None, None))
         return True
 
-    def _share(self, graph: str, lines: Sequence[str]) -> None:
-        """Note the subjects of lines going into a named graph; a subject another table owns is given up by it."""
-        for subject in {_subject_text(line) for line in lines} - {None}:
+    def _share(self, graph: str, subjects: set[str | None]) -> None:
+        """Note the subjects of lines going into a named graph (None: a blank node); a subject another table owns is given up by it."""
+        for subject in subjects - {None}:
             self.shared.add(hash(subject))
             owner = self._owner(subject)
             if owner is not None and owner != graph:

@@ -13,14 +13,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import ijson
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from jixiao.stores.base import TermParts
+from jixiao.stores.base import TermParts, rdflib_term
 from jixiao.stores.remote.dialects import EndpointError
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _BINDING = "results.bindings.item"
 
 Event = tuple[str, str, Any]
@@ -28,21 +25,7 @@ Event = tuple[str, str, Any]
 
 def json_term(binding: Mapping[str, str]) -> Node:
     """One SPARQL JSON result term as an rdflib term."""
-    kind = binding.get("type")
-    value = binding.get("value", "")
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if kind in ("literal", "typed-literal"):  # "typed-literal": Virtuoso's pre-1.1 spelling
-        language = binding.get("xml:lang")
-        if language:
-            return Literal(value, lang=language)
-        datatype = binding.get("datatype")
-        if datatype and datatype not in (_XSD_STRING, _RDF_LANG_STRING):
-            return Literal(value, datatype=URIRef(datatype))
-        return Literal(value)
-    raise EndpointError(f"unsupported term type {kind!r} in SPARQL results")
+    return rdflib_term(json_parts(binding))
 
 
 def json_parts(binding: Mapping[str, str]) -> TermParts:
@@ -53,7 +36,7 @@ def json_parts(binding: Mapping[str, str]) -> TermParts:
         return TermParts("iri", value)
     if kind == "bnode":
         return TermParts("bnode", value)
-    if kind in ("literal", "typed-literal"):
+    if kind in ("literal", "typed-literal"):  # "typed-literal": Virtuoso's pre-1.1 spelling
         language = binding.get("xml:lang")
         if language:
             return TermParts("literal", value, "", language)
