@@ -9,8 +9,10 @@ For each size N a corpus is generated with jixiao.synthetic (as benchmarks/gener
 does): N projects over `--years` and N/50 declaring units (at least 5), 50 projects a file, with
 the damage the seed and the real tables show at the stated rates (`--damage`: share of rows
 shifted or merged by the conversion; `--defects`: share of projects with a reviewer's finding).
-Then each step runs as its own `jixiao` process, timed (wall clock) and measured (peak resident
-memory of that process, from os.wait4's rusage):
+Then each step runs as its own `jixiao` process, timed (wall clock) and measured from os.wait4's
+rusage (the process and the children it waited for, e.g. ingest's workers): peak resident memory,
+CPU time (user + system; far below the wall time means the step waited, on the disk or on others'
+work), and the megabytes read from and written to the disk (block I/O, not the page cache's hits):
 
 - `ingest -o data.nt`: tables → N-Triples (the triples produced are read from its summary);
 - `ingest --store`: tables → an embedded Oxigraph store;
@@ -37,6 +39,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,6 +68,9 @@ class Measure:
     note: str = ""
     kind: str = ""  # for a query: aggregate or listing
     rows_per_second: int | None = None  # for a listing
+    cpu_seconds: float | None = None  # user + system, the process and its waited-for children
+    read_mb: float | None = None  # block input: what the disk gave, not the page cache
+    written_mb: float | None = None  # block output
 
 
 @dataclass
@@ -83,7 +89,8 @@ def jixiao_command(*arguments: str | Path) -> list[str]:
 
 def log(measure: Measure) -> None:
     """One line on stderr as each step ends (a long run shows its progress, and what it had if stopped)."""
-    print(f"  {measure.step:<40} {_seconds(measure):>10} {_memory(measure):>9}  {measure.produced} {measure.note}", file=sys.stderr, flush=True)
+    print(f"  {measure.step:<40} {_seconds(measure):>10} {_memory(measure):>9} {_work(measure):>32}  {measure.produced} {measure.note}",
+          file=sys.stderr, flush=True)
 
 
 def measured(step: str, argv: list[str], limit: float | None = None, cwd: Path | None = None) -> tuple[Measure, str, str]:
@@ -91,30 +98,35 @@ def measured(step: str, argv: list[str], limit: float | None = None, cwd: Path |
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd)
-        status, peak_kb, timed_out = _wait(child, limit)
+        status, usage, timed_out = _wait(child, limit)
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
-    measure = Measure(step, round(seconds, 3), round(peak_kb / 1024, 1), status)
+    measure = Measure(step, round(seconds, 3), round(usage.ru_maxrss / 1024, 1), status,
+                      cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
+                      read_mb=round(usage.ru_inblock * BLOCK / 2**20, 1), written_mb=round(usage.ru_oublock * BLOCK / 2**20, 1))
     if timed_out:
         measure.seconds, measure.note = None, f"did not finish in {limit:.0f} s"
     return measure, stdout, stderr
 
 
-def _wait(child: subprocess.Popen[bytes], limit: float | None) -> tuple[int, int, bool]:
-    """Wait for the child with os.wait4 (its own rusage, not all children's): status, peak RSS in kB, timed out."""
+BLOCK = 512  # Linux counts ru_inblock and ru_oublock in 512-byte blocks
+
+
+def _wait(child: subprocess.Popen[bytes], limit: float | None) -> tuple[int, resource.struct_rusage, bool]:
+    """Wait for the child with os.wait4 (its rusage, not the runner's other children's): status, usage, timed out."""
     deadline = None if limit is None else time.monotonic() + limit
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG if deadline is not None else 0)
         if pid == child.pid:
             child.returncode = os.waitstatus_to_exitcode(status)
-            return child.returncode, usage.ru_maxrss, False
+            return child.returncode, usage, False
         if deadline is not None and time.monotonic() > deadline:
             child.kill()
             _, status, usage = os.wait4(child.pid, 0)
             child.returncode = os.waitstatus_to_exitcode(status)
-            return child.returncode, usage.ru_maxrss, True
+            return child.returncode, usage, True
         time.sleep(0.05)
 
 
@@ -311,6 +323,13 @@ def _seconds(m: Measure | None) -> str:
     return m.note if m.seconds is None else f"{m.seconds:.2f} s"
 
 
+def _work(m: Measure | None) -> str:
+    """CPU seconds and disk megabytes read / written, as one cell."""
+    if m is None or m.cpu_seconds is None:
+        return ""
+    return f"{m.cpu_seconds:.1f} CPU-s, {m.read_mb or 0:,.0f} / {m.written_mb or 0:,.0f} MB"
+
+
 def _memory(m: Measure | None) -> str:
     return "" if m is None or m.peak_mb is None else f"{m.peak_mb:.0f} MB"
 
@@ -428,6 +447,11 @@ def markdown(runs: list[SizeRun], args: argparse.Namespace) -> str:
            "| size | files | triples (ingest -o .nt) |", "|---|---|---|"]
     out += [f"| {r.projects:,} | {r.files} | {r.triples if r.triples is not None else '?'} |" for r in runs]
     out += ["", *lines]
+    out += ["", "CPU time (user + system, with the step's worker processes) and disk I/O (MB read / written, "
+            "block I/O past the page cache) of each step:", "",
+            "| step | " + " | ".join(f"{n:,} projects" for n in sizes) + " |", "|" + "---|" * (len(sizes) + 1)]
+    out += [f"| {step} | " + " | ".join(_work(next((m for m in r.measures if m.step == step), None)) for r in runs) + " |"
+            for step in steps]
     ready = [f"{r.projects:,}: {'did not finish' if (t := ready_seconds(r)) is None else f'{t:.1f} s'}" for r in runs]
     out += ["", "From table files to a reasoned, validated store (ingest --store + reason + validate): " + "; ".join(ready) + ".",
             "Query times are measured inside one process (benchmarks/time_query.py); the note gives the time as a "

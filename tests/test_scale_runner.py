@@ -23,6 +23,8 @@ def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     steps = {m["step"]: m for m in run["measures"]}
     assert set(steps) == {"ingest -o .nt", "ingest --store", "reason", "validate", "query projects", "query budget-by-unit"}
     assert all(m["seconds"] > 0 and m["peak_mb"] > 10 for m in steps.values()), steps
+    # CPU time counts ingest's workers too (waited-for children); the store step writes to the disk
+    assert all(0 < m["cpu_seconds"] for m in steps.values()) and steps["ingest --store"]["written_mb"] > 0, steps
     assert not any(m["note"] for m in steps.values() if not m["step"].startswith("query ")), steps
     # Queries are timed inside one process; the note says what the command line took, and the kind.
     projects, budgets = steps["query projects"], steps["query budget-by-unit"]
@@ -32,6 +34,7 @@ def test_runner_writes_markdown_and_json(tmp_path: Path) -> None:
     whole = next(m for m in run["plain"] if m["step"] == "plain route, all")
     assert whole["seconds"] is None and whole["note"] == "did not finish in 2 s"
     table = (out / "scale.md").read_text(encoding="utf-8")
+    assert "| ingest --store | " in table and " CPU-s, " in table
     assert "| query projects (listing) |" in table and "did not finish in 2 s" in table and "takes at least" in table
     targets = table[table.index("## Targets"):]
     assert "2× the projects costs ≤ 2.2× the time" in targets and "aggregate named query" in targets and "50× faster" in targets
