@@ -352,7 +352,7 @@ class OxigraphWriter:
         own: dict[str, list[str]] = {}
         in_graph: list[str] = []
         for line, scope in zip(lines, scopes, strict=True):
-            subject = _subject_text(line) if scope == 0 else None
+            subject = _subject_text(line) if scope <= MAY_OWN_SCOPE else None
             if subject is not None:
                 own.setdefault(subject, []).append(line)
             else:
@@ -543,6 +543,12 @@ class OxigraphWriter:
 
 
 _EMPTY = ox.Store()  # what a store holds before its first write
+
+# The scopes whose subjects a table tries to own (EncodedChunk.scopes): 0, under its own project or plan,
+# and 1, the rows of its source document it was read from (each row is read into one table; a row two
+# tables of a document speak of is given up by the first, as any subject two graphs speak of). Scope 2
+# (units, programmes, the document itself) is shared by many tables and stays in their graphs.
+MAY_OWN_SCOPE = 1
 
 # N-Quads lines buffered before one bulk load (about 100 MB of text).
 BULK_BATCH_LINES = 400_000
