@@ -91,3 +91,22 @@ def test_limit_and_offset_are_refused_for_ask_and_construct(tmp_path: Path, seed
         "a CONSTRUCT's triples come in no order (write LIMIT, OFFSET and ORDER BY into its text)\n"
     assert result.stdout == ""
     assert CliRunner().invoke(main, ["query", str(query), str(seed_path)]).exit_code == 0
+
+
+def test_a_file_that_cannot_be_written_is_one_error(tmp_path: Path, seed_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    target = blocker / "answer.csv"  # below a file: no folder can be made there
+    result = CliRunner().invoke(main, ["query", "projects", str(seed_path), "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: cannot write {target}: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_a_query_file_not_in_utf8_is_one_error_naming_it(tmp_path: Path, seed_path: Path) -> None:
+    query = tmp_path / "latin.rq"
+    query.write_bytes("# title: Zähler\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["query", str(query), str(seed_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: {query}: a query file must be UTF-8 text; byte 10 is not (invalid continuation byte)\n"
+    query.write_bytes("\ufeff# title: Zähler\nASK { ?s ?p ?o }\n".encode())  # a byte-order mark, as some editors write: read
+    assert CliRunner().invoke(main, ["query", str(query), str(seed_path)]).stdout == "true\n"

@@ -29,7 +29,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from jixiao.errors import InputError, one_line
+from jixiao.errors import InputError, UsageError, one_line
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
 from jixiao.graph.reason import ontology_schema, schema_digest, triple_entailments
 from jixiao.namespaces import DEFAULT_BASE, JX, PREFIXES
@@ -233,8 +233,11 @@ _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "n
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:  # a folder that cannot be made or written: the user's choice of place, said in one line
+        raise UsageError(f"cannot write {target}: {error.strerror}") from error
     os.close(handle)
     # mkstemp makes the file 0600; the output gets the mode any new file of the user's gets.
     umask = os.umask(0)
