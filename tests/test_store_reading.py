@@ -12,10 +12,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from jixiao.cli.main import main
+from jixiao.stores.tables import FORMAT, FORMAT_SUBJECT, REGISTRY_GRAPH
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +39,25 @@ def test_a_store_missing_a_file_is_one_error(store: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["query", "projects", "--store", str(broken)])
     assert result.exit_code == 2, (result.output, result.exception)
     assert result.stderr.startswith(f"error: cannot open the store {broken}: ") and len(result.stderr.splitlines()) == 1
+
+
+def _mark_format(path: Path, value: str | None) -> None:
+    """Write another store format number into the store's registry (None: no mark, as the oldest layout had)."""
+    store = ox.Store(str(path))
+    for mark in list(store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, ox.NamedNode(REGISTRY_GRAPH))):
+        store.remove(mark)
+        if value is not None:
+            store.add(ox.Quad(mark.subject, mark.predicate, ox.Literal(value), mark.graph_name))
+    store.flush()
+    del store
+
+
+@pytest.mark.parametrize(("value", "expected"), [("99", "was made by a newer jixiao (store format 99"), (None, "was made by an older jixiao")])
+def test_a_store_of_another_format_is_refused_when_read(store: Path, tmp_path: Path, value: str | None, expected: str) -> None:
+    """Not only when written: read, an older layout's union is empty and every answer silently nothing."""
+    other = tmp_path / "other"
+    shutil.copytree(store, other)
+    _mark_format(other, value)
+    result = CliRunner().invoke(main, ["query", "projects", "--store", str(other)])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stderr.startswith(f"error: the store {other} {expected}") and len(result.stderr.splitlines()) == 1

@@ -128,9 +128,11 @@ class OxigraphBackend:
         except BaseException:
             self.close()
             raise
-        if self._store is not None and self.path is not None and not read_only:
+        if self._store is not None and self.path is not None:
+            # A reader too: a store of another layout answers queries wrongly (an older one's union is empty), not with an error.
             self._check_format()
-            generations.remove_stale(self.path)
+            if not read_only:
+                generations.remove_stale(self.path)
 
     @staticmethod
     def _open(path: Path | None, read_only: bool) -> ox.Store | None:
