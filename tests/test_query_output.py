@@ -110,3 +110,10 @@ def test_a_query_file_not_in_utf8_is_one_error_naming_it(tmp_path: Path, seed_pa
     assert result.stderr == f"error: {query}: a query file must be UTF-8 text; byte 10 is not (invalid continuation byte)\n"
     query.write_bytes("\ufeff# title: Zähler\nASK { ?s ?p ?o }\n".encode())  # a byte-order mark, as some editors write: read
     assert CliRunner().invoke(main, ["query", str(query), str(seed_path)]).stdout == "true\n"
+
+
+def test_data_without_tables_is_refused_not_answered_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt.bak").write_text("not a table", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", "projects", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "error: no RDF or table files found in the inputs\n"
