@@ -8,8 +8,10 @@ load the N-Triples output with plain rdflib and with pyoxigraph (same file, same
 ratio. `--store-sizes` generates a corpus per size (as benchmarks/run.py does: 50 projects a file,
 a unit per 50 projects, 2023 and 2024, the usual damage) and runs `jixiao ingest DIR --store S`
 on it as its own process: wall time, CPU time of that process (the bulk load runs there; the
-workers are the fork server's children and are not counted), its own peak resident memory (os.wait4), the quads and the size of the store on disk, the growth
-from one size to the next; then the same command again (every table unchanged: nothing rewritten);
+workers are the fork server's children and are not counted), its own peak resident memory and
+what it wrote to disk (os.wait4), the quads and the size of the store on disk, the growth from one
+size to the next, the triples of the union (the default graph) and a digest of its sorted N-Triples
+(the same digest before and after a change of layout: the queries read the same union); then the same command again (every table unchanged: nothing rewritten);
 with `--changed N`, then a replacement run: a copy of the corpus with every Nth file's targets
 changed (each `≥K%` made `≥K-1%`: the same tables, other contents), ingested into the same store.
 `--corpora DIR` takes each size's corpus from DIR (`corpus-SIZE-*`, as benchmarks/run.py names
@@ -19,6 +21,7 @@ them) instead of generating it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -44,7 +47,7 @@ def timed(label: str, function):  # type: ignore[no-untyped-def]
 
 
 def run_ingest(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
-    """`jixiao ingest CORPUS --store STORE` as a child: wall seconds, its own CPU seconds, its peak RSS in MB."""
+    """`jixiao ingest CORPUS --store STORE` as a child: wall seconds, its own CPU seconds, its peak RSS and what it wrote in MB."""
     argv = [sys.executable, "-m", "jixiao", "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs), "--quiet"]
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -54,7 +57,7 @@ def run_ingest(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
     stderr = child.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"ingest failed: {stderr}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "written_mb": usage.ru_oublock * 512 / 1e6}
 
 
 def store_facts(store: Path) -> tuple[int, float]:
@@ -64,6 +67,17 @@ def store_facts(store: Path) -> tuple[int, float]:
     del counted
     size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
     return quads, size / 1e6
+
+
+def union_digest(store: Path) -> tuple[int, str]:
+    """The union's triples (the default graph, what every query reads) and the sha256 of their sorted N-Triples lines."""
+    opened = pyoxigraph.Store.read_only(str(store))
+    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in opened.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    del opened
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+    return len(lines), digest.hexdigest()[:16]
 
 
 def changed_copy(corpus: Path, target: Path, every: int) -> int:
@@ -79,7 +93,8 @@ def changed_copy(corpus: Path, target: Path, every: int) -> int:
 
 
 def store_sizes(sizes: list[int], jobs: int, work: Path, corpora: Path | None = None, every: int | None = None) -> None:
-    print(f"{'projects':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'quads':>10} {'store MB':>9} {'growth':>7} {'again s':>8} {'changed s':>9}")
+    print(f"{'projects':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'written MB':>10} {'quads':>10} {'store MB':>9} {'growth':>7} {'again s':>8} "
+          f"{'changed s':>9} {'cpu s':>6} {'union':>9} {'digest':>16}")
     previous: tuple[int, float] | None = None
     for projects in sizes:
         corpus, store = work / f"corpus-{projects}", work / f"store-{projects}"
@@ -91,17 +106,20 @@ def store_sizes(sizes: list[int], jobs: int, work: Path, corpora: Path | None = 
         first = run_ingest(corpus, store, jobs)
         again = run_ingest(corpus, store, jobs)
         quads, megabytes = store_facts(store)
-        replaced = "-"
+        replaced, replaced_cpu = "-", "-"
         if every:
             changed = work / f"changed-{projects}"
             changed_copy(corpus, changed, every)
-            replaced = f"{run_ingest(changed, store, jobs)['wall']:.1f}"
+            replacement = run_ingest(changed, store, jobs)
+            replaced, replaced_cpu = f"{replacement['wall']:.1f}", f"{replacement['cpu']:.1f}"
             shutil.rmtree(changed)
+        triples, digest = union_digest(store)
         growth = f"{first['wall'] / previous[1] / (projects / previous[0]):.2f}" if previous else "-"
-        print(f"{projects:>9} {first['wall']:>8.1f} {first['cpu']:>8.1f} {first['peak_mb']:>8.0f} {quads:>10} {megabytes:>9.0f} "
-              f"{growth:>7} {again['wall']:>8.1f} {replaced:>9}", flush=True)
+        print(f"{projects:>9} {first['wall']:>8.1f} {first['cpu']:>8.1f} {first['peak_mb']:>8.0f} {first['written_mb']:>10.0f} {quads:>10} {megabytes:>9.0f} "
+              f"{growth:>7} {again['wall']:>8.1f} {replaced:>9} {replaced_cpu:>6} {triples:>9} {digest:>16}", flush=True)
         previous = (projects, first["wall"])
-    print("growth: the time per project relative to the size before (1.00 = linear; 1.10 = 10x the data costs 11x the time)")
+    print("growth: the time per project relative to the size before (1.00 = linear; 1.10 = 10x the data costs 11x the time); "
+          "union and digest: after the last run (the replacement, if any)")
 
 
 def main() -> None:

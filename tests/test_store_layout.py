@@ -180,6 +180,78 @@ def test_an_unchanged_table_put_again_keeps_its_layout(tmp_path: Path, evaluated
     backend.close()
 
 
+# ---- the source document's rows: each owned by the table read from them -------------------------------
+
+
+def _rows_in(store: ox.Store, graphs: Iterable[str]) -> int:
+    """Statements about source rows (`…/source/H/line/N`) held in the given named graphs."""
+    return sum(1 for graph in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)) if "/line/" in q.subject.value)
+
+
+def _rows_of(store: ox.Store, prefix: str) -> int:
+    """Statements of the union about the rows whose IRIs start with `prefix`."""
+    return sum(1 for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()) if q.subject.value.startswith(prefix))
+
+
+def _document(folder: Path, name: str, projects: list) -> Path:  # type: ignore[type-arg]
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(projects), encoding="utf-8")
+    return path
+
+
+def test_a_document_s_rows_are_owned_by_their_tables_and_stay_exact(tmp_path: Path) -> None:
+    """The rows a table was read from (the mapper's scope 1) are in the union alone, owned by that table; a document
+    read again with fewer tables, a table moved to another document and the last table of a document dropped keep
+    every table and the union exact, and the dropped document's rows leave the union."""
+    projects = corpus(6, seed=11, years=(2023,), defects=0.0)
+    whole = _document(tmp_path, "a/doc.md", projects[:4])
+    backend = open_backend(store=tmp_path / "store")
+    store_chunks(backend, produce_chunks([whole], jobs=1, entail=True))
+    expected = _tables(whole)
+    check_layout(backend.store, expected)
+    tables = [graph for graph in expected if "/ontology" not in graph]
+    assert len(tables) == 4 and _rows_in(backend.store, tables) == 0
+    assert sum(1 for subject in _owners(backend.store) if "/line/" in subject) > 4 * 10
+    whole_rows = next(s for s, _, _ in (line.split(" ", 2) for line in expected[tables[0]]) if "/line/" in s)[1:].split("/line/")[0] + "/line/"
+    assert _rows_of(backend.store, whole_rows)
+    # The same document read again with fewer tables (other content: another document): the table it no longer
+    # declares stays as it was, with its rows.
+    fewer = _document(tmp_path, "b/doc.md", projects[:3])
+    store_chunks(backend, produce_chunks([fewer], jobs=1, entail=True))
+    expected = {**expected, **_tables(fewer)}
+    check_layout(backend.store, expected)
+    # A table moved to another document, beside a new one.
+    moved = _document(tmp_path, "c/doc.md", projects[3:5])
+    store_chunks(backend, produce_chunks([moved], jobs=1, entail=True))
+    expected = {**expected, **_tables(moved)}
+    check_layout(backend.store, expected)
+    # Every table of the first document has been read again from another: nothing of its rows is left.
+    assert not _rows_of(backend.store, whole_rows)
+    for record in [r for r in backend.tables() if r.kind == "project"]:
+        drop_tables(backend, [record])
+        del expected[record.graph]
+        check_layout(backend.store, expected)
+    backend.close()
+
+
+def test_a_row_two_tables_of_a_document_speak_of_is_given_up() -> None:
+    """A row read into two tables (scope 1 in both): the first gives it up, both keep it in their graphs."""
+    backend = OxigraphBackend(None)
+    a, b = f"{EX}graph/a", f"{EX}graph/b"
+    a_lines = [_line("doc/line/1", 1, 1), _line("doc/line/2", 1, 1), _line("a/x", 1, 1)]
+    b_lines = [_line("doc/line/1", 1, 1), _line("doc/line/3", 1, 1), _line("b/x", 1, 1)]
+    writer = backend.writer()
+    _put(writer, a, a_lines, bytes([1, 1, 0]))
+    _put(writer, b, b_lines, bytes([1, 1, 0]))
+    writer.commit()
+    check_layout(backend.store, {a: a_lines, b: b_lines})
+    assert set(_owners(backend.store)) == {f"{EX}doc/line/2", f"{EX}a/x", f"{EX}doc/line/3", f"{EX}b/x"}
+    drop_tables(backend, [TableRecord(a, ())])
+    check_layout(backend.store, {b: b_lines})
+    backend.close()
+
+
 # ---- clashes made by hand: two owners for one subject, graphs speaking of owned subjects -----------
 
 

@@ -97,10 +97,11 @@ class StoreWriter(Protocol):
     """One write to a store: graphs staged where queries do not see them, then switched in at once.
 
     `put` makes a named graph hold exactly the given N-Triples lines (and records which table it
-    is); `scopes`, when given, has one byte a line: 0 marks a line only this table makes (its
-    subject lies under the table's own performance object), which a store may keep in the union
-    alone and still remove exactly when the table is replaced or dropped (the embedded store does;
-    the memory and remote stores keep every line in the graph and ignore it). `drop` removes a
+    is); `scopes`, when given, has one byte a line: 0 marks a line about the table's own performance
+    object, 1 one about the source document's rows it was read from, 2 one others may share. A store
+    may keep the lines of scopes 0 and 1 in the union alone and still remove them exactly when the
+    table is replaced or dropped (the embedded store does, for the subjects no other graph speaks
+    of; the memory and remote stores keep every line in the graph and ignore it). `drop` removes a
     graph; both take effect together at `commit`, which also brings the union the queries read up
     to date. `abort` (or any failure before the switch) leaves the
     store as it was.

@@ -135,7 +135,7 @@ def chunk_lines(chunk: Chunk) -> list[str]:
 
 
 def chunk_scopes(chunk: Chunk, count: int) -> bytes | None:
-    """The chunk's scopes, one a line, when a store may keep its own lines (scope 0) out of its graph.
+    """The chunk's scopes, one a line, when a store may keep its own lines (scopes 0 and 1) out of its graph.
 
     Only for a chunk closed under its entailments: `jixiao reason --store` reads a table graph
     not closed, and must find it whole. (Lines and scopes come in the same order from EncodedChunk.)

@@ -26,7 +26,7 @@ UNION_GRAPH = "urn:jixiao:union"  # remote servers: the union the named queries 
 STAGING_PREFIX = "urn:jixiao:staging:"
 TEMP_GRAPH_PREFIX = "urn:jixiao:tmp:"  # remote servers: a table between upload and switch
 CANDIDATES_GRAPH = "urn:jixiao:staging:candidates"  # embedded store: triples whose last holder may have gone
-# Embedded store: which table a subject belongs to, whose statements (the mapper's scope 0) are kept in the
+# Embedded store: which table a subject belongs to, whose statements (the mapper's scopes 0 and 1) are kept in the
 # union alone, not in the table's graph: `<subject> OWNED_BY <table graph>` in OWNED_GRAPH (see oxigraph.py).
 OWNED_GRAPH = "urn:jixiao:owned"
 OWNED_BY = "urn:jixiao:ownedBy"
@@ -58,7 +58,8 @@ class Chunk(Protocol):
     made with its entailments says under which schema (an attribute `closed_under`, recorded as
     TableRecord.closed_under); any other chunk is recorded as not closed. A closed chunk may say
     for each line whether only this table makes it (an attribute `scopes`, one byte a line, 0 for
-    "under the table's own performance object"): a store may keep those lines out of the table's graph.
+    "under the table's own performance object", 1 for "about the source rows it was read from"): a
+    store may keep those lines out of the table's graph.
     """
 
     @property
