@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 
@@ -49,3 +50,19 @@ def one_line(text: str, limit: int = 300) -> str:
     """A message fit for one line of a terminal: it may quote a file, so controls (line breaks included) are escaped and it is cut short."""
     escaped = terminal_safe(text)
     return escaped if len(escaped) <= limit else escaped[:limit] + "…"
+
+
+# RDF 1.1 allows a literal whose lexical form is not valid for its datatype ("abc"^^xsd:integer:
+# an ill-typed literal, kept as written, with no value). rdflib logs each one it builds as a
+# warning with a traceback; that is no error of jixiao's and not the user's either, so the record
+# is dropped, wherever the literal is built (parsing DATA, converting a store's or a server's
+# answer). A reader that wants to tell the user says so in one line (graph.build.parse_rdf).
+_ILL_TYPED_LITERAL_LOG = "Failed to convert Literal lexical form to value"
+
+
+class _IllTypedLiteralFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_ILL_TYPED_LITERAL_LOG)
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralFilter())

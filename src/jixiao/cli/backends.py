@@ -34,8 +34,10 @@ def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reason
     """
     # Imported here: the reader and mapper are a fifth of every command's start-up, and a query on
     # a store or an endpoint never needs them.
-    from jixiao.graph import load_graph, materialise
+    from jixiao.graph import expand, load_graph, materialise
 
+    if not expand(data):  # a folder without tables: every answer would be empty, as if the tables said nothing
+        raise UsageError("no RDF or table files found in the inputs")
     graph = load_graph(data, base, year)
     if needs_reasoning:
         materialise(graph)

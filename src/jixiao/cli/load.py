@@ -51,7 +51,7 @@ def data_chunks(files: list[Path], base: str, year: int | None, hashes: dict[str
         if path.suffix.lower() in RDF_FORMATS:
             content = hashlib.sha256(path.read_bytes()).hexdigest()
             parsed = Graph()
-            parse_rdf(path, parsed)
+            parse_rdf(path, parsed, stderr_warn)
             hashes[str(path)] = content
             yield GraphChunk(("rdf", content), URIRef(rdf_graph_iri(content, base)), list(parsed), str(path))  # type: ignore[arg-type]
             continue

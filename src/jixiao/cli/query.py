@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -43,17 +46,22 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @allow_basic_option
 @click.option("--limit", type=click.IntRange(0), default=None, help="Write at most this many rows (after --offset).")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many rows first.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the answer to this file instead of stdout: whole, or (when the query fails midway) not at all.")
 def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params: tuple[str, ...],
           output_format: str, list_queries: bool, base: str, year: int | None, store_dir: Path | None,
           user: str | None, password: str | None, allow_service: bool, allow_basic_over_http: bool,
-          limit: int | None, offset: int) -> None:
+          limit: int | None, offset: int, output: Path | None) -> None:
     """Run a named query (or a .rq file) over DATA or an endpoint: SELECT rows in --format; ASK as
     true or false; CONSTRUCT as Turtle (--format table) or N-Triples (csv, json). Updates are refused."""
     if list_queries or name is None:
         click.echo(listing())
         return
     named = load_query(name)
-    query_form(named.text, allow_service=allow_service)  # refused before any data is read
+    form = query_form(named.text, allow_service=allow_service)  # refused before any data is read
+    if form != "select" and (limit is not None or offset):
+        raise UsageError(f"--limit and --offset page the rows of a SELECT query, and this is {form.upper()}: an ASK answers one "
+                         "boolean, a CONSTRUCT's triples come in no order (write LIMIT, OFFSET and ORDER BY into its text)")
     raw_params = parse_params(params)
     bind(named, raw_params)
     backend = query_backend(data, endpoint, store_dir, base, year, user, password, named.needs_reasoning,
@@ -61,12 +69,26 @@ def query(name: str | None, data: tuple[str, ...], endpoint: str | None, params:
     try:
         # The rows are only written out: the embedded store and servers answer in their own terms (no rdflib term built).
         answer = run(named, backend, raw_params, allow_service=allow_service, own_terms=True)
-        if isinstance(answer, bool):
-            write_boolean(answer, sys.stdout)
-        elif isinstance(answer, SelectResult | TermRows):
-            # --offset/--limit cut the solution sequence as it is read (never the query text): a page stops reading where it ends.
-            write(output_format, page(answer, offset, limit), sys.stdout)
-        else:
-            write_triples(answer, sys.stdout, turtle=output_format == "table")
+        with destination(output) as out:
+            if isinstance(answer, bool):
+                write_boolean(answer, out)
+            elif isinstance(answer, SelectResult | TermRows):
+                # --offset/--limit cut the solution sequence as it is read (never the query text): a page stops reading where it ends.
+                write(output_format, page(answer, offset, limit), out)
+            else:
+                write_triples(answer, out, turtle=output_format == "table")
     finally:
         backend.close()
+
+
+@contextmanager
+def destination(output: Path | None) -> Iterator[TextIO]:
+    """Where the answer goes: stdout (streamed; a failure midway leaves the rows written so far, docs/queries.md),
+    or a temporary file beside `output` renamed over it only when the whole answer was written."""
+    if output is None:
+        yield sys.stdout
+        return
+    from jixiao.graph.build import atomic_output  # imported here: the reader behind it is not needed for stdout
+
+    with atomic_output(output) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        yield out

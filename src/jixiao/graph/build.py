@@ -25,11 +25,11 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from jixiao.errors import InputError, one_line
+from jixiao.errors import InputError, UsageError, one_line
 from jixiao.graph.mapping import GraphChunk, Triple, document_chunks, document_triples
 from jixiao.graph.reason import ontology_schema, schema_digest, triple_entailments
 from jixiao.namespaces import DEFAULT_BASE, JX, PREFIXES
@@ -148,13 +148,42 @@ def table_chunks(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | No
             yield from document_triples(document, base)
 
 
-def parse_rdf(path: Path, graph: Graph) -> None:
+_QUAD_FORMATS = frozenset({"trig", "nquads"})
+
+
+def parse_rdf(path: Path, graph: Graph, warn: Warn | None = None) -> None:
+    """Add the triples of an RDF file to `graph`, read as the stores read it.
+
+    A quad file's named graphs are read as their union (as the stores' default graph: a plain
+    Graph parsing N-Quads or TriG would keep only the default graph's triples). Language tags are
+    written in lower case: BCP 47 tags are case-insensitive and RDF 1.1 lets them be lower-cased,
+    as Oxigraph does on reading, so `LANG(?x) = "zh"` matches "…"@ZH on every route. A literal
+    whose lexical form does not fit its datatype ("abc"^^xsd:integer) is kept as written and
+    said in one line to `warn` (jixiao.errors keeps rdflib's traceback off stderr).
+    """
+    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    parsed: Graph = Dataset() if rdf_format in _QUAD_FORMATS else Graph()
     try:
-        graph.parse(path, format=RDF_FORMATS[path.suffix.lower()])
+        parsed.parse(path, format=rdf_format)
     # rdflib's parsers raise many kinds of exception on broken input (IndexError on a cut-off
     # triple, AssertionError on an unterminated string): any of them means "not valid RDF".
     except Exception as error:
-        raise InputError(str(path), None, f"not valid RDF ({RDF_FORMATS[path.suffix.lower()]}): {one_line(str(error))}") from error
+        raise InputError(str(path), None, f"not valid RDF ({rdf_format}): {one_line(str(error))}") from error
+    triples = ((s, p, o) for s, p, o, _ in parsed.quads()) if isinstance(parsed, Dataset) else iter(parsed)
+    ill_typed: list[Literal] = []
+    graph.addN((s, p, _as_stored(o, ill_typed), graph) for s, p, o in triples)
+    if ill_typed and warn is not None:
+        warn(f"{path}: {len(ill_typed)} literal(s) not valid for their datatype, kept as written (e.g. {one_line(min(term.n3() for term in ill_typed), 120)})")
+
+
+def _as_stored(term: Node, ill_typed: list[Literal]) -> Node:
+    """The term with its language tag in lower case; an ill-typed literal noted in `ill_typed`."""
+    if isinstance(term, Literal):
+        if term.language and not term.language.islower():
+            return Literal(str(term), lang=term.language.lower())
+        if term.ill_typed:
+            ill_typed.append(term)
+    return term
 
 
 def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int | None = None,
@@ -163,7 +192,7 @@ def load_graph(paths: Iterable[str | Path], base: str = DEFAULT_BASE, year: int 
     graph = load_ontology_graph() if with_ontology else Graph()
     for path in expand(paths):
         if path.suffix.lower() in RDF_FORMATS:
-            parse_rdf(path, graph)
+            parse_rdf(path, graph, warn)
         elif _is_table(path):
             for chunk in table_chunks([path], base, year, warn):
                 for triple in chunk:
@@ -194,7 +223,7 @@ def write_ntriples(path: Path, target: Path, base: str = DEFAULT_BASE, year: int
             raise InputError(str(path), error.lineno, f"not valid RDF ({rdf_format}): {one_line(error.msg)}") from error
     else:  # JSON-LD and the quad formats go through rdflib
         graph = Graph()
-        parse_rdf(path, graph)
+        parse_rdf(path, graph, warn)
         graph.serialize(target, format="nt", encoding="utf-8")
 
 
@@ -204,8 +233,11 @@ _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "n
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:  # a folder that cannot be made or written: the user's choice of place, said in one line
+        raise UsageError(f"cannot write {target}: {error.strerror}") from error
     os.close(handle)
     # mkstemp makes the file 0600; the output gets the mode any new file of the user's gets.
     umask = os.umask(0)

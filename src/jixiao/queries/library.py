@@ -152,12 +152,22 @@ def load_query(name_or_path: str) -> NamedQuery:
         path = Path(name_or_path)
         if not path.is_file():
             raise UsageError(f"query file not found: {name_or_path}")
-        return _parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+        return _parse_header(path.stem, path, _query_text(path))
     queries = library()
     if name_or_path not in queries:
         raise UsageError(f"unknown query {name_or_path!r}; the library has: {', '.join(queries)} "
                          "(or give the path of a .rq file; `jixiao query --list` shows titles)")
     return queries[name_or_path]
+
+
+def _query_text(path: Path) -> str:
+    """A query file's text: UTF-8 (SPARQL's encoding), a byte-order mark allowed; anything else is the file's error, named."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: a query file must be UTF-8 text; byte {error.start} is not ({error.reason})") from error
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the query file: {error.strerror}") from error
 
 
 Answer = SelectResult | TermRows | bool | Iterator[Triple]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,26 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot bind a {type(term).__name__} as a query parameter")
 
 
+# A reader that opens the store while a write switches the next generation in can find the files
+# of neither generation whole (RocksDB reads CURRENT, then the MANIFEST and the tables it names,
+# by path): the switch is one rename, so opening again finds the new generation whole. Seen as
+# one `query --store` in 14 failing with "Corruption: IO error: No such file" during ingests.
+READ_ONLY_OPEN_ATTEMPTS = 5
+READ_ONLY_RETRY_SECONDS = 0.05
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """The store at `path` opened for reading, again if a write's switch got in the way; a StoreError when it cannot be."""
+    for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS + 1):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as error:  # RocksDB's corruption and I/O errors come as RuntimeError
+            if attempt == READ_ONLY_OPEN_ATTEMPTS:
+                raise StoreError(f"cannot open the store {path}: {' '.join(str(error).split())}") from error
+            time.sleep(READ_ONLY_RETRY_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
 def _named_node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
@@ -107,9 +128,11 @@ class OxigraphBackend:
         except BaseException:
             self.close()
             raise
-        if self._store is not None and self.path is not None and not read_only:
+        if self._store is not None and self.path is not None:
+            # A reader too: a store of another layout answers queries wrongly (an older one's union is empty), not with an error.
             self._check_format()
-            generations.remove_stale(self.path)
+            if not read_only:
+                generations.remove_stale(self.path)
 
     @staticmethod
     def _open(path: Path | None, read_only: bool) -> ox.Store | None:
@@ -122,9 +145,9 @@ class OxigraphBackend:
             return None  # made by the first write, in a directory beside it, then renamed into place
         if read_only and not generations.holds_store(path):
             raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")
+        if read_only:
+            return _open_read_only(path)
         try:
-            if read_only:
-                return ox.Store.read_only(str(path))
             return ox.Store(str(path))
         except OSError as error:
             # The usual cause: another jixiao process has the store open (RocksDB LOCK).

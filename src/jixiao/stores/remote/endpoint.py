@@ -132,7 +132,7 @@ class RemoteEndpoint:
         variables, answer, found = self._answer(text, parameters)
 
         def row(binding: Mapping[str, Any]) -> dict[str, Node | None]:
-            return {name: json_term(binding[name]) if name in binding else None for name in variables}
+            return {name: json_term(binding[name], self.urls.query) if name in binding else None for name in variables}
 
         return SelectResult(variables, self._rows(answer, found, row))
 
@@ -142,7 +142,7 @@ class RemoteEndpoint:
         variables, answer, found = self._answer(inject_values(query, bindings), self._data_parameters(query))
 
         def row(binding: Mapping[str, Any]) -> tuple[TermParts | None, ...]:
-            return tuple([json_parts(binding[name]) if name in binding else None for name in variables])
+            return tuple([json_parts(binding[name], self.urls.query) if name in binding else None for name in variables])
 
         return TermRows(variables, self._rows(answer, found, row), _parts_of_parts)
 

@@ -8,6 +8,7 @@ done by no server we know).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import ijson
 from rdflib.term import Node
 
+from jixiao.errors import one_line
 from jixiao.stores.base import TermParts, rdflib_term
 from jixiao.stores.remote.dialects import EndpointError
 
@@ -23,25 +25,47 @@ _BINDING = "results.bindings.item"
 Event = tuple[str, str, Any]
 
 
-def json_term(binding: Mapping[str, str]) -> Node:
+def json_term(binding: Any, url: str = "the endpoint") -> Node:
     """One SPARQL JSON result term as an rdflib term."""
-    return rdflib_term(json_parts(binding))
+    return rdflib_term(json_parts(binding, url))
 
 
-def json_parts(binding: Mapping[str, str]) -> TermParts:
-    """One SPARQL JSON result term as its plain parts: the IRI, label, lexical form, tag and datatype json_term reads."""
-    kind = binding.get("type")
-    value = binding.get("value", "")
+_LITERAL_TYPES = ("literal", "typed-literal")  # "typed-literal": Virtuoso's pre-1.1 spelling
+
+
+def json_parts(binding: Any, url: str = "the endpoint") -> TermParts:
+    """One SPARQL JSON result term as its plain parts: the IRI, label, lexical form, tag and datatype json_term reads.
+
+    A term not as SPARQL 1.1's JSON results write it (not an object, no "type" or "value", a
+    number where a string belongs, an unknown type) is an EndpointError naming `url` (the
+    endpoint) and what was expected: the answer cannot be read, and guessing would print a wrong one.
+    """
+    try:
+        kind, value = binding["type"], binding["value"]
+    except (TypeError, KeyError, IndexError):
+        raise _not_a_term(url, binding, 'an object with "type" and "value"') from None
+    if type(value) is not str:
+        raise _not_a_term(url, binding, '"value" as a JSON string')
     if kind == "uri":
         return TermParts("iri", value)
     if kind == "bnode":
         return TermParts("bnode", value)
-    if kind in ("literal", "typed-literal"):  # "typed-literal": Virtuoso's pre-1.1 spelling
+    if kind in _LITERAL_TYPES:
         language = binding.get("xml:lang")
         if language:
+            if type(language) is not str:
+                raise _not_a_term(url, binding, '"xml:lang" as a JSON string')
             return TermParts("literal", value, "", language)
-        return TermParts("literal", value, binding.get("datatype") or "")
-    raise EndpointError(f"unsupported term type {kind!r} in SPARQL results")
+        datatype = binding.get("datatype") or ""
+        if type(datatype) is not str:
+            raise _not_a_term(url, binding, '"datatype" as a JSON string')
+        return TermParts("literal", value, datatype)
+    raise _not_a_term(url, binding, '"type" uri, literal or bnode')
+
+
+def _not_a_term(url: str, binding: Any, expected: str) -> EndpointError:
+    shown = one_line(json.dumps(binding, ensure_ascii=False, default=str), 200)
+    return EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a term must have {expected}, not {shown}")
 
 
 def read_select_results(chunks: Iterable[bytes], url: str) -> tuple[list[str], Iterator[Mapping[str, Any]]]:
@@ -62,6 +86,8 @@ def read_select_results(chunks: Iterable[bytes], url: str) -> tuple[list[str], I
             head.send(chunk)
         for prefix, event, value in events:
             if prefix == "head.vars.item":
+                if type(value) is not str:
+                    raise EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a variable's name must be a JSON string, not {value!r}")
                 variables.append(value)
             head_read = head_read or (prefix == "head" and event == "end_map")
             bindings_begin = bindings_begin or (prefix == "results.bindings" and event == "start_array")
@@ -81,11 +107,20 @@ def _bindings(chunks: Iterable[bytes], url: str) -> Iterator[Mapping[str, Any]]:
     for chunk in chunks:
         with _errors(url, "malformed SPARQL JSON results"):
             parser.send(chunk)
-        yield from found
+        yield from _objects(found, url)
         del found[:]
     with _errors(url, "the result stream ended early (truncated answer)"):
         parser.close()  # fails if the document is incomplete
-    yield from found
+    yield from _objects(found, url)
+
+
+def _objects(bindings: list[Any], url: str) -> list[Mapping[str, Any]]:
+    """The bindings, each checked to be a JSON object (a row's terms are looked up by variable name)."""
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            shown = one_line(json.dumps(binding, ensure_ascii=False, default=str), 200)
+            raise EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a solution must be a JSON object, not {shown}")
+    return bindings
 
 
 @contextmanager
