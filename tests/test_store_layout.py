@@ -469,3 +469,48 @@ def test_tables_without_their_entailments_stay_whole_in_their_graphs(tmp_path: P
     for graph, lines in tables.items():
         assert {q.triple for q in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))} == _triples(lines)
     backend.close()
+
+
+def test_rows_shared_by_documents_tables_and_loaded_rdf_stay_exact(tmp_path: Path) -> None:
+    """Rows two documents or two tables share, and RDF loaded about a row: the same content at two paths (the same
+    row IRIs, another file name), a document with no year read as 2023 and as 2024 (two tables of the same rows), RDF
+    about an owned row loaded, its owner replaced, the RDF dropped, and every graph dropped in a shuffled order."""
+    projects = corpus(3, seed=9, years=(None,), defects=0.3)
+    text = render(projects, 0.1, 4)
+    first, copy = _document(tmp_path, "a/doc.md", []), _document(tmp_path, "b/other.md", [])
+    first.write_text(text, encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    backend = open_backend(store=tmp_path / "store")
+    expected = {"https://w3id.org/jixiao/ontology": ontology_lines()}
+
+    def ingest(*paths: Path, year: int) -> None:
+        chunks = list(produce_chunks(list(paths), jobs=1, entail=True, year=year))
+        store_chunks(backend, chunks)
+        expected.update({chunk.graph: chunk.lines for chunk in chunks})
+        check_layout(backend.store, expected)
+
+    ingest(first, copy, year=2023)  # the same tables twice in one write: the later kept
+    row = next(subject for subject in _owners(backend.store) if "/line/" in subject)
+    ingest(first, year=2023)  # the other file name: the tables change, their rows stay theirs
+    assert row in _owners(backend.store)
+    rdf = (f"{EX}graph/rdf", [f"<{row}> <http://www.w3.org/2000/01/rdf-schema#comment> \"checked\" .\n",
+                               f"<{row}> {RDF.type.n3()} {JX.SourceRow.n3()} .\n"])
+    path = tmp_path / "rdf.nt"
+    path.write_text("".join(rdf[1]), encoding="utf-8")
+    backend.replace_graph(rdf[0], path)
+    expected[rdf[0]] = rdf[1]
+    check_layout(backend.store, expected)
+    assert row not in _owners(backend.store)
+    ingest(copy, year=2024)  # other tables, the same rows: the 2023 tables give them up
+    assert not any("/line/" in subject for subject in _owners(backend.store))
+    ingest(copy, year=2023)  # the tables that owned the row replaced (the other file name again)
+    drop_tables(backend, [TableRecord(rdf[0], ())])
+    del expected[rdf[0]]
+    check_layout(backend.store, expected)
+    graphs = [graph for graph in expected if "/ontology" not in graph]
+    random.Random(5).shuffle(graphs)
+    for graph in graphs:
+        drop_tables(backend, [TableRecord(graph, ())])
+        del expected[graph]
+        check_layout(backend.store, expected)
+    backend.close()
