@@ -362,8 +362,9 @@ class EncodedChunk:
     processes, and what both output syntaxes and the stores' loaders want).
 
     `scopes` says, for each statement, where else it may occur: 0 in this chunk only (its subject
-    lies under the chunk's project), 1 in other chunks of the same document (the document's
-    provenance), 2 anywhere (units, programmes, units of measure shared by many tables).
+    lies under the chunk's project), 1 in other chunks of the same document at most (the source
+    rows the chunk was read from: usually no other chunk's, a header row a document's tables share),
+    2 anywhere (units, programmes, units of measure shared by many tables).
     """
 
     key: tuple[str, ...]
