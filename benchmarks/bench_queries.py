@@ -1,6 +1,6 @@
 """Every named query (and the pages' queries of `jixiao serve`) on embedded stores of growing size.
 
-    python benchmarks/bench_queries.py STORE_1K STORE_10K [--out DIR] [--process] [--pages] [--only NAME ...]
+    python benchmarks/bench_queries.py STORE_1K STORE_10K [--out DIR] [--process] [--pages] [--only NAME ...] [--rdflib FILE ...]
 
 For each store (made by `jixiao ingest CORPUS --store STORE`; `benchmarks/generate_corpus.py`
 writes the corpus) and each query, in this process on the store opened read-only:
@@ -16,6 +16,12 @@ writes the corpus) and each query, in this process on the store opened read-only
 With `--process`, also `jixiao query NAME --store STORE --format csv` as its own process (start-up
 included), wall time. The growth factor is each time at the largest store over the same at the
 smallest. Writes `queries.md` and `queries.json` under --out (default: print the table only).
+
+With `--rdflib FILE ...`, also each query on the in-memory route (rdflib) over those table or RDF
+files, read as `jixiao query NAME FILE ...` reads them (the ontology's entailments added for a query
+that needs them): CPU seconds of evaluating the query and reading every row, the fastest of
+--repeat runs. A query form that Oxigraph evaluates well can be a nested loop in rdflib
+(docs/graph.md, "How the named queries are evaluated"), so a rewrite is measured on both.
 
 Page queries need an IRI: the bench takes the first resource of the kind the parameter names
 (a project-year, an indicator, a unit, a category with indicators) from the store itself.
@@ -34,10 +40,12 @@ from pathlib import Path
 
 from time_query import timed_csv  # benchmarks/ is on the path of a script run from it
 
-from jixiao.queries import bind, library
+from jixiao.graph import load_graph, materialise
+from jixiao.queries import bind, library, run
 from jixiao.queries.library import NamedQuery, load_query
 from jixiao.resources import resource_dir
-from jixiao.stores.base import inject_values
+from jixiao.stores.base import SelectResult, inject_values
+from jixiao.stores.memory import MemoryBackend
 from jixiao.stores.oxigraph import OxigraphBackend
 
 # One SELECT per kind of IRI parameter the pages' queries take: the resource the bench asks about.
@@ -151,6 +159,51 @@ def measure(stores: list[Path], names: list[str] | None, pages: bool, process: b
     return timings
 
 
+@dataclass
+class RdflibTiming:
+    query: str
+    rows: int = 0
+    cpu_s: float = 0.0
+    error: str = ""
+
+
+def _rdflib_cpu(named: NamedQuery, backend: MemoryBackend) -> tuple[float, int]:
+    """CPU seconds to evaluate a query with its parameters' defaults on the rdflib route and read every row; the rows."""
+    cpu = time.process_time()
+    answer = run(named, backend, {}, check=False)
+    rows = sum(1 for _ in answer.rows) if isinstance(answer, SelectResult) else 1
+    return time.process_time() - cpu, rows
+
+
+def measure_rdflib(files: list[Path], names: list[str] | None, repeat: int) -> list[RdflibTiming]:
+    """Each named query (no pages: they need sample IRIs) on the rdflib route over `files`."""
+    queries = {name: q for name, q in library().items() if not names or name in names}
+    plain = load_graph(files)
+    reasoned = None
+    timings = []
+    for name, named in queries.items():
+        if named.needs_reasoning and reasoned is None:
+            reasoned = load_graph(files)
+            materialise(reasoned)
+        backend = MemoryBackend(reasoned if named.needs_reasoning else plain)
+        timing = RdflibTiming(name)
+        try:
+            timing.cpu_s, timing.rows = min(_rdflib_cpu(named, backend) for _ in range(repeat))
+        except Exception as error:  # a failing query is reported, the others still run
+            timing.error = f"{type(error).__name__}: {error}"
+        timings.append(timing)
+        print(f"{'rdflib':>12} {name:<34} {timing.rows:>8} rows  cpu {timing.cpu_s:7.3f} s" + (f"  ERROR {timing.error}" if timing.error else ""),
+              file=sys.stderr, flush=True)
+    return timings
+
+
+def rdflib_table(timings: list[RdflibTiming], files: list[Path]) -> str:
+    lines = [f"\nrdflib route over {len(files)} file(s) ({', '.join(path.name for path in files)}):\n",
+             "| query | rows | rdflib cpu |", "|---|---|---|"]
+    lines += [f"| {t.query} | {'error' if t.error else t.rows} | {'' if t.error else _seconds(t.cpu_s)} |" for t in timings]
+    return "\n".join(lines) + "\n"
+
+
 def _line(store: Path, name: str, timing: Timing) -> str:
     line = (f"{store.name:>12} {name:<34} {timing.rows:>8} rows  oxigraph {timing.oxigraph_s:7.3f} s (cpu {timing.oxigraph_cpu_s:6.3f})  "
             f"first {timing.first_row_s:7.3f} s  csv {timing.csv_s:7.3f} s (cpu {timing.csv_cpu_s:6.3f})")
@@ -200,16 +253,22 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="also the pages' queries of `jixiao serve`")
     parser.add_argument("--only", nargs="*", default=None, help="only these queries (pages as pages/NAME)")
     parser.add_argument("--repeat", type=int, default=1, help="in-process runs per query; the fastest is kept")
+    parser.add_argument("--rdflib", nargs="+", type=Path, default=None, metavar="FILE",
+                        help="also time each query on the rdflib route over these table or RDF files")
     args = parser.parse_args()
     timings = measure(args.stores, args.only, args.pages, args.process, args.repeat)
     text = table(timings, args.stores)
     aggregates = [t.csv_s for t in timings if not t.error]
     summary = f"\n{len(timings)} runs; median csv path {statistics.median(aggregates):.3f} s\n" if aggregates else ""
+    rdflib_timings = measure_rdflib(args.rdflib, args.only, args.repeat) if args.rdflib else []
+    if rdflib_timings:
+        summary += rdflib_table(rdflib_timings, args.rdflib)
     print(text + summary)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "queries.md").write_text(text + summary, encoding="utf-8")
-        (args.out / "queries.json").write_text(json.dumps([asdict(t) | {"rows_per_s": t.rows_per_s} for t in timings], indent=1), encoding="utf-8")
+        records = [asdict(t) | {"rows_per_s": t.rows_per_s} for t in timings] + [asdict(t) | {"route": "rdflib"} for t in rdflib_timings]
+        (args.out / "queries.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -136,8 +136,11 @@ def test_store_route_on_300_generated_projects(tmp_path: Path) -> None:
     assert CliRunner().invoke(ingest, [str(tmp_path / "tables"), "--store", str(store), "--quiet"]).exit_code == 0
     backend = open_backend(store=store, read_only=True)
     in_store = validate_store(backend)
+    # Located in chunks smaller than a project's findings (the chunks of a large store), the same report.
+    in_chunks = validate_store(backend, locate_chunk=7)
     backend.close()
     per_project = validate_paths(files, workers=2)
     assert shacl_reference.focus_by_shape(in_store.graph) == shacl_reference.focus_by_shape(per_project.graph)
     assert in_store.results == per_project.results
+    assert in_chunks.results == per_project.results
     assert len(in_store.results) > 300

@@ -49,7 +49,7 @@ from jixiao.graph.reason import materialise_types, reachable
 from jixiao.namespaces import JX, SH
 from jixiao.stores import QueryBackend
 from jixiao.validation.partition import PARTS, ROOT_CLASS
-from jixiao.validation.report import SEVERITIES, Found, Place, Report, Result, locate, merge, rows_read, shape_name
+from jixiao.validation.report import SEVERITIES, Found, Place, Report, Result, chain, locate, merge, rows_read, shape_name
 from jixiao.validation.shapes import shapes_graph
 
 Triple = tuple[Node, Node, Node]
@@ -203,8 +203,15 @@ class _Compiler:
         return f"{self.instance(this, cls)} ."
 
     def target_block(self, shape: Node) -> str:
-        """The shape's focus nodes as a sub-SELECT of their own, joined with the check by hashing (see joined)."""
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.target(shape)} }} }}"
+        """The shape's focus nodes as a sub-SELECT of their own, joined with the check by hashing (see joined).
+
+        DISTINCT only where a focus node can come more than once (several targets, the type path, a
+        class's subclasses listed, the subjects of a predicate): one class's rdf:type triples are a
+        set already, and the check's own SELECT DISTINCT keeps each violation once either way.
+        """
+        single = self.instance_of != _TYPE_PATH and (shape, SH.targetSubjectsOf, None) not in self.shapes \
+            and len(set(self.shapes.objects(shape, SH.targetClass))) == 1
+        return f"{{ SELECT {'' if single else 'DISTINCT '}?this WHERE {{ {self.target(shape)} }} }}"
 
     def instance(self, value: str, cls: Node) -> str:
         """The pattern matching when `value` is an instance of `cls` as SHACL defines it (rdf:type/rdfs:subClassOf*).
@@ -399,11 +406,17 @@ def _same_term(value: str, term: Node) -> str:
 
 
 def _scan(subject: str, predicate: str, obj: str) -> str:
-    """One triple pattern as a sub-SELECT of its own (its variables projected), for a hash join (see _Compiler.joined)."""
+    """One triple pattern as a sub-SELECT of its own (its variables projected), for a hash join (see _Compiler.joined).
+
+    Without DISTINCT: every pattern a scan is part of is read through a DISTINCT of its own (the
+    check's SELECT DISTINCT, a flag's SELECT DISTINCT, the distinct pairs a count counts) or by
+    MINUS, where a repeated row changes nothing; hashing each scan's rows to drop repeats the
+    stores' graphs do not have cost 20-40 % of a check at 10,000 projects (docs/validation.md).
+    """
     variables = " ".join(dict.fromkeys(term for term in (subject, obj) if term.startswith("?")))
     if not variables:
         return f"{subject} {predicate} {obj} ."
-    return f"{{ SELECT DISTINCT {variables} WHERE {{ {subject} {predicate} {obj} }} }}"
+    return f"{{ SELECT {variables} WHERE {{ {subject} {predicate} {obj} }} }}"
 
 
 def _with_target(select: str, target: str) -> str:
@@ -496,17 +509,32 @@ def _subclasses(hierarchy: Hierarchy) -> dict[Node, tuple[Node, ...]]:
     return {cls: tuple(sorted({cls} | reachable(below, cls), key=str)) for cls in below}
 
 
-def types_are_closed(backend: QueryBackend) -> bool:
+def types_are_closed(backend: QueryBackend, hierarchy: Hierarchy | None = None) -> bool:
     """Whether every instance of a subclass of a shape's target class is typed with that class too.
 
     Then `?this rdf:type C` finds exactly the nodes SHACL's rdf:type/rdfs:subClassOf* finds, once
     each instead of once per type (at 300 projects a check's target took 0.15 s by the path, 0.03 s
     by rdf:type). Tables ingested into a store carry their types closed (jixiao.graph.build), and
     `jixiao reason --store` closes what was loaded otherwise.
+
+    The (subclass, target) pairs are listed from the store's hierarchy (`class_hierarchy`, read
+    here unless given) and the types they lack found by OPTIONAL/!BOUND, one hash join, where a
+    `rdfs:subClassOf+` path and FILTER NOT EXISTS looked each instance's type up once a row
+    (2.4 → 1.2 CPU-s at 10,000 projects).
     """
     targets = sorted({c for c in shapes_graph().objects(None, SH.targetClass) if isinstance(c, URIRef)})
-    query = (f"ASK {{ VALUES ?target {{ {' '.join(c.n3() for c in targets)} }} ?class <{RDFS.subClassOf}>+ ?target . "
-             f"?node a ?class . FILTER NOT EXISTS {{ ?node a ?target }} }}")
+    below = _subclasses(hierarchy if hierarchy is not None else class_hierarchy(backend))
+    pairs = [(sub, target) for target in targets for sub in below.get(target, ()) if sub != target]
+    if not pairs:
+        return True
+    if any(not isinstance(sub, URIRef) for sub, _target in pairs):  # a blank node cannot be listed: by the path
+        query = (f"ASK {{ VALUES ?target {{ {' '.join(c.n3() for c in targets)} }} ?class <{RDFS.subClassOf}>+ ?target . "
+                 f"?node a ?class . FILTER NOT EXISTS {{ ?node a ?target }} }}")
+        return not backend.ask(query, {})
+    listed = " ".join(f"({sub.n3()} {target.n3()})" for sub, target in pairs)
+    query = (f"ASK {{ VALUES (?class ?target) {{ {listed} }} ?node a ?class . "
+             f"OPTIONAL {{ SELECT ?node ?target (true AS ?typed) WHERE {{ VALUES ?target {{ {' '.join(c.n3() for c in targets)} }} ?node a ?target }} }} "
+             f"FILTER (!BOUND(?typed)) }}")
     return not backend.ask(query, {})
 
 
@@ -565,10 +593,11 @@ def _messages(violation: Violation) -> tuple[str, str, list[Literal]]:
 
 _NEIGHBOURHOOD_LINKS = (JX.atRow, JX.concerns, JX.declaredBy, JX.target, JX.inDocument, JX.yearOf, JX.evaluation,
                         JX.evaluatedUnit)
-# What `locate` reads of a node: its links up and down, rows, texts and labels, the project a
-# self-evaluation evaluates, and two of its types.
-_LOCATE_PREDICATES = (JX.atRow, JX.concerns, JX.sourceRow, JX.statement, RDFS.label, JX.declaredBy, JX.target, JX.statedValue,
-                      JX.hasGoal, JX.hasIndicator, JX.lineNumber, JX.rawText, JX.inDocument, JX.fileName, JX.yearOf,
+# What `locate` reads of a node, apart from the part-of links and source rows fetched on their own
+# (`_ancestors`, `_source_rows`): its row, texts and labels, the project a self-evaluation evaluates,
+# and two of its types.
+_LOCATE_PREDICATES = (JX.atRow, JX.concerns, JX.statement, RDFS.label, JX.declaredBy, JX.target, JX.statedValue,
+                      JX.lineNumber, JX.rawText, JX.inDocument, JX.fileName, JX.yearOf,
                       JX.evaluation, JX.evaluates, JX.evaluatedProjectName, JX.evaluatedUnit)
 _LOCATE_TYPES = (JX.Indicator, ROOT_CLASS)
 _BATCH = 500
@@ -579,51 +608,84 @@ def neighbourhood(backend: QueryBackend, focus_nodes: Iterable[Node], closed_typ
     indicators up the part-of chain, the project's year and unit with its label, and the source
     rows `locate` reads (`rows_read`) with their documents.
 
-    Only the predicates `locate` reads are fetched; with `closed_types` (see `types_are_closed`)
-    only the two types it asks about, else all types, closed here by the ontology's schema. Rows
-    are fetched for the one node of each focus's chain that gives its row, not for every node
-    (a project has a row per line of its table: 70 % of what was fetched before).
+    Only what `locate` reads is fetched: the part-of links of the chains alone (not a goal's every
+    indicator), the source rows of the one node of each chain that gives the focus its row (not a
+    project's row per line of its table), the predicates it reads of each node; with `closed_types`
+    (see `types_are_closed`) only the two types it asks about, else all types, closed here by the
+    ontology's schema. At 1,000 projects: 17,603 triples before, 9,023 after (docs/validation.md).
     """
     graph = Graph()
     fetched: set[Node] = set()
     focus = {n for n in focus_nodes if not isinstance(n, Literal)}
-    frontier = _ancestors(backend, focus)
+    frontier = _ancestors(backend, graph, focus)
     for _ in range(4):  # nodes → targets, their project, evaluation, row → its unit, document → the unit's label
         _fetch(backend, graph, frontier - fetched, closed_types)
         fetched |= frontier
         frontier = {o for s, p, o in graph if p in _NEIGHBOURHOOD_LINKS and not isinstance(o, Literal)} - fetched
         if not frontier:
             break
+    _source_rows(backend, graph, focus)
     rows = {row for node in focus for row in rows_read(graph, node)} - fetched
     _fetch(backend, graph, rows, closed_types)
     _fetch(backend, graph, {d for row in rows for d in graph.objects(row, JX.inDocument)} - fetched - rows, closed_types)
     return graph if closed_types else materialise_types(graph)
 
 
-def _ancestors(backend: QueryBackend, focus: set[Node]) -> set[Node]:
-    """The focus nodes, what a note among them concerns, and everything up their part-of chains.
+def _ancestors(backend: QueryBackend, graph: Graph, focus: set[Node]) -> set[Node]:
+    """The focus nodes, what a note among them concerns, and everything up their part-of chains; the
+    part-of links found are added to `graph`.
 
     Walked a step at a time from the bound nodes, not by a `*` path: Virtuoso refuses a transitive
-    path unless one end is bound by equality, and a VALUES block does not count. A step is a UNION
-    of one pattern per part-of predicate: with the predicate a variable filtered by IN, Virtuoso
-    took 2.0 s a batch of 500 nodes at 1,000 projects, 0.5 s as the UNION (the embedded store the same).
+    path unless one end is bound by equality, and a VALUES block does not count. A step asks once per
+    part-of predicate: with the predicate a variable filtered by IN, Virtuoso took 2.0 s a batch of
+    500 nodes at 1,000 projects, 0.5 s as a UNION of one pattern per predicate (the embedded store the same).
     """
-    step = _linked(backend, focus, f"?node <{JX.concerns}> ?next")
+    step = {target for _node, target in _linked(backend, focus, JX.concerns, up=False)}
     found = set(focus) | step
     step = set(found)
     while step:
-        step = _linked(backend, step, " UNION ".join(f"{{ ?next {part.n3()} ?node }}" for part in PARTS)) - found
+        reached: set[Node] = set()
+        for part in PARTS:
+            for node, parent in _linked(backend, step, part, up=True):
+                graph.add((parent, part, node))
+                reached.add(parent)
+        step = reached - found
         found |= step
     return found
 
 
-def _linked(backend: QueryBackend, nodes: set[Node], pattern: str) -> set[Node]:
-    """The ?next each of the nodes (as ?node) leads to by `pattern`, asked in batches."""
-    linked: set[Node] = set()
+def _linked(backend: QueryBackend, nodes: set[Node], predicate: URIRef, up: bool) -> Iterator[tuple[Node, Node]]:
+    """(node, other) for each of the nodes and each `other` linked to it by `predicate`: `other predicate
+    node` when `up`, else `node predicate other`; asked in batches."""
+    pattern = f"?other {predicate.n3()} ?node" if up else f"?node {predicate.n3()} ?other"
     for batch in _batches(sorted(nodes, key=str)):
-        query = f"SELECT DISTINCT ?next WHERE {{ VALUES ?node {{ {' '.join(n.n3() for n in batch)} }} {pattern} }}"
-        linked.update(row["next"] for row in backend.select(query, {}).rows if row.get("next") is not None)
-    return linked
+        query = f"SELECT DISTINCT ?node ?other WHERE {{ VALUES ?node {{ {' '.join(n.n3() for n in batch)} }} {pattern} }}"
+        for row in backend.select(query, {}).rows:
+            node, other = row.get("node"), row.get("other")
+            if node is not None and other is not None:
+                yield node, other
+
+
+def _source_rows(backend: QueryBackend, graph: Graph, focus: set[Node]) -> None:
+    """The jx:sourceRow links `rows_read` reads, added to `graph`: for each focus node without a row of
+    its own, those of the nodes up its chain (`chain`) until one has any, a step at a time."""
+    asked: set[Node] = set()
+    walking = [node for node in focus if graph.value(node, JX.atRow) is None]
+    while walking:
+        needed: dict[Node, None] = {}
+        still = []
+        for node in walking:
+            for walk in chain(graph, node):
+                if walk not in asked:
+                    needed[walk] = None
+                    still.append(node)
+                    break
+                if (walk, JX.sourceRow, None) in graph:
+                    break
+        for node, row in _linked(backend, set(needed), JX.sourceRow, up=False):
+            graph.add((node, JX.sourceRow, row))
+        asked.update(needed)
+        walking = still
 
 
 def _fetch(backend: QueryBackend, graph: Graph, nodes: set[Node], closed_types: bool) -> None:
@@ -679,14 +741,33 @@ def _structure(shapes: Graph, node: Node) -> list[Triple]:
     return triples
 
 
-def validate_store(backend: QueryBackend) -> Report:
-    """Validate everything a store holds against the shapes, inside the store; the report."""
-    closed = types_are_closed(backend)
-    found = list(violations(backend, compiled_checks(closed, class_hierarchy(backend))))
-    places = neighbourhood(backend, {v.focus for v in found}, closed)
+def validate_store(backend: QueryBackend, locate_chunk: int | None = None) -> Report:
+    """Validate everything a store holds against the shapes, inside the store; the report.
+
+    `locate_chunk`: focus nodes located from one neighbourhood graph (see `places`; the report is
+    the same whatever the chunk)."""
+    hierarchy = class_hierarchy(backend)
+    closed = types_are_closed(backend, hierarchy)
+    found = list(violations(backend, compiled_checks(closed, hierarchy)))
+    located = places(backend, {v.focus for v in found}, closed, locate_chunk or LOCATE_CHUNK)
     shapes = shapes_graph()
-    located: dict[Node, Place] = {}
-    for violation in found:
-        if violation.focus not in located:
-            located[violation.focus] = locate(places, violation.focus)
     return merge(_found(v, located[v.focus], shapes) for v in found)
+
+
+LOCATE_CHUNK = 4000  # focus nodes located from one neighbourhood graph
+
+
+def places(backend: QueryBackend, focus_nodes: set[Node], closed_types: bool, chunk: int = LOCATE_CHUNK) -> dict[Node, Place]:
+    """Where each focus node is (`locate`), from its neighbourhood fetched a chunk of focus nodes at a time.
+
+    In chunks, so that what is held in rdflib graphs stays bounded whatever the number of results
+    (at 100,000 projects one neighbourhood of all 89,343 focus nodes held about 2 million triples);
+    sorted by IRI, so that a chunk holds whole projects and few are fetched twice.
+    """
+    ordered = sorted(focus_nodes, key=str)
+    located: dict[Node, Place] = {}
+    for start in range(0, len(ordered), max(1, chunk)):
+        part = ordered[start:start + max(1, chunk)]
+        graph = neighbourhood(backend, part, closed_types)
+        located.update((focus, locate(graph, focus)) for focus in part)
+    return located
