@@ -39,6 +39,7 @@ from jixiao.graph import (
     ENGINES,
     OUTPUT_FORMATS,
     disjointness_violations,
+    expand,
     graph_of,
     inferred,
     load_graph,
@@ -163,6 +164,8 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     fmt = output_format_for(output, output_format)
     if any(Path(i).resolve() == output.resolve() for i in inputs):
         raise UsageError(f"the output {output} is also an input; write the reasoned graph elsewhere")
+    if not expand(inputs):  # a folder without tables: the "reasoned graph" would be the ontology alone, as if the tables said nothing
+        raise UsageError("no RDF or table files found in the inputs")
     graph = load_graph(inputs, base, year, warn=stderr_warn)
     asserted = graph_of(graph) if inferred_only else None
     size = len(graph)

@@ -5,11 +5,21 @@ For a store folder `DIR`, every write builds the next generation in a hidden fol
 so starting costs nothing and the store in use is never touched), renames it to
 `.DIR.jixiao-ready` once complete, and exchanges it with `DIR` in one atomic step
 (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two renames, with `ready` rolled forward by the
-next open if a crash falls between them). Then the old generation is deleted.
+next open if a crash falls between them). Then the old generation is deleted, unless a reader
+still has it open (see "Readers" below).
 
 Only one process writes at a time: it holds `.DIR.jixiao-lock` (flock) from open to close.
 So a process killed at any moment leaves `DIR` as it was or as the write made it, plus at most a
 hidden leftover folder that the next write deletes; no query ever sees a half-written store.
+
+Readers (`hold_generation`): RocksDB opens a store's files by path, some only when a query first
+needs them, so a reader must neither follow `DIR` to the next generation nor see its own deleted.
+A reader opens the generation's folder, takes a shared flock on it, checks that `DIR` still is
+that folder, and opens RocksDB through `/proc/self/fd/N` (the folder itself, wherever it is
+renamed to). A write deletes an old generation only when it can take that flock exclusively;
+otherwise it renames it `.DIR.jixiao-retired-PID-N`, and the next write, or the last reader of it
+when it closes, deletes it. A flock goes with its process, so a crash on either side leaves at
+most a retired folder that the next write or read deletes.
 """
 
 from __future__ import annotations
@@ -59,7 +69,7 @@ def remove_stale(store: Path) -> None:
     """Delete what writes killed before their switch left beside the store (called while holding the writer's lock)."""
     for leftover in store.parent.glob(f".{store.name}.jixiao-*"):
         if leftover != _sibling(store, "lock"):
-            discard(leftover)
+            discard_unless_read(leftover)  # an old generation may still be read
 
 
 def lock(store: Path) -> int:
@@ -89,18 +99,18 @@ def discard(folder: Path) -> None:
 def switch(build: Path, store: Path) -> None:
     """Make the finished generation `build` the store, atomically; delete the old generation."""
     ready = _sibling(store, "ready")
-    discard(ready)
+    retire(store, ready)  # an old generation a crash left here may still be read
     os.rename(build, ready)
     if not store.exists():
         os.rename(ready, store)
         return
     if _exchange(ready, store):
-        discard(ready)  # now the old generation
+        retire(store, ready)  # now the old generation
         return
     old = _sibling(store, f"old-{os.getpid()}")
     os.rename(store, old)
     os.rename(ready, store)  # a crash just before this is finished by recover()
-    discard(old)
+    retire(store, old)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -119,3 +129,85 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
         return False  # this file system (or kernel) cannot exchange: two renames instead
     raise OSError(code, f"cannot switch {first} in as {second}: {os.strerror(code)}")
+
+
+# ---- readers: a generation is deleted only when nobody reads it ------------------------------
+
+_READ_HOLD_ATTEMPTS = 100  # each failed attempt means a write switched between two system calls
+
+
+def _lock_folder(folder: Path, operation: int) -> int | None:
+    """A descriptor of `folder` holding an flock (`operation`, never waiting); None when the folder is gone or the lock taken."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, operation | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _same_folder(descriptor: int, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except OSError:
+        return False
+    held = os.fstat(descriptor)
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def hold_generation(store: Path) -> int:
+    """The store's current generation held for reading: a descriptor of its folder with a shared flock.
+
+    Open RocksDB through `generation_path(descriptor)`, and release with `release_generation`
+    after the store is closed. The exclusive flock is only ever taken on a generation that is no
+    longer `store` (a write deleting it), so failing to get the shared one, or finding `store`
+    renamed between the open and the lock, means a switch got in between: try again, it is over.
+    """
+    for _ in range(_READ_HOLD_ATTEMPTS):
+        descriptor = _lock_folder(store, fcntl.LOCK_SH)
+        if descriptor is not None and _same_folder(descriptor, store):
+            return descriptor
+        if descriptor is not None:
+            os.close(descriptor)
+        elif not store.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "no store", str(store))
+    raise OSError(errno.EAGAIN, f"the store {store} kept changing while being opened")
+
+
+def generation_path(descriptor: int) -> str:
+    """A path that names the held folder itself, wherever a write renames it (Linux's /proc)."""
+    return f"/proc/self/fd/{descriptor}"
+
+
+def release_generation(store: Path, descriptor: int) -> None:
+    """Let go of a held generation (after its RocksDB is closed), and delete old generations nobody reads any more."""
+    os.close(descriptor)
+    for retired in store.parent.glob(f".{store.name}.jixiao-retired-*"):
+        discard_unless_read(retired)
+
+
+def discard_unless_read(folder: Path) -> bool:
+    """Delete `folder` unless a reader holds it (its shared flock); whether it was deleted."""
+    if not folder.is_dir():
+        discard(folder)
+        return True
+    descriptor = _lock_folder(folder, fcntl.LOCK_EX)
+    if descriptor is None:
+        return not folder.exists()
+    try:
+        discard(folder)  # under the lock: a reader that opened it just before sees it gone from `store` and tries again
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def retire(store: Path, old: Path) -> None:
+    """Delete an old generation, or, while a reader still reads it, set it aside for a later write or reader to delete."""
+    if not os.path.lexists(old) or discard_unless_read(old):
+        return
+    with contextlib.suppress(OSError):  # gone meanwhile: its last reader deleted it
+        os.rename(old, _sibling(store, f"retired-{os.getpid()}-{next(_counter)}"))

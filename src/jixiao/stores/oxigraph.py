@@ -75,20 +75,27 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot bind a {type(term).__name__} as a query parameter")
 
 
-# A reader that opens the store while a write switches the next generation in can find the files
-# of neither generation whole (RocksDB reads CURRENT, then the MANIFEST and the tables it names,
-# by path): the switch is one rename, so opening again finds the new generation whole. Seen as
-# one `query --store` in 14 failing with "Corruption: IO error: No such file" during ingests.
+# A reader holds the generation it opens (generations.hold_generation: a shared flock on its folder)
+# and opens RocksDB through that folder itself, not the store's path: RocksDB opens some table
+# files only when a query first needs them, by path, and the path may name the next generation by
+# then (seen as "Corruption: IO error: No such file" from a query during ingests). A write deletes
+# an old generation only once nobody holds it. An open that still fails is tried again: a store
+# that cannot be opened at all is reported, not retried forever.
 READ_ONLY_OPEN_ATTEMPTS = 5
 READ_ONLY_RETRY_SECONDS = 0.05
 
 
-def _open_read_only(path: Path) -> ox.Store:
-    """The store at `path` opened for reading, again if a write's switch got in the way; a StoreError when it cannot be."""
+def _open_read_only(path: Path) -> tuple[ox.Store, int]:
+    """The store at `path` opened for reading, and the hold on its generation (release it after the store is closed); a StoreError when it cannot be."""
     for attempt in range(1, READ_ONLY_OPEN_ATTEMPTS + 1):
         try:
-            return ox.Store.read_only(str(path))
+            hold = generations.hold_generation(path)
+        except OSError as error:
+            raise StoreError(f"cannot open the store {path}: {error.strerror or error}") from error
+        try:
+            return ox.Store.read_only(generations.generation_path(hold)), hold
         except (OSError, RuntimeError) as error:  # RocksDB's corruption and I/O errors come as RuntimeError
+            generations.release_generation(path, hold)
             if attempt == READ_ONLY_OPEN_ATTEMPTS:
                 raise StoreError(f"cannot open the store {path}: {' '.join(str(error).split())}") from error
             time.sleep(READ_ONLY_RETRY_SECONDS * attempt)
@@ -116,6 +123,7 @@ class OxigraphBackend:
         self.read_only = read_only
         self._lock: int | None = None
         self._store: ox.Store | None = None
+        self._read_hold: int | None = None  # a reader's hold on the generation it opened (generations.hold_generation)
         if self.path is not None and not read_only:
             try:
                 self._lock = generations.lock(self.path)
@@ -134,8 +142,7 @@ class OxigraphBackend:
             if not read_only:
                 generations.remove_stale(self.path)
 
-    @staticmethod
-    def _open(path: Path | None, read_only: bool) -> ox.Store | None:
+    def _open(self, path: Path | None, read_only: bool) -> ox.Store | None:
         if path is None:
             return ox.Store()
         if not read_only and not generations.holds_store(path):
@@ -146,7 +153,8 @@ class OxigraphBackend:
         if read_only and not generations.holds_store(path):
             raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")
         if read_only:
-            return _open_read_only(path)
+            store, self._read_hold = _open_read_only(path)
+            return store
         try:
             return ox.Store(str(path))
         except OSError as error:
@@ -269,6 +277,10 @@ class OxigraphBackend:
                 self._store.flush()
             # Dropping the last reference closes RocksDB and releases the directory lock.
             self._store = None
+        if self._read_hold is not None:
+            assert self.path is not None
+            generations.release_generation(self.path, self._read_hold)
+            self._read_hold = None
         if self._lock is not None:
             generations.unlock(self._lock)
             self._lock = None
