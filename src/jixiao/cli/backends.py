@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jixiao.cli.shared import data_files
 from jixiao.errors import UsageError
 from jixiao.stores import QueryBackend, open_backend
 
@@ -34,10 +35,9 @@ def open_memory(data: tuple[str, ...], base: str, year: int | None, needs_reason
     """
     # Imported here: the reader and mapper are a fifth of every command's start-up, and a query on
     # a store or an endpoint never needs them.
-    from jixiao.graph import expand, load_graph, materialise
+    from jixiao.graph import load_graph, materialise
 
-    if not expand(data):  # a folder without tables: every answer would be empty, as if the tables said nothing
-        raise UsageError("no RDF or table files found in the inputs")
+    data_files(data)  # refused before anything is read
     graph = load_graph(data, base, year)
     if needs_reasoning:
         materialise(graph)

@@ -33,13 +33,12 @@ import click
 from rdflib import Literal, URIRef
 
 from jixiao.cli.backends import open_endpoint, open_store
-from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, stderr_warn, year_option
+from jixiao.cli.shared import Command, allow_basic_option, base_option, data_files, format_option, stderr_warn, year_option
 from jixiao.errors import UsageError
 from jixiao.graph import (
     ENGINES,
     OUTPUT_FORMATS,
     disjointness_violations,
-    expand,
     graph_of,
     inferred,
     load_graph,
@@ -164,8 +163,7 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     fmt = output_format_for(output, output_format)
     if any(Path(i).resolve() == output.resolve() for i in inputs):
         raise UsageError(f"the output {output} is also an input; write the reasoned graph elsewhere")
-    if not expand(inputs):  # a folder without tables: the "reasoned graph" would be the ontology alone, as if the tables said nothing
-        raise UsageError("no RDF or table files found in the inputs")
+    data_files(inputs)  # refused before anything is read or written
     graph = load_graph(inputs, base, year, warn=stderr_warn)
     asserted = graph_of(graph) if inferred_only else None
     size = len(graph)

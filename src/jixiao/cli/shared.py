@@ -15,7 +15,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from jixiao.errors import JixiaoError
+from jixiao.errors import JixiaoError, UsageError
 from jixiao.namespaces import DEFAULT_BASE
 from jixiao.queries import FISCAL_YEAR_RANGE, is_absolute_iri
 from jixiao.stores.credentials import redact
@@ -108,6 +108,20 @@ def progress(items: list[Path], label: str) -> Iterable[Path]:
     from rich.progress import track
 
     return track(items, description=label, console=Console(stderr=True), transient=True)
+
+
+def data_files(data: Iterable[str | Path]) -> list[Path]:
+    """The files DATA names (RDF files named one by one, the table files of a directory: docs/design.md).
+    None is the user's error: every answer would be empty, or the reasoned graph the ontology alone,
+    as if the tables said nothing."""
+    # Imported here: the reader and mapper are a fifth of every command's start-up, and a command
+    # on a store or an endpoint never needs them.
+    from jixiao.graph import expand
+
+    files = expand(data)
+    if not files:
+        raise UsageError("no RDF or table files found in the inputs")
+    return files
 
 
 def stderr_warn(message: str) -> None:

@@ -16,9 +16,8 @@ from pathlib import Path
 import click
 
 from jixiao.cli.backends import open_endpoint, open_store
-from jixiao.cli.shared import Command, allow_basic_option, base_option, format_option, year_option
+from jixiao.cli.shared import Command, allow_basic_option, base_option, data_files, format_option, year_option
 from jixiao.errors import UsageError
-from jixiao.graph import expand
 from jixiao.validation import RENDERERS, Report, render, validate_paths
 from jixiao.validation.sparql import validate_store
 
@@ -54,10 +53,7 @@ def validate(ctx: click.Context, data: tuple[str, ...], output_format: str, base
 
 
 def _validate_data(data: tuple[str, ...], base: str, year: int | None, jobs: int) -> Report:
-    files = expand(data)
-    if not files:
-        raise UsageError("no RDF or table files found in the inputs")
-    return validate_paths(files, base, year, workers=jobs)
+    return validate_paths(data_files(data), base, year, workers=jobs)
 
 
 def _validate_store(store_dir: Path | None, endpoint: str | None, user: str | None, password: str | None,
