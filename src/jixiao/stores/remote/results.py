@@ -64,8 +64,13 @@ def json_parts(binding: Any, url: str = "the endpoint") -> TermParts:
 
 
 def _not_a_term(url: str, binding: Any, expected: str) -> EndpointError:
-    shown = one_line(json.dumps(binding, ensure_ascii=False, default=str), 200)
-    return EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a term must have {expected}, not {shown}")
+    return _not_results(url, f"a term must have {expected}", binding)
+
+
+def _not_results(url: str, rule: str, found: Any) -> EndpointError:
+    """The error for an answer that breaks SPARQL 1.1 JSON results' `rule`, showing what was `found` (as JSON, one line)."""
+    shown = one_line(json.dumps(found, ensure_ascii=False, default=str), 200)
+    return EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: {rule}, not {shown}")
 
 
 def read_select_results(chunks: Iterable[bytes], url: str) -> tuple[list[str], Iterator[Mapping[str, Any]]]:
@@ -87,7 +92,7 @@ def read_select_results(chunks: Iterable[bytes], url: str) -> tuple[list[str], I
         for prefix, event, value in events:
             if prefix == "head.vars.item":
                 if type(value) is not str:
-                    raise EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a variable's name must be a JSON string, not {value!r}")
+                    raise _not_results(url, "a variable's name must be a JSON string", value)
                 variables.append(value)
             head_read = head_read or (prefix == "head" and event == "end_map")
             bindings_begin = bindings_begin or (prefix == "results.bindings" and event == "start_array")
@@ -118,8 +123,7 @@ def _objects(bindings: list[Any], url: str) -> list[Mapping[str, Any]]:
     """The bindings, each checked to be a JSON object (a row's terms are looked up by variable name)."""
     for binding in bindings:
         if not isinstance(binding, dict):
-            shown = one_line(json.dumps(binding, ensure_ascii=False, default=str), 200)
-            raise EndpointError(f"{url}: the answer is not SPARQL 1.1 JSON results: a solution must be a JSON object, not {shown}")
+            raise _not_results(url, "a solution must be a JSON object", binding)
     return bindings
 
 
