@@ -102,6 +102,18 @@ def _open_read_only(path: Path) -> tuple[ox.Store, int]:
     raise AssertionError("unreachable")
 
 
+def _settle(build: Path) -> None:
+    """Open a finished (flushed and closed) generation read-write once more before it is switched in.
+
+    RocksDB leaves the write-ahead logs and files its flushes and compactions made obsolete in the
+    folder until a later open (measured: 7.5 MB of logs after a drop of 50 tables, 7 % of the store
+    in table files no longer used); opened again, it deletes them, so a generation is switched in
+    with empty logs and only its live files, and nothing ever needs to open it read-write again.
+    """
+    store = ox.Store(str(build))
+    del store  # the last reference: closes RocksDB
+
+
 def _named_node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
@@ -123,7 +135,9 @@ class OxigraphBackend:
         self.read_only = read_only
         self._lock: int | None = None
         self._store: ox.Store | None = None
-        self._read_hold: int | None = None  # a reader's hold on the generation it opened (generations.hold_generation)
+        # The hold on the generation the store was opened from (generations.hold_generation), a writer's as a reader's:
+        # on disk, RocksDB is opened read-write only in a write's build folder, never in a generation once switched in.
+        self._read_hold: int | None = None
         if self.path is not None and not read_only:
             try:
                 self._lock = generations.lock(self.path)
@@ -145,21 +159,15 @@ class OxigraphBackend:
     def _open(self, path: Path | None, read_only: bool) -> ox.Store | None:
         if path is None:
             return ox.Store()
-        if not read_only and not generations.holds_store(path):
+        if not generations.holds_store(path):
+            if read_only:
+                raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")
             if path.exists() and (not path.is_dir() or any(path.iterdir())):
                 # The first write puts the new store in its place: never over a user's folder of other things.
                 raise StoreError(f"{path} is not a store (it holds other files); give a new or empty folder for --store")
             return None  # made by the first write, in a directory beside it, then renamed into place
-        if read_only and not generations.holds_store(path):
-            raise StoreError(f"no store at {path} (create it with: jixiao ingest TABLES --store {path})")
-        if read_only:
-            store, self._read_hold = _open_read_only(path)
-            return store
-        try:
-            return ox.Store(str(path))
-        except OSError as error:
-            # The usual cause: another jixiao process has the store open (RocksDB LOCK).
-            raise StoreError(f"cannot open the store {path}: {error}") from error
+        store, self._read_hold = _open_read_only(path)
+        return store
 
     def _check_format(self) -> None:
         """Refuse a store made by a jixiao whose graphs were named by file path (it has no union to keep exact), or by a newer one."""
@@ -250,8 +258,11 @@ class OxigraphBackend:
             return OxigraphWriter(self.store, None, self)
         build = generations.build_directory(self.path)
         if self._store is not None:
-            self._store.flush()
-            self._store.backup(str(build))  # hard links to the current files: instant, and the original is untouched
+            assert self._read_hold is not None
+            # A checkpoint of the held generation (hard links to its immutable files: instant, the generation untouched),
+            # with its write-ahead logs, which the checkpoint of a read-only store leaves out (generations.copy_write_ahead_logs).
+            self._store.backup(str(build))
+            generations.copy_write_ahead_logs(generations.generation_path(self._read_hold), build)
         return OxigraphWriter(ox.Store(str(build)), build, self)
 
     def replace_graph(self, graph_iri: str, ntriples_path: Path) -> int:
@@ -261,29 +272,32 @@ class OxigraphBackend:
         return replace_graph(self, graph_iri, ntriples_path)
 
     def _switched(self, build: Path) -> None:
-        """Put a finished generation in place of the store (one atomic rename) and reopen it."""
+        """Put a finished generation in place of the store (one atomic rename) and hold it, read-only, for the next write."""
         assert self.path is not None
-        self._store = None  # releases the old generation's lock; no other writer can get in: it is being renamed away
+        _settle(build)
+        self._release_generation()  # else the old generation, held, could only be retired, not deleted
         try:
             generations.switch(build, self.path)
         finally:
-            self._store = ox.Store(str(self.path))
+            self._store, self._read_hold = _open_read_only(self.path)
 
     # ---- life cycle ------------------------------------------------------------------------
 
     def close(self) -> None:
-        if self._store is not None:
-            if not self.read_only:
-                self._store.flush()
-            # Dropping the last reference closes RocksDB and releases the directory lock.
-            self._store = None
+        if self._store is not None and self.path is None and not self.read_only:
+            self._store.flush()  # in memory: written in place
+        self._release_generation()
+        if self._lock is not None:
+            generations.unlock(self._lock)
+            self._lock = None
+
+    def _release_generation(self) -> None:
+        """Close RocksDB (dropping the last reference does), then let go of the generation it was opened from."""
+        self._store = None
         if self._read_hold is not None:
             assert self.path is not None
             generations.release_generation(self.path, self._read_hold)
             self._read_hold = None
-        if self._lock is not None:
-            generations.unlock(self._lock)
-            self._lock = None
 
     def __enter__(self) -> OxigraphBackend:
         return self
