@@ -4,10 +4,9 @@ RocksDB opens a store's table files by path, some only when a query first needs 
 when there are more files than its table cache holds: the reader here runs in a process allowed
 few files). Before readers held their generation, a switch deleted it under them at once.
 
-Not covered, because not fixed yet (docs/stores.md, "Readers"): the writing process opens the
-current generation read-write, and RocksDB may compact it in place at that open, deleting files
-a reader of that generation has yet to open ("No such file" while reading, seen with this very
-reader after six small writes).
+The writing process opens the current generation read-only too, so nothing compacts a generation
+under its readers: a reader opened after six small writes reads its whole generation after two more
+(before, it met "No such file" every time: the writer had opened that generation read-write).
 """
 
 from __future__ import annotations
