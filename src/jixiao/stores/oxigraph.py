@@ -80,8 +80,8 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 # then (seen as "Corruption: IO error: No such file" from a query during ingests). A write deletes
 # an old generation only once nobody holds it, and nobody writes a generation once it is switched in
 # (the writer holds it read-only too), so an open that fails is reported, not tried again: while the
-# writer opened the current generation read-write, 9 of 88 reader opens beside 100 writes failed
-# ("No such file": its manifest or table files rewritten) and were tried again; now 0 of 97.
+# writer opened the current generation read-write, 10 of 173 reader opens beside 100 writes (two
+# runs) failed ("No such file": its manifest or table files rewritten) and were tried again; now 0 of 208.
 
 
 def _open_read_only(path: Path) -> tuple[ox.Store, int]:
