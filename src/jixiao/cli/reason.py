@@ -151,6 +151,11 @@ def reason(inputs: tuple[str, ...], output: Path | None, output_format: str | No
             open_endpoint(endpoint or "", user, password, allow_basic_over_http=allow_basic_over_http)
         start = time.perf_counter()
         try:
+            if not backend.graph_names():
+                # A folder that holds no store yet, or a server with nothing loaded: a write would make a store of
+                # an empty inferred graph and report success, as if there were data that entails nothing.
+                raise UsageError(f"{store_dir or endpoint} holds no data to reason over (put tables in first: "
+                                 f"jixiao ingest FILES --store DIR, or jixiao load FILES --endpoint URL)")
             added, read = reason_in_store(backend, base)
         finally:
             backend.close()

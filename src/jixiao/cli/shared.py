@@ -120,8 +120,20 @@ def data_files(data: Iterable[str | Path]) -> list[Path]:
 
     files = expand(data)
     if not files:
-        raise UsageError("no RDF or table files found in the inputs")
+        raise UsageError(_nothing_named(data))
     return files
+
+
+def _nothing_named(data: Iterable[str | Path]) -> str:
+    """Why DATA names no file: a folder holding only RDF files is read as its table files, none (docs/design.md)."""
+    from jixiao.graph import RDF_FORMATS
+
+    for folder in (Path(item) for item in data):
+        rdf = sorted(path for path in folder.rglob("*") if path.suffix.lower() in RDF_FORMATS and path.is_file()) if folder.is_dir() else []
+        if rdf:
+            return (f"{folder} holds no table files, and a folder given as DATA means its table files: RDF files are read "
+                    f"only when named one by one (such as {rdf[0]}{f' and {len(rdf) - 1} more' if len(rdf) > 1 else ''})")
+    return "no RDF or table files found in the inputs"
 
 
 def stderr_warn(message: str) -> None:

@@ -8,7 +8,11 @@ so starting costs nothing and the store in use is never touched), renames it to
 next open if a crash falls between them). Then the old generation is deleted, unless a reader
 still has it open (see "Readers" below).
 
-Only one process writes at a time: it holds `.DIR.jixiao-lock` (flock) from open to close.
+Only one process writes at a time: it holds `.DIR.jixiao-lock` (flock) from open to close. It
+opens the current generation read-only and holds it as a reader does (below), takes the next
+write's checkpoint from it, and opens RocksDB read-write only in its build folder: a generation
+once switched in is never written again (RocksDB opened read-write writes a new manifest and log
+into its folder and may compact it, deleting table files its readers have yet to open).
 So a process killed at any moment leaves `DIR` as it was or as the write made it, plus at most a
 hidden leftover folder that the next write deletes; no query ever sees a half-written store.
 
@@ -31,6 +35,7 @@ import errno
 import fcntl
 import itertools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -52,6 +57,26 @@ def build_directory(store: Path) -> Path:
     """A fresh folder name beside the store for the next generation (not created: the checkpoint or the new store makes it)."""
     store.parent.mkdir(parents=True, exist_ok=True)
     return _sibling(store, f"build-{os.getpid()}-{next(_counter)}")
+
+
+_WRITE_AHEAD_LOG = re.compile(r"[0-9]+\.log")  # RocksDB's write-ahead log files (its info log is LOG)
+
+
+def copy_write_ahead_logs(generation: str, checkpoint: Path) -> None:
+    """Put a copy of the generation's write-ahead logs into a checkpoint taken of it read-only.
+
+    A checkpoint (`Store.backup`) of a store opened read-only holds only what RocksDB's table files
+    hold: a read-only store replays its logs into memory and cannot flush them (measured: a store
+    killed with 500 quads written since its last flush read 1,501 quads, its checkpoint 1,000).
+    jixiao flushes every generation before it is switched in, but a store last written in place
+    (by an older jixiao, or killed after such a write) may hold quads in its logs only. RocksDB
+    replays, when the checkpoint is opened read-write, what a log holds beyond the table files and
+    skips logs already flushed, as after a crash. Copied, not linked: recovery may rewrite a log,
+    and the generation's files must never change.
+    """
+    for entry in os.scandir(generation):
+        if _WRITE_AHEAD_LOG.fullmatch(entry.name) and entry.is_file():
+            shutil.copyfile(entry.path, checkpoint / entry.name)
 
 
 def recover(store: Path) -> None:
