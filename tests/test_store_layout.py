@@ -28,10 +28,22 @@ from jixiao.stores import TableRecord, drop_tables, open_backend, store_chunks
 from jixiao.stores.base import StoreError
 from jixiao.stores.loading import ontology_lines, put_ontology
 from jixiao.stores.oxigraph import OxigraphBackend
-from jixiao.stores.tables import FORMAT, FORMAT_SUBJECT, OWNED_BY, OWNED_GRAPH, REGISTRY_GRAPH, is_internal, lines_digest
+from jixiao.stores.tables import (
+    FORMAT,
+    FORMAT_SUBJECT,
+    IN_ONTOLOGY,
+    OWNED_BY,
+    OWNED_GRAPH,
+    REGISTRY_GRAPH,
+    STORE_FORMAT,
+    is_internal,
+    lines_digest,
+    vocabulary_index,
+)
 from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
 
 EX = "http://example.org/layout/"
+ONTOLOGY = "https://w3id.org/jixiao/ontology"
 
 
 def _triples(lines: Iterable[str]) -> set[ox.Triple]:
@@ -48,12 +60,23 @@ def _owners(store: ox.Store) -> dict[str, list[str]]:
     return owners
 
 
+def _left_to_ontology(store: ox.Store, graph: str) -> list[str]:
+    """The lines a table's graph leaves to the ontology graph: by their positions in the stored ontology's vocabulary index."""
+    index = vocabulary_index(f"{q.subject} {q.predicate} {q.object} .\n" for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY)))
+    facts = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(graph), ox.NamedNode(IN_ONTOLOGY), None, ox.NamedNode(REGISTRY_GRAPH))]
+    assert len(facts) <= 1
+    return [index[int(position)] for fact in facts for position in fact.split(",")]
+
+
 def table_contents(store: ox.Store, graph: str) -> set[ox.Triple]:
-    """A table as the layout keeps it: its graph, and the union's statements about the subjects it owns."""
+    """A table as the layout keeps it: its graph, the union's statements about the subjects it owns, and the lines it
+    leaves to the ontology graph (which must hold them)."""
     contents = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
     for quad in store.quads_for_pattern(None, ox.NamedNode(OWNED_BY), ox.NamedNode(graph), ox.NamedNode(OWNED_GRAPH)):
         contents |= {q.triple for q in store.quads_for_pattern(quad.subject, None, None, ox.DefaultGraph())}
-    return contents
+    left = _triples(_left_to_ontology(store, graph))
+    assert left <= {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))}
+    return contents | left
 
 
 def check_layout(store: ox.Store, tables: dict[str, Sequence[str]]) -> None:
@@ -133,6 +156,10 @@ def test_tables_keep_only_what_others_may_share_in_their_graphs(tmp_path: Path, 
     projects = [graph for graph in tables if "/ontology" not in graph]
     in_graphs = sum(1 for graph in projects for _ in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     assert in_graphs < 0.5 * sum(len(tables[graph]) for graph in projects)  # most of a table is its own
+    # The vocabulary's types each table repeats (a category is a skos:Concept) are left to the ontology graph.
+    left = {graph: _left_to_ontology(backend.store, graph) for graph in projects}
+    assert all(any("skos/core#Concept" in line for line in lines) for lines in left.values()), left
+    assert not any("skos/core#Concept" in q.object.value for graph in projects for q in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     assert _owners(backend.store)
     store_chunks(backend, produce_chunks([evaluations], jobs=1, entail=True))
     check_layout(backend.store, _tables(targets, evaluations))
@@ -166,6 +193,44 @@ def test_statements_about_a_table_s_resources_elsewhere_survive_replacing_and_dr
     check_layout(backend.store, {**_tables(changed), rdf[0]: rdf[1]})
     drop_tables(backend, [record for record in backend.tables() if record.kind == "project"])
     check_layout(backend.store, {"https://w3id.org/jixiao/ontology": ontology_lines(), rdf[0]: rdf[1]})
+    backend.close()
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_lines_left_to_the_ontology_go_back_to_their_tables_when_it_changes_or_goes(tmp_path: Path, evaluated: tuple[Path, Path, Path],
+                                                                                      on_disk: bool) -> None:
+    """A table's graph leaves to the ontology graph the lines it holds too. When the ontology is replaced by one that no
+    longer holds some of them (here: no category or unit is a skos:Concept any more), or dropped, those lines go into
+    the tables' graphs, so the union keeps what the tables say; replacing and dropping the tables then stays exact."""
+    targets, changed, _ = evaluated
+    backend = OxigraphBackend(tmp_path / "store" if on_disk else None)
+    _write(backend, targets)
+    tables = _tables(targets)
+    check_layout(backend.store, tables)
+    concept = "<http://www.w3.org/2004/02/skos/core#Concept> .\n"
+    projects = [graph for graph in tables if graph != ONTOLOGY]
+    assert all(any(line.endswith(concept) for line in _left_to_ontology(backend.store, graph)) for graph in projects)
+    # Another ontology: without the concepts' types, with a line of its own.
+    other = [line for line in ontology_lines() if not line.endswith(concept)] + [_line("vocabulary/new", 1, 1)]
+    writer = backend.writer()
+    _put(writer, ONTOLOGY, other, None)
+    writer.commit()
+    tables[ONTOLOGY] = other
+    check_layout(backend.store, tables)
+    assert all(any(q.object.value.endswith("skos/core#Concept") for q in backend.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+               for graph in projects)
+    assert all(_left_to_ontology(backend.store, graph) for graph in projects)  # what the new one still holds stays left to it
+    # The ontology dropped: everything left to it goes back.
+    drop_tables(backend, [TableRecord(ONTOLOGY, ())])
+    del tables[ONTOLOGY]
+    check_layout(backend.store, tables)
+    assert not any(_left_to_ontology(backend.store, graph) for graph in projects)
+    # The usual ontology back, the tables replaced by a changed version in the same write, then dropped.
+    _write(backend, changed)
+    tables = _tables(changed)
+    check_layout(backend.store, tables)
+    drop_tables(backend, [record for record in backend.tables() if record.kind == "project"])
+    check_layout(backend.store, {ONTOLOGY: ontology_lines()})
     backend.close()
 
 
@@ -232,6 +297,31 @@ def test_a_document_s_rows_are_owned_by_their_tables_and_stay_exact(tmp_path: Pa
         drop_tables(backend, [record])
         del expected[record.graph]
         check_layout(backend.store, expected)
+    backend.close()
+
+
+def test_rows_no_table_cites_stay_while_a_table_of_their_document_does(tmp_path: Path) -> None:
+    """A document of two self-evaluations whose first lines (a page's tail) no table cites: when the first table is
+    later read from another file, those rows stay with the document's other table (they rode with the first alone,
+    and were lost)."""
+    text = (Path(__file__).parent / "fixtures" / "selfeval" / "sichuan-daying-2023-anke-devices.md").read_text(encoding="utf-8")
+    own_page = text.split("\n", 7)[7]  # the first evaluation without the page's tail
+    both = _document(tmp_path, "a/both.md", [])
+    both.write_text(text + "\n" + own_page.replace("安可替代补助资金项目", "办公设备购置项目"), encoding="utf-8")
+    alone = _document(tmp_path, "b/alone.md", [])
+    alone.write_text(own_page, encoding="utf-8")
+    backend = open_backend(store=tmp_path / "store")
+    store_chunks(backend, produce_chunks([both], jobs=1, entail=True))
+    expected = _tables(both)
+    check_layout(backend.store, expected)
+    tail = '"评价结论 | 根据财政局资金下达的管理办法,将资金支付给项目施工方。 | |||||||||"'
+    query = f"ASK {{ ?row <{JX.rawText}> {tail} ; <{JX.inDocument}> ?document . ?document <{JX.fileName}> \"both.md\" }}"
+    assert backend.ask(query, {})
+    store_chunks(backend, produce_chunks([alone], jobs=1, entail=True))
+    expected = {**expected, **_tables(alone)}
+    assert len(expected) == 3  # the ontology, the first evaluation (now from alone.md) and the second (still from both.md)
+    check_layout(backend.store, expected)
+    assert backend.ask(query, {})
     backend.close()
 
 
@@ -312,7 +402,7 @@ def test_random_writes_keep_every_table_and_the_union_exact(seed: int, tmp_path:
     rng = random.Random(seed)
     backend = OxigraphBackend(tmp_path / "store") if seed % 4 == 0 else OxigraphBackend(None)
     subjects = ["a/x", "a/y", "a/x/1", "b/z", "c"]
-    graphs = [f"{EX}graph/{name}" for name in "abcde"]
+    graphs = [f"{EX}graph/{name}" for name in "abcde"] + [ONTOLOGY]  # an ontology put or dropped: tables leave it what it holds
     model: dict[str, list[str]] = {}
     for _ in range(12):
         writer = backend.writer()
@@ -323,6 +413,8 @@ def test_random_writes_keep_every_table_and_the_union_exact(seed: int, tmp_path:
                 del model[graph]
                 continue
             lines, scopes = _random_lines(rng, subjects)
+            if graph == ONTOLOGY:
+                scopes = None
             _put(writer, graph, lines, scopes)
             model[graph] = lines
         writer.commit()
@@ -354,7 +446,7 @@ def test_a_store_of_the_previous_format_is_read_and_written(tmp_path: Path) -> N
     check_layout(backend.store, {a: new_a, b: old[b]})
     assert set(_owners(backend.store)) == {f"{EX}a/y"}  # a/x: graph b speaks of it
     marks = {q.object.value for q in backend.store.quads_for_pattern(ox.NamedNode(FORMAT_SUBJECT), ox.NamedNode(FORMAT), None, None)}
-    assert marks == {"3"}
+    assert marks == {STORE_FORMAT}
     drop_tables(backend, [TableRecord(b, ())])
     check_layout(backend.store, {a: new_a})
     backend.close()

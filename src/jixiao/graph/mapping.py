@@ -202,8 +202,10 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
     """One chunk per declared table in the document, each with the document's provenance record.
 
     A chunk carries the source rows its table cites (and the rows the document's own notes cite);
-    rows no table cites ride with the document's first chunk. So a file of fifty projects does not
-    repeat its every row fifty times, and no row is lost.
+    rows no table cites (a page's tail before the first table, a closing remark) ride with every
+    chunk of the document, as the document's own record does: they stay while any table of the
+    document is stored, whichever of its tables is later read from another file. So a file of
+    fifty projects does not repeat its every row fifty times, and no row is lost.
 
     A document that declares nothing (no project) still gives one chunk, keyed by its content, so
     its provenance and notes are kept.
@@ -232,12 +234,12 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
 
 
 def _with_rows(chunks: list[GraphChunk], document: DocumentRecord, mint: Minter) -> Iterator[GraphChunk]:
-    """Each chunk with the source rows it cites; the first also with the rows no chunk cites."""
+    """Each chunk with the source rows it cites and the rows no chunk cites (few: usually none)."""
     prefix = f"{mint.document}/line/"
     cited = [{int(str(o)[len(prefix):]) for _, _, o in chunk.triples if isinstance(o, URIRef) and str(o).startswith(prefix)} for chunk in chunks]
     uncited = set(document.line_texts).difference(*cited)
-    for index, (chunk, lines) in enumerate(zip(chunks, cited, strict=True)):
-        rows = sorted(lines | uncited if index == 0 else lines)
+    for chunk, lines in zip(chunks, cited, strict=True):
+        rows = sorted(lines | uncited)
         yield GraphChunk(chunk.key, chunk.graph, chunk.triples + list(_row_triples(document, rows, mint)), chunk.source)
 
 

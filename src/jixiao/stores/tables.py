@@ -30,6 +30,9 @@ CANDIDATES_GRAPH = "urn:jixiao:staging:candidates"  # embedded store: triples wh
 # union alone, not in the table's graph: `<subject> OWNED_BY <table graph>` in OWNED_GRAPH (see oxigraph.py).
 OWNED_GRAPH = "urn:jixiao:owned"
 OWNED_BY = "urn:jixiao:ownedBy"
+# Embedded store: a table's lines its graph leaves to the ontology graph, which holds them too (see oxigraph.py): their
+# positions in the ontology's vocabulary index (`vocabulary_index`), in the registry as `<table graph> IN_ONTOLOGY "3,17,…"`.
+IN_ONTOLOGY = "urn:jixiao:inOntology"
 FORMAT_SUBJECT = "urn:jixiao:store"
 
 # Registry predicates: what a table graph is.
@@ -43,9 +46,10 @@ CLOSED_UNDER = "urn:jixiao:closedUnder"  # the digest of the schema the graph's 
 REPLACES = "urn:jixiao:replaces"  # staging graph → the table graph it replaces (remote switch)
 FORMAT = "urn:jixiao:format"
 # 1: graphs by file path, union by use_default_graph_as_union; 2: graphs by declared key, materialised union;
-# 3: as 2, and a table's own subjects' statements in the union alone (OWNED_GRAPH). A format-2 store is a
-# format-3 store that owns nothing, so both are read and written alike; a write marks the store 3.
-STORE_FORMAT = "3"
+# 3: as 2, and a table's own subjects' statements in the union alone (OWNED_GRAPH); 4: as 3, and a table's statements
+# the ontology graph holds too left to it (IN_ONTOLOGY). A format-2 or -3 store is a format-4 store that owns or leaves
+# nothing, so all three are read and written alike; a write marks the store 4 (and jixiao versions knowing only 3 refuse it).
+STORE_FORMAT = "4"
 
 KEY_SEPARATOR = "\x1f"
 
@@ -78,6 +82,15 @@ class Chunk(Protocol):
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
     """N-Triples lines of IRIs and literals (rdflib's n3() without a namespace manager), duplicates dropped."""
     return list(dict.fromkeys(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples))
+
+
+def vocabulary_index(lines: Iterable[str]) -> list[str]:
+    """The ontology's lines a table's graph may leave to the ontology graph, in the order their positions (IN_ONTOLOGY) count.
+
+    Only lines of IRIs: their N-Triples text is the same as the mapper writes it and as the store gives it back
+    (literals are canonicalised on load, blank nodes relabelled), so the index can be made again from the stored graph.
+    """
+    return sorted({line for line in lines if '"' not in line and "_:" not in line})
 
 
 def is_internal(graph: str) -> bool:
