@@ -708,26 +708,41 @@ def _batches(nodes: list[Node]) -> Iterator[list[Node]]:
         yield iris[start:start + _BATCH]
 
 
-def _found(violation: Violation, place: Place, shapes: Graph) -> Found:
+def found_of(violation: Violation, place: Place) -> Found:
+    """The report's entry of one violation, at its place. Its SHACL description is made only when the
+    report graph is built (`--format ttl`): held for every result it was about ten rdflib triples a
+    result (a million tuples at 100,000 projects) that text and JSON never read."""
     check = violation.check
     zh, en, literals = _messages(violation)
     result = Result(check.severity, place.project, place.indicator, zh, en, place.source, shape_name(check.shape),
                     place.agency, place.stated, str(violation.focus))
-    node = BNode()
-    severity = next((iri for iri, name in SEVERITIES.items() if name == check.severity), SH.Violation)
-    triples: list[Triple] = [(node, RDF.type, SH.ValidationResult), (node, SH.sourceConstraintComponent, check.component),
-                             (node, SH.sourceShape, check.shape), (node, SH.resultSeverity, severity),
-                             (node, SH.focusNode, violation.focus)]
-    if violation.value is not None:
-        triples.append((node, SH.value, violation.value))
-    if check.path is not None:
-        triples.append((node, SH.resultPath, check.path))
-        triples += _structure(shapes, check.path)
-    if check.constraint is not None:
-        triples.append((node, SH.sourceConstraint, check.constraint))
-    triples += [(node, SH.resultMessage, m) for m in literals]
     key = (*(str(x) for x in (violation.focus, check.shape, check.component, violation.value)), *sorted(str(m) for m in literals))
-    return Found(key, node, tuple(triples), result)
+    return Found(key, _Described(violation, BNode()), result)
+
+
+@dataclass(frozen=True)
+class _Described:
+    """A violation's sh:ValidationResult, as pyshacl writes it, made when asked for (see found_of)."""
+
+    violation: Violation
+    node: BNode
+
+    def triples(self) -> list[Triple]:
+        violation, node = self.violation, self.node
+        check = violation.check
+        severity = next((iri for iri, name in SEVERITIES.items() if name == check.severity), SH.Violation)
+        triples: list[Triple] = [(node, RDF.type, SH.ValidationResult), (node, SH.sourceConstraintComponent, check.component),
+                                 (node, SH.sourceShape, check.shape), (node, SH.resultSeverity, severity),
+                                 (node, SH.focusNode, violation.focus)]
+        if violation.value is not None:
+            triples.append((node, SH.value, violation.value))
+        if check.path is not None:
+            triples.append((node, SH.resultPath, check.path))
+            triples += _structure(shapes_graph(), check.path)
+        if check.constraint is not None:
+            triples.append((node, SH.sourceConstraint, check.constraint))
+        triples += [(node, SH.resultMessage, m) for m in _messages(violation)[2]]
+        return triples
 
 
 def _structure(shapes: Graph, node: Node) -> list[Triple]:
@@ -750,8 +765,7 @@ def validate_store(backend: QueryBackend, locate_chunk: int | None = None) -> Re
     closed = types_are_closed(backend, hierarchy)
     found = list(violations(backend, compiled_checks(closed, hierarchy)))
     located = places(backend, {v.focus for v in found}, closed, locate_chunk or LOCATE_CHUNK)
-    shapes = shapes_graph()
-    return merge(_found(v, located[v.focus], shapes) for v in found)
+    return merge(found_of(v, located[v.focus]) for v in found)
 
 
 LOCATE_CHUNK = 4000  # focus nodes located from one neighbourhood graph
