@@ -3,11 +3,15 @@ or each shape's check alone inside stores of growing size.
 
     python benchmarks/bench_validate.py [--projects 1000] [--jobs 2] [--plain-limit 900] [--out FILE.json]
     python benchmarks/bench_validate.py --stores S1000 S10000 [--check-limit 60] [--out FILE.json]
+    python benchmarks/bench_validate.py --phases S1000 S10000 [--out FILE.json]
 
 With --stores, every check `validate --store` runs (jixiao.validation.sparql: one SELECT per
 constraint of a shape) is timed alone on each store, in a child process stopped after
 --check-limit seconds, then the growth factor from each store to the next is printed (a check
-that scales grows about as the data do: 10x the projects, at most ~11x the time). The stores
+that scales grows about as the data do: 10x the projects, at most ~11x the time). With --phases,
+`validate --store` is run on each store phase by phase in one child process, each phase timed in
+CPU seconds (`time.process_time`: the process with Oxigraph's threads) with the resident memory
+after it, and each check's query timed within the run (docs/validation.md). The stores
 are made with `jixiao ingest DIR --store S` (and `jixiao reason --store S`, as the pipeline does).
 
 Routes timed on the same data in the same run:
@@ -176,6 +180,97 @@ def checks_table(stores: list[Path], rows: list[dict[str, Any]], limit: float) -
     return header + "\n".join(lines) + f"\n| **all checks** | {total} | |\n"
 
 
+def _memory_mb(field: str = "VmRSS") -> float:
+    """The process's resident memory (VmRSS) or its peak (VmHWM), in MB, from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _phases_child(store: Path, queue: Any) -> None:
+    """`validate_store`'s phases on `store`, each timed (CPU-s) with the memory after it; the checks one by one."""
+    from jixiao.stores import open_backend
+    from jixiao.validation import render
+    from jixiao.validation.report import merge
+    from jixiao.validation.sparql import LOCATE_CHUNK, class_hierarchy, compiled_checks, found_of, locate, neighbourhood, types_are_closed, violations
+
+    phases: dict[str, float] = {}
+    memory: dict[str, float] = {}
+
+    def phase(name: str, start: float) -> float:
+        now = time.process_time()
+        phases[name] = phases.get(name, 0.0) + now - start
+        memory[name] = round(_memory_mb(), 1)
+        return now
+
+    backend = open_backend(store=store, read_only=True)
+    start = time.process_time()
+    hierarchy = class_hierarchy(backend)
+    closed = types_are_closed(backend, hierarchy)
+    start = phase("types closed", start)
+    checks: list[dict[str, Any]] = []
+    found = []
+    names = check_names()
+    for name, check in zip(names, compiled_checks(closed, hierarchy), strict=True):
+        before = time.process_time()
+        of_check = list(violations(backend, [check]))
+        checks.append({"check": name, "cpu_s": round(time.process_time() - before, 3), "results": len(of_check)})
+        found += of_check
+    start = phase("checks", start)
+    ordered = sorted({v.focus for v in found}, key=str)
+    located = {}
+    triples = 0
+    for first in range(0, len(ordered), LOCATE_CHUNK):
+        part = ordered[first:first + LOCATE_CHUNK]
+        graph = neighbourhood(backend, part, closed)
+        triples += len(graph)
+        start = phase("neighbourhood", start)
+        located.update((focus, locate(graph, focus)) for focus in part)
+        start = phase("locate", start)
+    report = merge(found_of(v, located[v.focus]) for v in found)
+    start = phase("merge", start)
+    text = render(report, "json")
+    phase("json", start)
+    queue.put({"store": str(store), "results": len(report.results), "neighbourhood_triples": triples,
+               "cpu_s": {k: round(v, 3) for k, v in phases.items()}, "rss_mb_after": memory,
+               "peak_mb": round(_memory_mb("VmHWM"), 1), "json_bytes": len(text.encode()), "checks": checks})
+
+
+def time_phases(stores: list[Path]) -> list[dict[str, Any]]:
+    """Each store's phases (see _phases_child), each store in a fresh child process."""
+    rows = []
+    for store in stores:
+        row = in_child(_phases_child, (store,), 24 * 3600)
+        if not isinstance(row, dict):
+            raise SystemExit(f"validating {store} failed")
+        print(json.dumps({k: v for k, v in row.items() if k != "checks"}, ensure_ascii=False), flush=True)
+        rows.append(row)
+    return rows
+
+
+def phases_table(rows: list[dict[str, Any]]) -> str:
+    """The phases and the checks as Markdown tables, with the growth from each store to the next."""
+    def growth(values: list[float]) -> str:
+        return ", ".join(f"{b / a:.1f}x" if a > 0 else "-" for a, b in itertools.pairwise(values))
+
+    names = [Path(r["store"]).name for r in rows]
+    lines = ["| phase | " + " | ".join(f"{n} CPU-s" for n in names) + " | growth |", "|---|" + "---|" * (len(rows) + 1)]
+    for phase in rows[0]["cpu_s"]:
+        values = [r["cpu_s"].get(phase, 0.0) for r in rows]
+        lines.append(f"| {phase} | " + " | ".join(f"{v:.2f}" for v in values) + f" | {growth(values)} |")
+    totals = [sum(r["cpu_s"].values()) for r in rows]
+    lines.append("| **all** | " + " | ".join(f"**{v:.2f}**" for v in totals) + f" | {growth(totals)} |")
+    lines.append("| peak MB (results) | " + " | ".join(f"{r['peak_mb']:.0f} ({r['results']})" for r in rows) + " | |")
+    lines += ["", "| check | " + " | ".join(f"{n} CPU-s (results)" for n in names) + " | growth |", "|---|" + "---|" * (len(rows) + 1)]
+    by_check = sorted(range(len(rows[0]["checks"])), key=lambda i: -rows[-1]["checks"][i]["cpu_s"])
+    for i in by_check:
+        values = [r["checks"][i]["cpu_s"] for r in rows]
+        lines.append(f"| {rows[0]['checks'][i]['check']} | " + " | ".join(f"{v:.2f} ({r['checks'][i]['results']})" for v, r in zip(values, rows, strict=True))
+                     + f" | {growth(values)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=1000)
@@ -184,9 +279,17 @@ def main() -> None:
     parser.add_argument("--plain-sizes", default="50,100,200", help="smaller corpora on which plain pyshacl is timed too")
     parser.add_argument("--out", type=Path, default=None, help="write the measurements as JSON")
     parser.add_argument("--stores", type=Path, nargs="+", default=None, help="time each check alone on these stores instead")
+    parser.add_argument("--phases", type=Path, nargs="+", default=None, help="time validate --store's phases on these stores instead")
     parser.add_argument("--check-limit", type=float, default=60.0, help="seconds before one check is stopped (with --stores)")
     args = parser.parse_args()
 
+    if args.phases:
+        timings = time_phases(args.phases)
+        print(phases_table(timings))
+        if args.out:
+            args.out.write_text(json.dumps({"machine": {"load_average": os.getloadavg()}, "stores": timings}, ensure_ascii=False, indent=2),
+                                encoding="utf-8")
+        return
     if args.stores:
         timings = time_checks(args.stores, args.check_limit)
         print(checks_table(args.stores, timings, args.check_limit))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS
@@ -56,7 +56,7 @@ class Report:
     """
 
     results: list[Result]
-    found: list[Found]  # each result's SHACL description, once each, in the order found
+    found: list[Found]  # each result with its SHACL description, once each, in the order found
 
     @cached_property
     def graph(self) -> Graph:
@@ -243,13 +243,32 @@ def _description(report: Graph, node: Node) -> Iterator[Triple]:
             yield from _description(report, o)
 
 
+class Description(Protocol):
+    """A result's SHACL description (its sh:ValidationResult node and triples), for the report graph."""
+
+    @property
+    def node(self) -> Node: ...
+
+    def triples(self) -> Iterable[Triple]: ...
+
+
+@dataclass(frozen=True)
+class HeldDescription:
+    """A description held as its triples: those of a part's pyshacl report (picklable for workers)."""
+
+    node: Node
+    held: tuple[Triple, ...]
+
+    def triples(self) -> Iterable[Triple]:
+        return self.held
+
+
 @dataclass(frozen=True)
 class Found:
-    """One result of a part's SHACL report, located in the part's data (picklable for workers)."""
+    """One result, located in its data, with its SHACL description (held, or made when the report graph is built)."""
 
     key: tuple[str, ...]
-    node: Node
-    description: tuple[Triple, ...]
+    description: Description
     result: Result
 
 
@@ -263,7 +282,7 @@ def found_in(data: Graph, report: Graph) -> list[Found]:
         severity = report.value(node, SH.resultSeverity)
         result = Result(SEVERITIES.get(severity, str(severity)), place.project, place.indicator, zh, en, place.source,
                         shape_name(report.value(node, SH.sourceShape)), place.agency, place.stated, str(focus))
-        found.append(Found(_result_key(report, node), node, tuple(_description(report, node)), result))
+        found.append(Found(_result_key(report, node), HeldDescription(node, tuple(_description(report, node))), result))
     return found
 
 
@@ -288,8 +307,8 @@ def report_graph(found: Iterable[Found]) -> Graph:
     conforms = True
     for item in found:
         conforms = False
-        graph.add((root, SH.result, item.node))
-        for triple in item.description:
+        graph.add((root, SH.result, item.description.node))
+        for triple in item.description.triples():
             graph.add(triple)
     # Standard SHACL: a graph conforms when there is no result at all, whatever its severity.
     graph.add((root, SH.conforms, Literal(conforms)))

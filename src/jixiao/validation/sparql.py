@@ -591,8 +591,8 @@ def _messages(violation: Violation) -> tuple[str, str, list[Literal]]:
     return by_language.get("zh", plain), by_language.get("en", plain), literals
 
 
-_NEIGHBOURHOOD_LINKS = (JX.atRow, JX.concerns, JX.declaredBy, JX.target, JX.inDocument, JX.yearOf, JX.evaluation,
-                        JX.evaluatedUnit)
+_NEIGHBOURHOOD_LINKS = frozenset((JX.atRow, JX.concerns, JX.declaredBy, JX.target, JX.inDocument, JX.yearOf, JX.evaluation,
+                                  JX.evaluatedUnit))
 # What `locate` reads of a node, apart from the part-of links and source rows fetched on their own
 # (`_ancestors`, `_source_rows`): its row, texts and labels, the project a self-evaluation evaluates,
 # and two of its types.
@@ -619,9 +619,10 @@ def neighbourhood(backend: QueryBackend, focus_nodes: Iterable[Node], closed_typ
     focus = {n for n in focus_nodes if not isinstance(n, Literal)}
     frontier = _ancestors(backend, graph, focus)
     for _ in range(4):  # nodes → targets, their project, evaluation, row → its unit, document → the unit's label
-        _fetch(backend, graph, frontier - fetched, closed_types)
+        added = _fetch(backend, graph, frontier - fetched, closed_types)
         fetched |= frontier
-        frontier = {o for s, p, o in graph if p in _NEIGHBOURHOOD_LINKS and not isinstance(o, Literal)} - fetched
+        # The links of what was just fetched (all earlier ones were followed already).
+        frontier = {o for _s, p, o in added if p in _NEIGHBOURHOOD_LINKS and not isinstance(o, Literal)} - fetched
         if not frontier:
             break
     _source_rows(backend, graph, focus)
@@ -645,10 +646,17 @@ def _ancestors(backend: QueryBackend, graph: Graph, focus: set[Node]) -> set[Nod
     step = set(found)
     while step:
         reached: set[Node] = set()
+        asking = set(step)
         for part in PARTS:
-            for node, parent in _linked(backend, step, part, up=True):
+            # `chain` walks up by the first part-of predicate (in PARTS' order) a node has a parent by:
+            # a node given its parent is not asked for the later predicates (a target was asked three
+            # times for one link), the same chains with fewer lookups.
+            with_parent = set()
+            for node, parent in _linked(backend, asking, part, up=True):
                 graph.add((parent, part, node))
                 reached.add(parent)
+                with_parent.add(node)
+            asking -= with_parent
         step = reached - found
         found |= step
     return found
@@ -688,17 +696,25 @@ def _source_rows(backend: QueryBackend, graph: Graph, focus: set[Node]) -> None:
         walking = still
 
 
-def _fetch(backend: QueryBackend, graph: Graph, nodes: set[Node], closed_types: bool) -> None:
-    """Add to `graph` what `locate` reads of each node (see neighbourhood)."""
+def _fetch(backend: QueryBackend, graph: Graph, nodes: set[Node], closed_types: bool) -> list[Triple]:
+    """Add to `graph` what `locate` reads of each node (see neighbourhood); the triples added.
+
+    Asked as a SELECT, not a CONSTRUCT: a SELECT's terms are converted once per answer (the
+    predicates, each subject's IRI), a CONSTRUCT's once per triple."""
     # One pattern from the bound subjects, the predicates filtered: a UNION of a VALUES ?p branch and
     # a type branch took twice as long (each branch is a group of its own, see _Compiler.joined).
     predicates = ", ".join(p.n3() for p in _LOCATE_PREDICATES)
     types = f" && ?o IN ({', '.join(c.n3() for c in _LOCATE_TYPES)})" if closed_types else ""
+    added: list[Triple] = []
     for batch in _batches(sorted(nodes, key=str)):
-        query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {' '.join(n.n3() for n in batch)} }} ?s ?p ?o . "
+        query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(n.n3() for n in batch)} }} ?s ?p ?o . "
                  f"FILTER (?p IN ({predicates}) || (?p = {RDF.type.n3()}{types})) }}")
-        for triple in backend.construct(query, {}):
-            graph.add(triple)
+        for row in backend.select(query, {}).rows:
+            triple = (row["s"], row["p"], row["o"])
+            if None not in triple:
+                added.append(triple)  # type: ignore[arg-type]
+    graph.addN((s, p, o, graph) for s, p, o in added)
+    return added
 
 
 def _batches(nodes: list[Node]) -> Iterator[list[Node]]:
@@ -708,26 +724,41 @@ def _batches(nodes: list[Node]) -> Iterator[list[Node]]:
         yield iris[start:start + _BATCH]
 
 
-def _found(violation: Violation, place: Place, shapes: Graph) -> Found:
+def found_of(violation: Violation, place: Place) -> Found:
+    """The report's entry of one violation, at its place. Its SHACL description is made only when the
+    report graph is built (`--format ttl`): held for every result it was about ten rdflib triples a
+    result (a million tuples at 100,000 projects) that text and JSON never read."""
     check = violation.check
     zh, en, literals = _messages(violation)
     result = Result(check.severity, place.project, place.indicator, zh, en, place.source, shape_name(check.shape),
                     place.agency, place.stated, str(violation.focus))
-    node = BNode()
-    severity = next((iri for iri, name in SEVERITIES.items() if name == check.severity), SH.Violation)
-    triples: list[Triple] = [(node, RDF.type, SH.ValidationResult), (node, SH.sourceConstraintComponent, check.component),
-                             (node, SH.sourceShape, check.shape), (node, SH.resultSeverity, severity),
-                             (node, SH.focusNode, violation.focus)]
-    if violation.value is not None:
-        triples.append((node, SH.value, violation.value))
-    if check.path is not None:
-        triples.append((node, SH.resultPath, check.path))
-        triples += _structure(shapes, check.path)
-    if check.constraint is not None:
-        triples.append((node, SH.sourceConstraint, check.constraint))
-    triples += [(node, SH.resultMessage, m) for m in literals]
     key = (*(str(x) for x in (violation.focus, check.shape, check.component, violation.value)), *sorted(str(m) for m in literals))
-    return Found(key, node, tuple(triples), result)
+    return Found(key, _Described(violation, BNode()), result)
+
+
+@dataclass(frozen=True)
+class _Described:
+    """A violation's sh:ValidationResult, as pyshacl writes it, made when asked for (see found_of)."""
+
+    violation: Violation
+    node: BNode
+
+    def triples(self) -> list[Triple]:
+        violation, node = self.violation, self.node
+        check = violation.check
+        severity = next((iri for iri, name in SEVERITIES.items() if name == check.severity), SH.Violation)
+        triples: list[Triple] = [(node, RDF.type, SH.ValidationResult), (node, SH.sourceConstraintComponent, check.component),
+                                 (node, SH.sourceShape, check.shape), (node, SH.resultSeverity, severity),
+                                 (node, SH.focusNode, violation.focus)]
+        if violation.value is not None:
+            triples.append((node, SH.value, violation.value))
+        if check.path is not None:
+            triples.append((node, SH.resultPath, check.path))
+            triples += _structure(shapes_graph(), check.path)
+        if check.constraint is not None:
+            triples.append((node, SH.sourceConstraint, check.constraint))
+        triples += [(node, SH.resultMessage, m) for m in _messages(violation)[2]]
+        return triples
 
 
 def _structure(shapes: Graph, node: Node) -> list[Triple]:
@@ -750,8 +781,7 @@ def validate_store(backend: QueryBackend, locate_chunk: int | None = None) -> Re
     closed = types_are_closed(backend, hierarchy)
     found = list(violations(backend, compiled_checks(closed, hierarchy)))
     located = places(backend, {v.focus for v in found}, closed, locate_chunk or LOCATE_CHUNK)
-    shapes = shapes_graph()
-    return merge(_found(v, located[v.focus], shapes) for v in found)
+    return merge(found_of(v, located[v.focus]) for v in found)
 
 
 LOCATE_CHUNK = 4000  # focus nodes located from one neighbourhood graph
