@@ -443,7 +443,7 @@ class OxigraphWriter:
         """The ontology graph put in this write: later tables may leave it their lines it holds. If it changes, the
         lines tables left to it that it no longer holds go into those tables' graphs (all of this write's and the
         store's tables, before the old graph is emptied), and every position is counted in the new index."""
-        index = vocabulary_index(lines)
+        index = vocabulary_index(_as_stored(lines))
         if self.vocabulary and list(self.vocabulary) == index:
             return
         self._flush()  # the facts of tables put so far in this write are read from the store
@@ -676,6 +676,16 @@ class OxigraphWriter:
             self.store = None  # type: ignore[assignment]
             generations.discard(self.build)
 
+
+
+def _as_stored(lines: Sequence[str]) -> list[str]:
+    """N-Triples lines as the store gives them back (one space between terms, no escapes in IRIs).
+
+    The vocabulary index must count positions in the text the next write reads back from the ontology graph: a
+    user's file (`replace_graph`) may separate terms by tabs or escape an IRI's characters, and positions counted
+    in that text name other lines once the index is made again from the store (seen: a table's line left to the
+    ontology lost from it after the ontology was replaced from a tab-separated file)."""
+    return [f"{t.subject} {t.predicate} {t.object} .\n" for t in ox.parse(input="".join(lines), format=ox.RdfFormat.N_TRIPLES)]
 
 _EMPTY = ox.Store()  # what a store holds before its first write
 
