@@ -447,10 +447,14 @@ class OxigraphWriter:
         if self.vocabulary and list(self.vocabulary) == index:
             return
         self._flush()  # the facts of tables put so far in this write are read from the store
-        old = vocabulary_index(f"{q.subject} {q.predicate} {q.object} .\n" for q in self.store.quads_for_pattern(None, None, None, ONTOLOGY_NODE))
+        old = self._stored_ontology_index()
         self.vocabulary = {line: position for position, line in enumerate(index)}
         if old != index:
             self._move_left_lines(old, self.vocabulary)
+
+    def _stored_ontology_index(self) -> list[str]:
+        """The vocabulary index of the ontology graph as the store holds it now (before this write changes it)."""
+        return vocabulary_index(_stored_line(quad) for quad in self.store.quads_for_pattern(None, None, None, ONTOLOGY_NODE))
 
     def _move_left_lines(self, old: list[str], new: dict[str, int]) -> None:
         """Each table's left lines counted again in the index `new`; those not in it go back into the table's graph."""
@@ -557,7 +561,7 @@ class OxigraphWriter:
         target = _named_node(graph)
         if graph == ONTOLOGY_IRI:
             self._flush()
-            old = vocabulary_index(f"{q.subject} {q.predicate} {q.object} .\n" for q in self.store.quads_for_pattern(None, None, None, ONTOLOGY_NODE))
+            old = self._stored_ontology_index()
             self._move_left_lines(old, {})
             self.vocabulary = {}
         self._clear(target)
@@ -685,7 +689,12 @@ def _as_stored(lines: Sequence[str]) -> list[str]:
     user's file (`replace_graph`) may separate terms by tabs or escape an IRI's characters, and positions counted
     in that text name other lines once the index is made again from the store (seen: a table's line left to the
     ontology lost from it after the ontology was replaced from a tab-separated file)."""
-    return [f"{t.subject} {t.predicate} {t.object} .\n" for t in ox.parse(input="".join(lines), format=ox.RdfFormat.N_TRIPLES)]
+    return [_stored_line(t) for t in ox.parse(input="".join(lines), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _stored_line(statement: ox.Triple | ox.Quad) -> str:
+    """A statement as the N-Triples line the vocabulary index counts (the store's own text of its terms)."""
+    return f"{statement.subject} {statement.predicate} {statement.object} .\n"
 
 _EMPTY = ox.Store()  # what a store holds before its first write
 
