@@ -8,6 +8,8 @@ rdflib where it has them. Prefixes for serialisation are derived from this modul
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SH, SKOS, VOID, XSD
 from rdflib.namespace import Namespace as _Namespace
@@ -32,5 +34,33 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
 }
 
+
+class TermsOnce:
+    """A namespace whose terms are each looked up once, for code that names terms in a loop over
+    hundreds of thousands of triples (the mapper): rdflib checks a closed namespace's name and
+    builds a new URIRef on every attribute access. The first access asks the namespace itself, so
+    a closed namespace still refuses a term it does not define."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # not a term: this object's own attributes (and copy's, pickle's probes)
+            raise AttributeError(name)
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)  # found as an attribute from now on, without __getattr__
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
 __all__ = ["DCAT", "DCTERMS", "DEFAULT_BASE", "JX", "JXS", "JXU", "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL",
-           "PREFIXES", "PROV", "QB", "QUDT_UNIT", "RDF", "RDFS", "SH", "SKOS", "VOID", "XSD"]
+           "PREFIXES", "PROV", "QB", "QUDT_UNIT", "RDF", "RDFS", "SH", "SKOS", "VOID", "XSD", "TermsOnce"]

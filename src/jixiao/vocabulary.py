@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -20,6 +20,10 @@ from jixiao.namespaces import JX
 from jixiao.resources import ontology_files
 
 
+# Remembered because the reader and the mapper key the same few thousand cells, labels and names
+# again and again (several hundred thousand calls at 1,000 projects); a pure function of its text, so
+# what it remembers is never stale, and the bound keeps a long run's memory flat.
+@lru_cache(maxsize=1 << 16)
 def canon(text: str) -> str:
     """Key for matching a cell against labels: NFKC (full-width → half-width), no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
@@ -53,6 +57,7 @@ class Vocabulary:
     notation: dict[URIRef, str] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     label_zh: dict[URIRef, str] = field(default_factory=dict)
+    declared_units: set[URIRef] = field(default_factory=set)  # every jx:UnitOfMeasure the ontology declares
 
     def is_preferred(self, text: str) -> bool:
         """Whether `text` is a concept's preferred label (so using it is no alias)."""
@@ -98,6 +103,7 @@ def _index_comparators(graph: Graph, vocab: Vocabulary) -> None:
 def _index_units(graph: Graph, vocab: Vocabulary) -> None:
     for unit in graph.subjects(RDF.type, JX.UnitOfMeasure):
         assert isinstance(unit, URIRef)
+        vocab.declared_units.add(unit)
         base = graph.value(unit, JX.baseUnit)
         factor = graph.value(unit, JX.conversionFactor)
         kind = graph.value(unit, JX.quantityKind)

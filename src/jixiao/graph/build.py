@@ -419,18 +419,56 @@ def _statement(triple: Triple) -> Statement:
     return s.n3(), p.n3(), o.n3()
 
 
+# The characters rdflib's n3() refuses in an IRI (rdflib.term._invalid_uri_chars), searched for in one pass.
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
+# The datatypes whose n3() spells infinities and NaN its own way (rdflib.term._NUMERIC_INF_NAN_LITERAL_TYPES),
+# and the lexical forms of theirs that can have no such spelling (plain decimal numerals).
+_NUMERIC_TYPES = frozenset({XSD.float, XSD.double, XSD.decimal})
+_PLAIN_NUMERAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _iri_text(iri: URIRef) -> str:
+    """An IRI's N-Triples form, as rdflib's `n3()` writes it (which also raises on a character N-Triples forbids)."""
+    return f"<{iri}>" if _NOT_IN_IRI.search(iri) is None else iri.n3()
+
+
+def _literal_text(literal: Literal) -> str:
+    """A literal's N-Triples form, exactly as rdflib's `n3()` writes it (the tests compare the two),
+    written here for the mapper's usual literals: one line, no language tag, and a datatype with no
+    numeric spelling or a plain numeral. rdflib's own path builds the same string in several
+    method calls and type checks for every one of the mapper's literals; the rest still go there."""
+    datatype = literal.datatype
+    if literal.language is not None or "\n" in literal or (datatype in _NUMERIC_TYPES and not _PLAIN_NUMERAL.fullmatch(literal)):
+        return literal.n3()
+    # rdflib's escapes, in rdflib's order (Literal._quote_encode).
+    quoted = '"' + literal.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
+    return quoted if datatype is None else f"{quoted}^^<{datatype}>"
+
+
 class _TermWriter:
-    """N-Triples forms of terms, each IRI's computed once: rdflib's `n3()` checks the IRI every time,
-    and the same predicates, classes and subjects come back in almost every triple."""
+    """N-Triples forms of terms, each IRI's computed once: the same predicates, classes and subjects
+    come back in almost every triple."""
 
     def __init__(self) -> None:
         self.iris: dict[str, str] = {}
+        # The mapper makes each of a document's literals once (mapping.Literals) and repeats the object,
+        # so a literal's text is remembered by the object's identity (kept alive here, so its id is not
+        # reused): rdflib's own hashing and comparing of literals would cost more than writing them.
+        self.literals: dict[int, tuple[Literal, str]] = {}
 
     def term(self, node: Node) -> str:
-        if type(node) is URIRef:
-            text = self.iris.get(node)
+        kind = type(node)
+        if kind is URIRef:
+            text = self.iris.get(node)  # type: ignore[call-overload]
             if text is None:
-                text = self.iris[node] = node.n3()
+                text = self.iris[node] = _iri_text(node)  # type: ignore[index,arg-type]
+            return text
+        if kind is Literal:
+            known = self.literals.get(id(node))
+            if known is not None and known[0] is node:
+                return known[1]
+            text = _literal_text(node)  # type: ignore[arg-type]
+            self.literals[id(node)] = (node, text)  # type: ignore[assignment]
             return text
         return node.n3()
 
@@ -517,7 +555,9 @@ class _DocumentEncoder:
         return sum(1 for _ in itertools.takewhile(bool, map(operator.is_, triples, self.previous)))
 
     def _encode(self, triple: Triple) -> list[Statement]:
-        statement = self.terms.statement(triple)
+        term = self.terms.term
+        s, p, o = triple
+        statement = (term(s), term(p), term(o))
         if self.entailments is None:
             return [statement]
         return [statement, *self.entailments.statements(triple, statement)]
@@ -542,29 +582,40 @@ class _DocumentEncoder:
                       entailed: dict[Statement, int]) -> EncodedChunk:
         """The chunk's statements (filling `asserted` and `entailed`, statement -> scope): the mapper's first, then what only the ontology entails."""
         fresh: list[tuple[Triple, list[Statement]]] = []
-        known: list[tuple[list[Statement], int]] = []
+        known: list[tuple[Triple, list[Statement], int]] = []
+        seen = self.seen
         for triple in triples:
-            entry = self.seen.get(id(triple))
+            entry = seen.get(id(triple))
             if entry is not None and entry[0] is triple:
-                known.append((entry[1], entry[2]))
+                known.append(entry)
             else:
                 fresh.append((triple, self._encode(triple)))
-        # Roots come from asserted types only, so that scopes (and so `-o`) are the same with entailments or without.
-        own_classes, document_classes = _root_classes()
-        own = tuple(f"{s[:-1]}/" for _, ((s, p, o), *_) in fresh if p == _TYPE and o in own_classes)
-        self.document_roots += tuple(f"{s[:-1]}/" for _, ((s, p, o), *_) in fresh
-                                     if p == _TYPE and o in document_classes and f"{s[:-1]}/" not in self.document_roots)
+        own = self._roots(fresh)
+        document_roots = self.document_roots
+        scoped: list[tuple[Triple, list[Statement], int]] = []
         for triple, encoded in fresh:
-            scope = 0 if own and encoded[0][0].startswith(own) else 1 if self.document_roots and encoded[0][0].startswith(self.document_roots) else 2
-            self.seen[id(triple)] = (triple, encoded, scope)
-        for encoded, scope in itertools.chain(((e, self.seen[id(t)][2]) for t, e in fresh), known):
+            subject = encoded[0][0]
+            scope = 0 if own and subject.startswith(own) else 1 if document_roots and subject.startswith(document_roots) else 2
+            entry = seen[id(triple)] = (triple, encoded, scope)
+            scoped.append(entry)
+        for _, encoded, scope in itertools.chain(scoped, known):
             asserted.setdefault(encoded[0], scope)
-            for statement in encoded[1:]:
+            for statement in itertools.islice(encoded, 1, None):
                 entailed.setdefault(statement, scope if statement[0] == encoded[0][0] else self._scope(statement, own))
         only_entailed = {statement: scope for statement, scope in entailed.items() if statement not in asserted}
         return EncodedChunk(chunk.key, str(chunk.graph), chunk.source, [*asserted, *only_entailed],
                             bytes([*asserted.values(), *only_entailed.values()]), len(asserted) if self.entailments is not None else None,
                             self.entailments.schema_digest if self.entailments is not None else "")
+
+    def _roots(self, fresh: list[tuple[Triple, list[Statement]]]) -> tuple[str, ...]:
+        """The chunk's own roots (its project or plan, as `<IRI/` prefixes) among the newly encoded
+        statements; a document's root found among them is kept for the document's later chunks.
+        Roots come from asserted types only, so that scopes (and so `-o`) are the same with entailments or without."""
+        own_classes, document_classes = _root_classes()
+        typed = [(s, o) for s, p, o in (encoded[0] for _, encoded in fresh) if p == _TYPE]
+        own = tuple(f"{s[:-1]}/" for s, o in typed if o in own_classes)
+        self.document_roots += tuple(f"{s[:-1]}/" for s, o in typed if o in document_classes and f"{s[:-1]}/" not in self.document_roots)
+        return own
 
     def _scope(self, statement: Statement, own: tuple[str, ...]) -> int:
         """The scope of an entailed statement about another resource (an inverse property's subject, a range's type)."""

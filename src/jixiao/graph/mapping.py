@@ -36,11 +36,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import namespace as rdflib_namespaces
 
-from jixiao.namespaces import DEFAULT_BASE, JX, ORG
+from jixiao import namespaces
+from jixiao.namespaces import DEFAULT_BASE, TermsOnce
 from jixiao.reading import DEPARTMENT, BudgetPart, DocumentRecord, GoalRecord, IndicatorRecord, NamedUnit, Note, ParsedValue, ProjectRecord
 from jixiao.vocabulary import Unit, canon, vocabulary
+
+# The namespaces the mapper names its terms in, each term looked up once (see TermsOnce).
+JX, ORG = TermsOnce(namespaces.JX), TermsOnce(namespaces.ORG)
+RDF, RDFS, XSD = TermsOnce(rdflib_namespaces.RDF), TermsOnce(rdflib_namespaces.RDFS), TermsOnce(rdflib_namespaces.XSD)
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 GOAL_CLASS = {"long-term": JX.LongTermGoal, "annual": JX.AnnualGoal}
@@ -134,12 +139,28 @@ def _stated(subject: URIRef, pairs: tuple[tuple[URIRef, URIRef | Literal | None]
             yield subject, predicate, value
 
 
-def _year(year: int | None) -> Literal | None:
-    return Literal(f"{year:04d}", datatype=XSD.gYear) if year is not None else None
+class Literals:
+    """The literals of one document, each made once. A document's values come back many times (numbers,
+    positions, true/false, a unit's or a category's wording, in every table of the file), and
+    rdflib spends microseconds building each Literal; the mapper makes hundreds of thousands. Keyed
+    by the value's exact type and text and the datatype, so only what is the same term shares an
+    object (Decimal 1.0 and 1.00 are equal in Python but not the same literal)."""
 
+    def __init__(self) -> None:
+        self.made: dict[tuple[type, str, URIRef | None], Literal] = {}
 
-def _decimal(value: Decimal) -> Literal:
-    return Literal(value, datatype=XSD.decimal)
+    def __call__(self, value: str | int | Decimal, datatype: URIRef | None = None) -> Literal:
+        key = (type(value), str(value), datatype)
+        literal = self.made.get(key)
+        if literal is None:
+            literal = self.made[key] = Literal(value, datatype=datatype)
+        return literal
+
+    def year(self, year: int | None) -> Literal | None:
+        return self(f"{year:04d}", XSD.gYear) if year is not None else None
+
+    def decimal(self, value: Decimal) -> Literal:
+        return self(value, XSD.decimal)
 
 
 class Minter:
@@ -149,6 +170,7 @@ class Minter:
         self.base = _base(base)
         self.document = URIRef(f"{self.base}source/{document.content_hash[:16]}")
         self.line_texts: dict[int, str] = document.line_texts
+        self.literal = Literals()
 
     def row(self, line: int) -> URIRef:
         return URIRef(f"{self.document}/line/{line}")
@@ -236,7 +258,9 @@ def document_chunks(document: DocumentRecord, base: str = DEFAULT_BASE) -> Itera
 def _with_rows(chunks: list[GraphChunk], document: DocumentRecord, mint: Minter) -> Iterator[GraphChunk]:
     """Each chunk with the source rows it cites and the rows no chunk cites (few: usually none)."""
     prefix = f"{mint.document}/line/"
-    cited = [{int(str(o)[len(prefix):]) for _, _, o in chunk.triples if isinstance(o, URIRef) and str(o).startswith(prefix)} for chunk in chunks]
+    cut = len(prefix)
+    # str.startswith, not URIRef's: rdflib's own copies the string on every call.
+    cited = [{int(o[cut:]) for _, _, o in chunk.triples if isinstance(o, URIRef) and str.startswith(o, prefix)} for chunk in chunks]
     uncited = set(document.line_texts).difference(*cited)
     for chunk, lines in zip(chunks, cited, strict=True):
         rows = sorted(lines | uncited)
@@ -262,9 +286,9 @@ def _document_head(document: DocumentRecord, mint: Minter) -> Iterator[Triple]:
     """The file and its own notes, without its rows."""
     doc = mint.document
     yield doc, RDF.type, JX.SourceDocument
-    yield doc, JX.fileName, Literal(document.name)
-    yield doc, JX.contentHash, Literal(document.content_hash)
-    yield doc, JX.encoding, Literal(document.encoding)
+    yield doc, JX.fileName, mint.literal(document.name)
+    yield doc, JX.contentHash, mint.literal(document.content_hash)
+    yield doc, JX.encoding, mint.literal(document.encoding)
     yield from note_triples(doc, document.notes, mint)
 
 
@@ -277,8 +301,8 @@ def _row_triples(document: DocumentRecord, lines: list[int], mint: Minter) -> It
         row = mint.row(number)
         yield row, RDF.type, JX.SourceRow
         yield row, JX.inDocument, doc
-        yield row, JX.lineNumber, Literal(number)
-        yield row, JX.rawText, Literal(text)
+        yield row, JX.lineNumber, mint.literal(number)
+        yield row, JX.rawText, mint.literal(text)
 
 
 def _owner_triples(owner: URIRef, project: ProjectRecord, mint: Minter) -> Iterator[Triple]:
@@ -287,15 +311,15 @@ def _owner_triples(owner: URIRef, project: ProjectRecord, mint: Minter) -> Itera
     plan = project.kind == DEPARTMENT
     yield owner, RDF.type, JX.DepartmentPlan if plan else JX.Project
     if project.name and not plan:
-        yield owner, RDFS.label, Literal(project.name)
+        yield owner, RDFS.label, mint.literal(project.name)
     if project.agency:
         agency = mint.agency(project.agency)
         yield agency, RDF.type, JX.BudgetUnit
         yield agency, RDF.type, ORG.FormalOrganization
-        yield agency, RDFS.label, Literal(project.agency)
+        yield agency, RDFS.label, mint.literal(project.agency)
         yield owner, JX.declaredBy, agency
         if project.agency_code:
-            yield agency, ORG.identifier, Literal(project.agency_code)
+            yield agency, ORG.identifier, mint.literal(project.agency_code)
 
 
 def _project_triples(project: ProjectRecord, occurrence: int, mint: Minter) -> Iterator[Triple]:
@@ -307,20 +331,20 @@ def _project_triples(project: ProjectRecord, occurrence: int, mint: Minter) -> I
     yield subject, JX.yearOf, owner
     if project.name and plan:
         # A plan's title is the year's (it names the year); a project's name is the project's.
-        yield subject, RDFS.label, Literal(project.name)
+        yield subject, RDFS.label, mint.literal(project.name)
     if project.programme:
         programme = mint.programme(project.agency, project.programme)
         yield programme, RDF.type, JX.Programme
-        yield programme, RDFS.label, Literal(project.programme)
+        yield programme, RDFS.label, mint.literal(project.programme)
         yield subject, JX.programme, programme
     for named in project.units:
         yield from _unit_triples(subject, named, project.agency, mint)
     yield from _budget_part_triples(subject, project.budget_parts, mint)
     yield from _stated(subject, (
-        (JX.budget, _decimal(project.budget) if project.budget is not None else None),
-        (JX.budgetStated, Literal(project.budget_stated) if project.budget_stated else None),
+        (JX.budget, mint.literal.decimal(project.budget) if project.budget is not None else None),
+        (JX.budgetStated, mint.literal(project.budget_stated) if project.budget_stated else None),
         (JX.budgetStatedUnit, project.budget_unit),
-        (JX.fiscalYear, _year(project.year)),
+        (JX.fiscalYear, mint.literal.year(project.year)),
     ))
     used_lines: set[int] = set()
     for goal in project.goals:
@@ -344,9 +368,9 @@ def _unit_triples(subject: URIRef, named: NamedUnit, agency: str | None, mint: M
     unit is linked as a unit the form names, so the project keeps one declaring unit."""
     unit = mint.agency(named.name)
     yield unit, RDF.type, ORG.Organization
-    yield unit, RDFS.label, Literal(named.name)
+    yield unit, RDFS.label, mint.literal(named.name)
     if named.code:
-        yield unit, ORG.identifier, Literal(named.code)
+        yield unit, ORG.identifier, mint.literal(named.code)
     role_property = vocabulary().graph.value(_concept(named.role), JX.roleProperty)
     if role_property == JX.declaredBy:
         if agency is None or canon(agency) != canon(named.name):
@@ -367,10 +391,10 @@ def _budget_part_triples(subject: URIRef, parts: list[BudgetPart], mint: Minter)
         node = _nth(f"{subject}/budget-part/{_digest(label)}", seen[label])
         yield subject, JX.budgetPart, node
         yield node, RDF.type, JX.BudgetPart
-        yield node, RDFS.label, Literal(part.label)
-        yield node, JX.statedAmount, Literal(part.stated)
+        yield node, RDFS.label, mint.literal(part.label)
+        yield node, JX.statedAmount, mint.literal(part.stated)
         if part.amount is not None:
-            yield node, JX.amount, _decimal(part.amount)
+            yield node, JX.amount, mint.literal.decimal(part.amount)
         if part.line is not None:
             yield node, JX.sourceRow, mint.row(part.line)
 
@@ -380,9 +404,9 @@ def _goal_triples(project: URIRef, goal: GoalRecord, mint: Minter, used_lines: s
     yield project, JX.hasGoal, subject
     yield subject, RDF.type, GOAL_CLASS[goal.kind]
     if goal.label:
-        yield subject, RDFS.label, Literal(goal.label)
+        yield subject, RDFS.label, mint.literal(goal.label)
     if goal.statement:
-        yield subject, JX.statement, Literal(goal.statement)
+        yield subject, JX.statement, mint.literal(goal.statement)
     for line in (goal.statement_line, goal.label_line):
         if line is not None:
             used_lines.add(line)
@@ -397,9 +421,9 @@ def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord
     vocab = vocabulary()
     yield goal, JX.hasIndicator, subject
     yield subject, RDF.type, indicator.level2 or JX.Indicator
-    yield subject, JX.position, Literal(indicator.position)
+    yield subject, JX.position, mint.literal(indicator.position)
     yield from _stated(subject, (
-        (RDFS.label, Literal(indicator.name) if indicator.name else None),
+        (RDFS.label, mint.literal(indicator.name) if indicator.name else None),
         (JX.category, indicator.level2),
         (JX.statedLevel1, indicator.level1),
     ))
@@ -407,11 +431,11 @@ def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord
     for text, concept, predicate in ((indicator.level1_text, indicator.level1, JX.statedLevel1Text),
                                      (indicator.level2_text, indicator.level2, JX.statedLevel2Text)):
         if text and (concept is None or canon(text) != canon(vocab.label_zh[concept])):
-            yield subject, predicate, Literal(text)
+            yield subject, predicate, mint.literal(text)
     yield from _stated(subject, (
         (JX.basis, indicator.basis),
-        (JX.basisText, Literal(indicator.basis_text) if indicator.basis_text else None),
-        (JX.description, Literal(indicator.description) if indicator.description else None),
+        (JX.basisText, mint.literal(indicator.basis_text) if indicator.basis_text else None),
+        (JX.description, mint.literal(indicator.description) if indicator.description else None),
     ))
     if indicator.value is not None:
         yield from _target_triples(subject, indicator.value, mint)
@@ -419,14 +443,14 @@ def _indicator_triples(goal: URIRef, subject: URIRef, indicator: IndicatorRecord
         previous = URIRef(f"{subject}/previous")
         yield subject, JX.previousActual, previous
         yield previous, RDF.type, JX.ActualValue
-        yield from _stated(previous, ((JX.valueYear, _year(indicator.previous_year)),))
+        yield from _stated(previous, ((JX.valueYear, mint.literal.year(indicator.previous_year)),))
         yield from value_triples(previous, indicator.previous, mint)
     for role, text in sorted(indicator.extra.items()):
         column = URIRef(f"{subject}/column/{role}")
         yield subject, JX.columnValue, column
         yield column, RDF.type, JX.ColumnValue
         yield column, JX.columnRole, _concept(role)
-        yield column, JX.cellText, Literal(text)
+        yield column, JX.cellText, mint.literal(text)
     for line in indicator.lines:
         yield subject, JX.sourceRow, mint.row(line)
     yield from note_triples(subject, indicator.notes, mint)
@@ -440,14 +464,14 @@ def _target_triples(indicator: URIRef, value: ParsedValue, mint: Minter) -> Iter
 
 def value_triples(subject: URIRef, value: ParsedValue, mint: Minter) -> Iterator[Triple]:
     """A value as written and as understood: quantitative, a period, or qualitative."""
-    yield subject, JX.statedValue, Literal(value.stated)
+    yield subject, JX.statedValue, mint.literal(value.stated)
     if value.period:
         yield subject, RDF.type, JX.PeriodTarget
         if value.comparator is not None:
             yield subject, JX.comparator, value.comparator
         for predicate, date in ((JX.periodStart, value.period_start), (JX.periodEnd, value.period_end)):
             if date is not None:
-                yield subject, predicate, Literal(date, datatype=_DATE_TYPES[date.count("-") + 1])
+                yield subject, predicate, mint.literal(date, _DATE_TYPES[date.count("-") + 1])
         return
     if not value.quantitative:
         yield subject, RDF.type, JX.QualitativeTarget
@@ -456,20 +480,20 @@ def value_triples(subject: URIRef, value: ParsedValue, mint: Minter) -> Iterator
     if value.comparator is not None:
         yield subject, JX.comparator, value.comparator
     # Whether the comparator was written: "280人次" is read as "=" but says none.
-    yield subject, JX.comparatorStated, Literal(value.comparator_stated)
+    yield subject, JX.comparatorStated, mint.literal(value.comparator_stated)
     assert value.number is not None and value.stated_number is not None
-    yield subject, JX.numericValue, _decimal(value.number)
-    yield subject, JX.statedNumber, _decimal(value.stated_number)
+    yield subject, JX.numericValue, mint.literal.decimal(value.number)
+    yield subject, JX.statedNumber, mint.literal.decimal(value.stated_number)
     if value.upper is not None and value.stated_upper is not None:
-        yield subject, JX.upperValue, _decimal(value.upper)
-        yield subject, JX.statedUpperNumber, _decimal(value.stated_upper)
+        yield subject, JX.upperValue, mint.literal.decimal(value.upper)
+        yield subject, JX.statedUpperNumber, mint.literal.decimal(value.stated_upper)
     if value.unit is not None:
         yield from _unit_of_measure(subject, value.unit, mint)
     elif value.unit_text:
         # A unit not in the unit table is kept as written, as a unit of its own.
         unit = mint.unit(value.unit_text)
         yield unit, RDF.type, JX.UnitOfMeasure
-        yield unit, RDFS.label, Literal(value.unit_text)
+        yield unit, RDFS.label, mint.literal(value.unit_text)
         yield subject, JX.unit, unit
     if value.stated_unit is not None:
         yield subject, JX.statedUnit, value.stated_unit
@@ -478,14 +502,14 @@ def value_triples(subject: URIRef, value: ParsedValue, mint: Minter) -> Iterator
 def _unit_of_measure(subject: URIRef, unit: Unit, mint: Minter) -> Iterator[Triple]:
     """The value's base unit; one the value grammar composed (次/月) is declared once, like a unit
     kept as written, with its base unit, factor and kind."""
-    if (unit.base, RDF.type, JX.UnitOfMeasure) in vocabulary().graph:
+    if unit.base in vocabulary().declared_units:
         yield subject, JX.unit, unit.base
         return
     base = mint.unit(unit.base_label)
     yield base, RDF.type, JX.UnitOfMeasure
-    yield base, RDFS.label, Literal(unit.base_label)
+    yield base, RDFS.label, mint.literal(unit.base_label)
     yield base, JX.baseUnit, base
-    yield base, JX.conversionFactor, _decimal(Decimal(1))
+    yield base, JX.conversionFactor, mint.literal.decimal(Decimal(1))
     if unit.kind is not None:
         yield base, JX.quantityKind, unit.kind
     yield subject, JX.unit, base
@@ -500,8 +524,8 @@ def note_triples(subject: URIRef, notes: list[Note], mint: Minter) -> Iterator[T
         yield node, JX.concerns, subject
         # A note that saw the whole row points to the row instead of repeating its text.
         if note.saw and note.saw != mint.line_texts.get(note.line or 0):
-            yield node, JX.saw, Literal(note.saw)
-        yield node, JX.decision, Literal(note.decision)
+            yield node, JX.saw, mint.literal(note.saw)
+        yield node, JX.decision, mint.literal(note.decision)
         if note.line is not None:
             yield node, JX.atRow, mint.row(note.line)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -143,6 +143,9 @@ def _tables() -> _Tables:
     return tables
 
 
+# Remembered like vocabulary.canon: a pure function of the label, asked for every cell of every row
+# (is a cell a column header? a form field?), where the same few hundred texts recur.
+@lru_cache(maxsize=1 << 14)
 def _key(label: str) -> str:
     """A label's lookup key: canonical text with any year written as the placeholder."""
     return _YEAR.sub(_YEAR_PLACEHOLDER, canon(label).rstrip(":：")).replace("yyyy", _YEAR_PLACEHOLDER)

@@ -355,7 +355,7 @@ def _with_unit(stated: str, comparator: URIRef, number: Decimal, unit_text: str,
             return ParsedValue(stated, notes=(ValueNote("UnparseableValue", "kept as a qualitative target"),))
         notes.append(ValueNote("UnknownUnit", f"unit '{unit_text}' kept as written, not converted"))
         return ParsedValue(stated, comparator, number, None, unit_text, plain_decimal(number), None, tuple(notes))
-    stated_unit = unit.iri if unit.iri != URIRef("") and (unit.iri, RDF.type, JX.UnitOfMeasure) in vocab.graph else None
+    stated_unit = unit.iri if unit.iri != URIRef("") and unit.iri in vocab.declared_units else None
     return ParsedValue(stated, comparator, number, stated_unit, unit_text,
                        plain_decimal(number * unit.factor), unit, tuple(notes))
 
