@@ -507,6 +507,33 @@ def test_parameters_narrow_the_answers(graphs: dict[str, Graph], name: str, para
     assert rows(graphs["fixture"], name, **params) == expected
 
 
+def test_cost_standards_count_only_project_years(graphs: dict[str, Graph]) -> None:
+    """cost-standards walks from the unit-cost units up to the indicators and tests the year's class in
+    a FILTER: a department's plan-year (jx:PlanYear) that uses the same cost standard at another value
+    is neither listed nor counted in the lowest and highest, on either engine; a project-year with a
+    second type is listed once."""
+    graph = Graph()
+    for triple in graphs["fixture"]:
+        graph.add(triple)
+    jx, rdfs = "https://w3id.org/jixiao/ontology#", "http://www.w3.org/2000/01/rdf-schema#"
+    unit = graph.value(predicate=URIRef(rdfs + "label"), object=Literal("元/人/天", lang="zh"))
+    assert unit is not None
+    plan_year, goal, indicator, target = (URIRef(f"urn:test:plan-{part}") for part in ("year", "goal", "indicator", "target"))
+    for triple in [(plan_year, URIRef(jx + "hasGoal"), goal), (goal, URIRef(jx + "hasIndicator"), indicator),
+                   (indicator, URIRef(rdfs + "label"), Literal("专家评委成本")), (indicator, URIRef(jx + "target"), target),
+                   (target, URIRef(jx + "unit"), unit), (target, URIRef(jx + "numericValue"), Literal(5000))]:
+        graph.add(triple)
+    graph.add((plan_year, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(jx + "PlanYear")))
+    expected = FIXTURE["cost-standards"]
+    assert rows(graph, "cost-standards") == expected
+    assert oxigraph_rows(oxigraph_store(graph), "cost-standards") == expected
+    # A project-year typed twice still matches its class once.
+    for project_year in set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(jx + "ProjectYear"))):
+        graph.add((project_year, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(jx + "PerformanceYear")))
+    assert rows(graph, "cost-standards") == expected
+    assert oxigraph_rows(oxigraph_store(graph), "cost-standards") == expected
+
+
 @pytest.mark.parametrize("dataset", ["seed", "fixture"])
 def test_oxigraph_gives_the_same_answers(graphs: dict[str, Graph], dataset: str) -> None:
     store = oxigraph_store(graphs[dataset])
