@@ -110,3 +110,17 @@ def test_agencies_that_sort_alike_come_in_the_same_order(backend: OxigraphBacken
     _write(backend, *((f"graph/t{n}", _project(n, n + 1, label)) for n, label in enumerate(labels)))
     _write(backend, ("graph/t0", _project(0, 7, labels[0])))
     _agree(backend)
+
+
+def test_serving_or_publishing_data_makes_no_view_it_never_reads(tmp_path: Path) -> None:
+    """`serve DATA` and `publish DATA` load the data into an in-memory Oxigraph store in each worker
+    (publish/workers.py, `_data_backend`: one replace_graph), and answer named queries with the query's own text over
+    the union (publish/dataset.py, `run_named`), never from a view. The write makes the view whole all the same: about
+    6x the query's cost (docs/stores.md), per worker, for rows nobody reads."""
+    from jixiao.publish.workers import _data_backend
+    from jixiao.stores.views import VIEW_GRAPH_PREFIX
+
+    data = tmp_path / "data.nt"
+    data.write_text("".join(VOCABULARY + _project(0, 2, '"单位甲"')), encoding="utf-8")
+    backend = _data_backend(data)
+    assert not [graph for graph in backend.store.named_graphs() if graph.value.startswith(VIEW_GRAPH_PREFIX)]  # type: ignore[attr-defined]
