@@ -124,3 +124,22 @@ def test_serving_or_publishing_data_makes_no_view_it_never_reads(tmp_path: Path)
     data.write_text("".join(VOCABULARY + _project(0, 2, '"单位甲"')), encoding="utf-8")
     backend = _data_backend(data)
     assert not [graph for graph in backend.store.named_graphs() if graph.value.startswith(VIEW_GRAPH_PREFIX)]  # type: ignore[attr-defined]
+
+
+def _drop(backend: OxigraphBackend, *graphs: str) -> None:
+    writer = backend.writer()
+    for graph in graphs:
+        writer.drop(EX + graph)
+    writer.commit()
+
+
+def test_a_project_whose_declaring_unit_is_dropped_is_counted_under_no_agency(backend: OxigraphBackend) -> None:
+    """The converse: the graph saying which unit declares a project is dropped. The note before the drop finds the old
+    agency (recomputed: the project leaves it); nothing is noted at commit (no graph was rewritten), so the rows of no
+    agency, which now count the project in the union, are not recomputed: the view lacks them."""
+    lines = [line for line in _project(0) if "declaredBy" not in line]
+    _write(backend, ("graph/t0", lines), ("graph/declared", [f'{_ex("p0")} {_jx("declaredBy")} {_ex("u9")} .\n',
+                                                             f'{_ex("u9")} {LABEL} "单位乙" .\n']))
+    _agree(backend)
+    _drop(backend, "graph/declared")
+    _agree(backend)
