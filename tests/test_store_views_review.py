@@ -143,3 +143,17 @@ def test_a_project_whose_declaring_unit_is_dropped_is_counted_under_no_agency(ba
     _agree(backend)
     _drop(backend, "graph/declared")
     _agree(backend)
+
+
+def test_a_write_that_does_not_keep_a_view_leaves_it_not_current(backend: OxigraphBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A jixiao of the same store format whose queries/views/ lacks the view (a later version that retired it, or an
+    install without the folder) writes without keeping it, and leaves its graph and stamp as they were. A jixiao
+    that has the same view file again reads that graph as current: the rows of before that write."""
+    import jixiao.stores.views as views
+
+    _write(backend, ("graph/t0", _project(0, 1, '"单位甲"')))
+    _agree(backend)
+    with monkeypatch.context() as patched:
+        patched.setattr(views, "view_definitions", lambda: ())
+        _write(backend, ("graph/t0", _project(0, 3, '"单位甲"')))
+    _agree(backend)
