@@ -180,12 +180,18 @@ class ViewKeeper:
         return written
 
 
-def _rows(store: ox.Store, query: str) -> Iterator[list[ox.Quad]]:
-    """The view's solutions as the quads of one row resource each (a bound column a quad), without their graph yet."""
+def _rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
+    """The view's solutions as the quads of one row resource each (a bound column a quad), without their graph yet.
+
+    A row is named by a digest of its terms (and its rank among equal rows), not a blank node: the same data make the
+    same view quad for quad, whatever writes made it (a store ingested in one pass or in two is the same store)."""
     result = store.query(query)
     columns = [ox.NamedNode(VIEW_COLUMN + variable.value) for variable in result.variables]
+    seen: dict[str, int] = {}
     for solution in result:
-        row = ox.BlankNode()
+        digest = hashlib.sha256("\t".join("" if term is None else str(term) for term in solution).encode("utf-8")).hexdigest()[:32]
+        rank = seen[digest] = seen.get(digest, 0) + 1
+        row = ox.NamedNode(f"{view.graph}#row-{digest}-{rank}")
         yield [ox.Quad(row, column, term) for column, term in zip(columns, solution, strict=True) if term is not None]
 
 
@@ -198,7 +204,7 @@ def _in_graph(rows: Iterable[list[ox.Quad]], graph: ox.NamedNode) -> Iterator[ox
 def _make_whole(store: ox.Store, view: View, inputs: str) -> int:
     graph = ox.NamedNode(view.graph)
     store.remove_graph(graph)
-    rows = list(_rows(store, view.select))
+    rows = list(_rows(store, view.select, view))
     store.bulk_extend(_in_graph(rows, graph))  # the bulk loader: the writer's generation is private until commit
     store.extend([ox.Quad(graph, ox.NamedNode(DEFINITION), ox.Literal(view.definition), graph),
                   ox.Quad(graph, ox.NamedNode(INPUTS), ox.Literal(inputs), graph)])
@@ -215,7 +221,7 @@ def _make_parts(store: ox.Store, view: View, parts: set[ox.Term]) -> int:
     rows = []
     if members:
         select = insert_block(view.select, _values(member_variable, members))
-        rows = [row for row in _rows(store, select) if any(q.predicate == column and q.object in parts for q in row)]
+        rows = [row for row in _rows(store, select, view) if any(q.predicate == column and q.object in parts for q in row)]
     old = {quad.subject for quad in store.quads_for_pattern(None, column, None, graph) if quad.object in parts}
     for subject in old:
         for quad in list(store.quads_for_pattern(subject, None, None, graph)):
