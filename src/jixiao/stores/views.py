@@ -14,9 +14,13 @@ knows no query's logic, only the header's conventions:
     #                          an unbound ?partition, or too many subjects, recomputes the whole view
     # inputs: SELECT ...       what every part depends on (the vocabulary): when its answer changes, the whole view
     #                          is recomputed
+    # unassigned: SELECT ?m ...   the members whose solutions leave the partition unbound (no agency): their rows
+    #                          are recomputed by every write, since which members they are can change with any
+    #                          statement (a unit's first label, a project's first declaring unit, a dropped unit)
 
 The view's rows are stored as resources of its graph `urn:jixiao:view:NAME`, one predicate a bound column
-(`urn:jixiao:view#COLUMN`), with the digest of the view's file and of its inputs' answer: a view whose file
+(`urn:jixiao:view#COLUMN`; a row with no partition value also marked `urn:jixiao:view#unassigned`, so that
+its part is found without reading every row), with the digest of the view's file and of its inputs' answer: a view whose file
 changed (another jixiao) is not current, and is made again whole by the next write.
 """
 
@@ -38,6 +42,8 @@ VIEW_GRAPH_PREFIX = "urn:jixiao:view:"
 VIEW_COLUMN = "urn:jixiao:view#"
 DEFINITION = VIEW_COLUMN + "definition"  # the sha256 of the view's file: a view made by another definition is not current
 INPUTS = VIEW_COLUMN + "inputs"  # the sha256 of its inputs' answer when the view was last made or brought up to date
+# Marks a row whose partition column is unbound (no column name: a hyphen is not in a SPARQL variable's name).
+UNASSIGNED = VIEW_COLUMN + "no-partition"
 # A write whose subjects exceed this many recomputes the views whole (one evaluation of each, bounded by the data),
 # rather than asking for the dependents of every table it rewrote.
 SUBJECTS_LIMIT = 20_000
@@ -57,6 +63,7 @@ class View:
     members: str
     dependents: str
     inputs: str
+    unassigned: str
     definition: str
 
     @property
@@ -81,11 +88,12 @@ def read_view(path: Path) -> View:
             key = match.group(1).strip()
             header[key] = match.group(2).strip()
     prefixes = "\n".join(_PREFIX_LINE.findall(text))
-    missing = [k for k in ("view of", "partition", "members", "dependents", "inputs") if not header.get(k)]
+    missing = [k for k in ("view of", "partition", "members", "dependents", "inputs", "unassigned") if not header.get(k)]
     if missing:
         raise ValueError(f"{path}: the view's header lacks {', '.join(missing)}")
     return View(name=header["view of"], select=text, partition=header["partition"], members=f"{prefixes}\n{header['members']}",
                 dependents=f"{prefixes}\n{header['dependents']}", inputs=f"{prefixes}\n{header['inputs']}",
+                unassigned=f"{prefixes}\n{header['unassigned']}",
                 definition=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
@@ -108,7 +116,7 @@ def current_views(store: ox.Store) -> set[str]:
     return current
 
 
-def _values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+def _values(variable: str, terms: Iterable[ox.Term]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"
 
 
@@ -126,9 +134,10 @@ def _stamp(store: ox.Store, view: View, predicate: str) -> str | None:
 
 @dataclass
 class Changes:
-    """The parts of each view a write may have changed, gathered while it writes: partition values, or None for the whole view."""
+    """The parts of each view a write may have changed, gathered while it writes: partition values (None the part of no
+    value), or None for the whole view."""
 
-    parts: dict[str, set[ox.Term] | None] = field(default_factory=dict)
+    parts: dict[str, set[ox.Term | None] | None] = field(default_factory=dict)
     subjects: int = 0
 
     def whole(self, view: View) -> bool:
@@ -137,7 +146,8 @@ class Changes:
 
 class ViewKeeper:
     """Keeps the views of one store across one write. Told the subjects whose statements a write takes out of the union
-    (before it does) and, at commit, those it put in; asks each view which parts depend on them; recomputes those parts."""
+    (before it does) and, at commit, those it put in; asks each view which parts depend on them; recomputes those parts,
+    and always the part of no partition value (its members are not found from the subjects a write touched)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.views = view_definitions()
@@ -154,18 +164,14 @@ class ViewKeeper:
         if not subjects or not self.tracking:
             return
         self.changes.subjects += len(subjects)
-        if self.changes.subjects > SUBJECTS_LIMIT or any(not isinstance(s, ox.NamedNode) for s in subjects):
+        if self.changes.subjects > SUBJECTS_LIMIT or not all(_writable(s) for s in subjects):
             self.changes.parts = dict.fromkeys(self.changes.parts)
             return
         for view in self.views:
             parts = self.changes.parts[view.name]
             if parts is None:
                 continue
-            found = [solution["partition"] for solution in store.query(insert_block(view.dependents, _values("subject", subjects)))]
-            if any(term is None for term in found):
-                self.changes.parts[view.name] = None  # a solution of no part (no agency): the view is recomputed whole
-            else:
-                parts.update(found)
+            parts.update(solution["partition"] for solution in store.query(insert_block(view.dependents, _values("subject", subjects))))
 
     def commit(self, store: ox.Store) -> dict[str, int]:
         """Bring every view up to date in the store as the write leaves it (subjects put noted already); rows written by view."""
@@ -175,9 +181,14 @@ class ViewKeeper:
             parts = self.changes.parts[view.name]
             if parts is None or _stamp(store, view, INPUTS) != inputs:
                 written[view.name] = _make_whole(store, view, inputs)
-            elif parts:
-                written[view.name] = _make_parts(store, view, parts)
+            else:
+                written[view.name] = _make_parts(store, view, parts | {None}, inputs)
         return written
+
+
+def _writable(term: ox.Term | None) -> bool:
+    """Whether a term can be written in VALUES (a blank node cannot, nor a triple term)."""
+    return isinstance(term, (ox.NamedNode, ox.Literal))
 
 
 def _rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
@@ -187,12 +198,19 @@ def _rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
     same view quad for quad, whatever writes made it (a store ingested in one pass or in two is the same store)."""
     result = store.query(query)
     columns = [ox.NamedNode(VIEW_COLUMN + variable.value) for variable in result.variables]
+    partition = columns.index(ox.NamedNode(VIEW_COLUMN + view.partition))
     seen: dict[str, int] = {}
     for solution in result:
         digest = hashlib.sha256("\t".join("" if term is None else str(term) for term in solution).encode("utf-8")).hexdigest()[:32]
         rank = seen[digest] = seen.get(digest, 0) + 1
         row = ox.NamedNode(f"{view.graph}#row-{digest}-{rank}")
-        yield [ox.Quad(row, column, term) for column, term in zip(columns, solution, strict=True) if term is not None]
+        quads = [ox.Quad(row, column, term) for column, term in zip(columns, solution, strict=True) if term is not None]
+        if solution[partition] is None:
+            quads.append(ox.Quad(row, ox.NamedNode(UNASSIGNED), ox.Literal("true", datatype=ox.NamedNode(_XSD_BOOLEAN))))
+        yield quads
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def _in_graph(rows: Iterable[list[ox.Quad]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -211,20 +229,45 @@ def _make_whole(store: ox.Store, view: View, inputs: str) -> int:
     return len(rows)
 
 
-def _make_parts(store: ox.Store, view: View, parts: set[ox.Term]) -> int:
+def _members(store: ox.Store, view: View, parts: set[ox.Term | None]) -> tuple[str, list[ox.Term]] | None:
+    """The member variable and the members of the given parts (None: the part of no value); None if some partition
+    value or member cannot be written in VALUES (a blank node), and the view must be made whole."""
+    values = [part for part in parts if part is not None]
+    if not all(_writable(value) for value in values):
+        return None
+    results = [store.query(view.unassigned)] if None in parts else []
+    if values:
+        results.append(store.query(insert_block(view.members, _values("partition", values))))
+    members: set[ox.Term] = set()
+    variable = results[0].variables[0].value
+    for result in results:
+        members.update(solution[0] for solution in result)
+    if not all(_writable(member) for member in members):
+        return None
+    return variable, sorted(members, key=str)
+
+
+def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs: str) -> int:
     """Recompute the rows of the given partition values: the view's SELECT over their members only, keeping the rows of
     those values (a member of one part may also be a member of another, whose rows it alone does not make)."""
+    found = _members(store, view, parts)
+    if found is None:
+        return _make_whole(store, view, inputs)
+    member_variable, members = found
     graph, column = ox.NamedNode(view.graph), ox.NamedNode(VIEW_COLUMN + view.partition)
-    members_result = store.query(insert_block(view.members, _values("partition", parts)))
-    member_variable = members_result.variables[0].value
-    members = [solution[0] for solution in members_result]
     rows = []
     if members:
         select = insert_block(view.select, _values(member_variable, members))
-        rows = [row for row in _rows(store, select, view) if any(q.predicate == column and q.object in parts for q in row)]
+        rows = [row for row in _rows(store, select, view) if _partition_of(row, column) in parts]
     old = {quad.subject for quad in store.quads_for_pattern(None, column, None, graph) if quad.object in parts}
+    if None in parts:
+        old.update(quad.subject for quad in store.quads_for_pattern(None, ox.NamedNode(UNASSIGNED), None, graph))
     for subject in old:
         for quad in list(store.quads_for_pattern(subject, None, None, graph)):
             store.remove(quad)
     store.extend(_in_graph(rows, graph))
     return len(rows)
+
+
+def _partition_of(row: list[ox.Quad], column: ox.NamedNode) -> ox.Term | None:
+    return next((quad.object for quad in row if quad.predicate == column), None)
