@@ -174,7 +174,9 @@ class ViewKeeper:
             parts.update(solution["partition"] for solution in store.query(insert_block(view.dependents, _values("subject", subjects))))
 
     def commit(self, store: ox.Store) -> dict[str, int]:
-        """Bring every view up to date in the store as the write leaves it (subjects put noted already); rows written by view."""
+        """Bring every view up to date in the store as the write leaves it (subjects put noted already); rows written by view.
+        A view graph this jixiao does not keep is dropped: kept by nobody, it would be read as current by a jixiao that
+        has its definition again."""
         written = {}
         for view in self.views:
             inputs = _inputs_digest(store, view)
@@ -183,6 +185,10 @@ class ViewKeeper:
                 written[view.name] = _make_whole(store, view, inputs)
             else:
                 written[view.name] = _make_parts(store, view, parts | {None}, inputs)
+        kept = {view.graph for view in self.views}
+        for graph in list(store.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(VIEW_GRAPH_PREFIX) and graph.value not in kept:
+                store.remove_graph(graph)
         return written
 
 
