@@ -131,8 +131,10 @@ class OxigraphBackend:
     its one atomic switch; an in-memory store is written in place.
     """
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False, keep_views: bool = True) -> None:
         self.path = Path(path) if path is not None else None
+        # False where no query reads a view (serve/publish of DATA answer from the union): its writes make none.
+        self.keep_views = keep_views
         self.read_only = read_only
         self._lock: int | None = None
         self._store: ox.Store | None = None
@@ -367,7 +369,7 @@ class OxigraphWriter:
         self.in_union: set[bytes] = set()  # digests of the shared lines this write loaded into the union (_not_yet_in_union)
         # The views (stores/views.py): told what subjects each cleared graph held before it is cleared, and at commit
         # what the graphs rewritten by this write hold, so that only the parts of a view they touch are recomputed.
-        self.views = ViewKeeper(self.store)
+        self.views = ViewKeeper(self.store, keep=backend.keep_views)
         self.rewritten: set[str] = set()
         self._mark_format()
 

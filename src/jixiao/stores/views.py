@@ -149,8 +149,9 @@ class ViewKeeper:
     (before it does) and, at commit, those it put in; asks each view which parts depend on them; recomputes those parts,
     and always the part of no partition value (its members are not found from the subjects a write touched)."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.views = view_definitions()
+    def __init__(self, store: ox.Store, keep: bool = True) -> None:
+        # keep=False: a store whose views nobody reads (serve/publish of DATA); a write then drops any view graph.
+        self.views = view_definitions() if keep else ()
         current = current_views(store) if self.views else set()
         self.changes = Changes({view.name: (set() if view.name in current else None) for view in self.views})
 
