@@ -187,7 +187,9 @@ class ViewKeeper:
             else:
                 written[view.name] = _make_parts(store, view, parts | {None}, inputs)
         kept = {view.graph for view in self.views}
-        for graph in list(store.named_graphs()):
+        # Every view graph holds its definition's stamp: found by that predicate, not by listing every graph of the store.
+        stamped = {quad.graph_name for quad in store.quads_for_pattern(None, ox.NamedNode(DEFINITION), None, None)}
+        for graph in stamped:
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(VIEW_GRAPH_PREFIX) and graph.value not in kept:
                 store.remove_graph(graph)
         return written
