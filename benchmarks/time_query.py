@@ -8,7 +8,8 @@ nowhere, as `jixiao query --format csv` writes them), the number of rows, the ro
 (rows / seconds), the process's CPU seconds meanwhile, and the seconds it took to open the store.
 `benchmarks/run.py` runs it for every named query.
 
-`--route` chooses how the rows reach the CSV writer: `terms` (the default, as `jixiao query
+`--union` evaluates the query over the union where the store keeps a view of it (docs/stores.md, "Views kept by
+the writer"); `from_view` says which it was. `--route` chooses how the rows reach the CSV writer: `terms` (the default, as `jixiao query
 --store` does it) in the store's own terms, `rdflib` through rdflib terms (`select`, as validation
 and the publishing code read rows). `--engine` runs the query once more and only iterates its
 solutions, touching no term: `engine_seconds` (and `engine_cpu_seconds`) is Oxigraph's own share
@@ -49,11 +50,11 @@ class _Timed:
 
 
 def timed_csv(named: NamedQuery, backend: QueryBackend, params: dict[str, str], check: bool = True,
-              route: str = "terms") -> tuple[float, float | None, int]:
+              route: str = "terms", views: bool = True) -> tuple[float, float | None, int]:
     """Run a named query and write its rows as CSV to nowhere: (seconds, seconds to the first row or
     None, rows). What `jixiao query --format csv` costs without the command line's start-up."""
     started = time.perf_counter()
-    answer = run(named, backend, params, check=check, own_terms=route == "terms")
+    answer = run(named, backend, params, check=check, own_terms=route == "terms", views=views)
     timed = _Timed(iter(()), started)
     if isinstance(answer, SelectResult | TermRows):
         timed = _Timed(iter(answer.rows), started)
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("params", nargs="*", metavar="NAME=VALUE")
     parser.add_argument("--route", choices=ROUTES, default="terms", help="how the rows reach the writer (default: the store's own terms)")
     parser.add_argument("--engine", action="store_true", help="also time the query's evaluation alone (run once more)")
+    parser.add_argument("--union", action="store_true", help="evaluate the query over the union even where the store keeps its view")
     args = parser.parse_args(argv)
     params = dict(pair.split("=", 1) for pair in args.params)
     opened = time.perf_counter()
@@ -84,11 +86,12 @@ def main(argv: list[str] | None = None) -> None:
     open_seconds = time.perf_counter() - opened
     named = load_query(args.name)
     cpu = time.process_time()
-    seconds, first, rows = timed_csv(named, backend, params, route=args.route)
+    seconds, first, rows = timed_csv(named, backend, params, route=args.route, views=not args.union)
     cpu = time.process_time() - cpu
     timing: dict[str, Any] = {"seconds": round(seconds, 4), "first_row": None if first is None else round(first, 4), "rows": rows,
                               "rows_per_second": round(rows / seconds) if seconds else None, "cpu_seconds": round(cpu, 4),
-                              "open_seconds": round(open_seconds, 4), "route": args.route}
+                              "open_seconds": round(open_seconds, 4), "route": args.route,
+                              "from_view": not args.union and named.name in backend.current_views()}
     if args.engine:
         wall, cpu = engine_seconds(named, backend, params)
         timing["engine_seconds"], timing["engine_cpu_seconds"] = round(wall, 4), round(cpu, 4)

@@ -89,7 +89,7 @@ def _data_backend(ntriples: Path) -> QueryBackend:
     # Oxigraph in memory rather than rdflib: the same engine as an embedded store, and far faster.
     from jixiao.stores.oxigraph import OxigraphBackend
 
-    backend = OxigraphBackend(None)
+    backend = OxigraphBackend(None, keep_views=False)  # its pages answer from the union (dataset.run_named), never a view
     backend.replace_graph(DATA_GRAPH, ntriples)
     return backend
 

@@ -201,8 +201,27 @@ def check_values(query: NamedQuery, backend: QueryBackend, raw_params: dict[str,
                              f"values: {listed}")
 
 
+def view_form(query: NamedQuery) -> str | None:
+    """The text of a shipped named query's form that reads its view (queries/views/NAME.read.rq), if it has one."""
+    shipped = resource_dir("queries")
+    if query.path.resolve() != (shipped / f"{query.name}.rq").resolve():
+        return None  # a user's own file of the same name: its own text, always
+    path = shipped / "views" / f"{query.name}.read.rq"
+    return _query_text(path) if path.is_file() else None
+
+
+def answering_text(query: NamedQuery, backend: QueryBackend) -> str:
+    """The text that answers `query` on `backend`: its view's reading form where the backend says it keeps that view
+    current (the embedded store, docs/stores.md "Views kept by the writer"), else the query itself."""
+    current_views = getattr(backend, "current_views", None)
+    if current_views is None:
+        return query.text
+    form = view_form(query)
+    return form if form is not None and query.name in current_views() else query.text
+
+
 def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False,
-        check: bool = True, own_terms: bool = False) -> Answer:
+        check: bool = True, own_terms: bool = False, views: bool = True) -> Answer:
     """The query's answer on `backend`, its parameters bound as RDF terms: rows for SELECT, a
     boolean for ASK, triples for CONSTRUCT. Updates, and SERVICE unless allowed, are refused
     here, before any backend sees the text (guard.py). A given parameter value that matches
@@ -211,7 +230,10 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
 
     With `own_terms`, a SELECT on a backend that can answer in its own terms (a TermBackend: the
     embedded store, a remote server) comes as TermRows, for a caller that only writes the rows out
-    (formats.py writes both kinds alike, docs/queries.md); the memory backend answers with rdflib terms as always."""
+    (formats.py writes both kinds alike, docs/queries.md); the memory backend answers with rdflib terms as always.
+
+    With `views` (the default), a named query whose view the backend keeps is read from it (`answering_text`): the same
+    answer, without evaluating the query over the union; `views=False` always evaluates it over the union."""
     form = query_form(query.text, allow_service=allow_service)
     bindings = bind(query, raw_params or {})
     if check:
@@ -220,6 +242,7 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
         return backend.ask(query.text, bindings)
     if form == "construct":
         return backend.construct(query.text, bindings)
+    text = answering_text(query, backend) if views else query.text
     if own_terms and isinstance(backend, TermBackend):
-        return backend.select_terms(query.text, bindings)
-    return backend.select(query.text, bindings)
+        return backend.select_terms(text, bindings)
+    return backend.select(text, bindings)

@@ -171,8 +171,13 @@ def inject_values(query: str, bindings: Mapping[str, Node]) -> str:
     """
     if not bindings:
         return query
+    return insert_block(query, values_block(bindings))
+
+
+def insert_block(query: str, block: str) -> str:
+    """The query with `block` (a VALUES block made of serialised terms) at the start of its outermost group."""
     position = _outermost_group_start(query)
-    return f"{query[:position]}\n  {values_block(bindings)}\n{query[position:]}"
+    return f"{query[:position]}\n  {block}\n{query[position:]}"
 
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')

@@ -53,6 +53,7 @@ from jixiao.stores.tables import (
     record_from,
     vocabulary_index,
 )
+from jixiao.stores.views import ViewKeeper, current_views
 
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -130,8 +131,10 @@ class OxigraphBackend:
     its one atomic switch; an in-memory store is written in place.
     """
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False, keep_views: bool = True) -> None:
         self.path = Path(path) if path is not None else None
+        # False where no query reads a view (serve/publish of DATA answer from the union): its writes make none.
+        self.keep_views = keep_views
         self.read_only = read_only
         self._lock: int | None = None
         self._store: ox.Store | None = None
@@ -248,6 +251,10 @@ class OxigraphBackend:
         """What the registry says each table graph is."""
         return read_registry(self.store)
 
+    def current_views(self) -> set[str]:
+        """The named queries whose views (stores/views.py) this store keeps up to date: they may be read from there."""
+        return current_views(self.store)
+
     # ---- writing ---------------------------------------------------------------------------
 
     def writer(self) -> OxigraphWriter:
@@ -360,6 +367,10 @@ class OxigraphWriter:
         # The ontology graph's vocabulary index (line -> position), once it is put in this write: tables leave it what it holds.
         self.vocabulary: dict[str, int] = {}
         self.in_union: set[bytes] = set()  # digests of the shared lines this write loaded into the union (_not_yet_in_union)
+        # The views (stores/views.py): told what subjects each cleared graph held before it is cleared, and at commit
+        # what the graphs rewritten by this write hold, so that only the parts of a view they touch are recomputed.
+        self.views = ViewKeeper(self.store, keep=backend.keep_views)
+        self.rewritten: set[str] = set()
         self._mark_format()
 
     def _mark_format(self) -> None:
@@ -384,6 +395,7 @@ class OxigraphWriter:
                 self._set_record(target, record)
             return len(lines)
         self._clear(target)
+        self.rewritten.add(graph)
         if scopes is None or len(scopes) != len(lines):
             # RDF loaded as it is, a table without its entailments: every line in its graph and in the union.
             self._share(graph, {_subject_text(line) for line in lines})
@@ -573,6 +585,8 @@ class OxigraphWriter:
         """Empty a graph and its registry entry; its triples become candidates for leaving the union, and what its
         subjects owned said leaves the union now (only this table said it)."""
         self._flush_if_pending(target.value)
+        if self.views.tracking:
+            self.views.note(self.store, self._subjects_of(target))  # before they leave: the views' parts they were in
         self._disown(target)
         if not self.store.contains_named_graph(target):
             return
@@ -589,6 +603,12 @@ class OxigraphWriter:
         self.store.clear_graph(target)
         for quad in list(self.store.quads_for_pattern(target, None, None, ox.NamedNode(REGISTRY_GRAPH))):
             self.store.remove(quad)
+
+    def _subjects_of(self, target: ox.NamedNode) -> set[ox.Term]:
+        """The subjects whose statements in the union a table graph answers for: those of its graph and those it owns."""
+        subjects: set[ox.Term] = {quad.subject for quad in self.store.quads_for_pattern(None, None, None, target)}
+        subjects.update(q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(OWNED_BY), target, ox.NamedNode(OWNED_GRAPH)))
+        return subjects
 
     def _disown(self, target: ox.NamedNode) -> None:
         """Remove from the union every statement about the subjects a table owns, and the ownership marks."""
@@ -637,6 +657,7 @@ class OxigraphWriter:
         self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{CANDIDATES_GRAPH}> {{ ?s ?p ?o }} "
                           f'FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{INTERNAL_PREFIX}")) }} }}')
         self.store.remove_graph(ox.NamedNode(CANDIDATES_GRAPH))
+        self._keep_views()
         if self.build is not None:
             self._compact_if_due()
         self.store.flush()
@@ -645,6 +666,16 @@ class OxigraphWriter:
             self.backend._switched(self.build)
         self.done = True
         return self.summary
+
+    def _keep_views(self) -> None:
+        """Bring the views up to date with the union as this write leaves it (stores/views.py)."""
+        for graph in sorted(self.rewritten):
+            if not self.views.tracking:
+                break
+            target = _named_node(graph)
+            if self.store.contains_named_graph(target):
+                self.views.note(self.store, self._subjects_of(target))
+        self.summary.view_rows = self.views.commit(self.store)
 
     def _compact_if_due(self) -> None:
         """Compact the new generation (Oxigraph's `optimize`) once enough has been bulk-loaded since the last time.

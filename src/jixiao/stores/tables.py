@@ -49,7 +49,10 @@ FORMAT = "urn:jixiao:format"
 # 3: as 2, and a table's own subjects' statements in the union alone (OWNED_GRAPH); 4: as 3, and a table's statements
 # the ontology graph holds too left to it (IN_ONTOLOGY). A format-2 or -3 store is a format-4 store that owns or leaves
 # nothing, so all three are read and written alike; a write marks the store 4 (and jixiao versions knowing only 3 refuse it).
-STORE_FORMAT = "4"
+# 5: as 4, and the views of named queries kept by every write (stores/views.py): a jixiao knowing only 4 would write without
+# keeping them, leaving views that no longer say what the union says, so it must refuse the store. A store of format 2-4
+# has no current view; this jixiao reads it from the union and makes its views at its next write.
+STORE_FORMAT = "5"
 
 KEY_SEPARATOR = "\x1f"
 
@@ -157,6 +160,7 @@ class WriteSummary:
     replaced: dict[str, int] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
     records: dict[str, TableRecord] = field(default_factory=dict)
+    view_rows: dict[str, int] = field(default_factory=dict)  # rows each view recomputed (the embedded store's views)
 
 
 def select_tables(records: Iterable[TableRecord], *, graphs: Iterable[str] = (), content_hash: str | None = None,
