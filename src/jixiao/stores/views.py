@@ -140,9 +140,6 @@ class Changes:
     parts: dict[str, set[ox.Term | None] | None] = field(default_factory=dict)
     subjects: int = 0
 
-    def whole(self, view: View) -> bool:
-        return self.parts.get(view.name, set()) is None
-
 
 class ViewKeeper:
     """Keeps the views of one store across one write. Told the subjects whose statements a write takes out of the union
