@@ -399,10 +399,11 @@ class _Compiler:
 
     def _conforming_at(self, shape: Node, predicate: Node, obj: Node, node: str, path: Node) -> str | None:
         """The pattern keeping the rows whose `node` meets the constraint `predicate obj` at `path` (see conforming)."""
-        if predicate == SH.minCount and int(obj) <= 1:
-            return f"{{ SELECT DISTINCT {node} WHERE {{ {self.joined(node, path, self.var())} }} }}" if int(obj) == 1 else ""
-        if predicate == SH.hasValue:
-            return f"{{ SELECT DISTINCT {node} WHERE {{ {self.joined(node, path, obj.n3())} }} }}"
+        if predicate == SH.minCount and int(obj) == 0:
+            return ""
+        required = self._requirement(node, path, predicate, obj)
+        if required is not None:
+            return f"{{ SELECT DISTINCT {node} WHERE {{ {required} }} }}"
         if predicate not in _VALUE_COMPONENTS:  # counts and comparisons between values: only as an expression
             return None
         value = self.var()
@@ -423,7 +424,11 @@ class _Compiler:
                        if p not in _IGNORED and not str(p).startswith(_DOCUMENTATION)]
         if path is None or len(constraints) != 1:
             return None
-        predicate, obj = constraints[0]
+        return self._requirement(node, path, *constraints[0])
+
+    def _requirement(self, node: str, path: Node, predicate: Node, obj: Node) -> str | None:
+        """The pattern whose solutions are the `node`s having what `predicate obj` asks at `path`: a value
+        (sh:minCount 1) or a given value (sh:hasValue); None for any other constraint."""
         if predicate == SH.minCount and int(obj) == 1:
             return self.joined(node, path, self.var())
         if predicate == SH.hasValue:
