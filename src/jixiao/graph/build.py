@@ -472,10 +472,6 @@ class _TermWriter:
             return text
         return node.n3()
 
-    def statement(self, triple: Triple) -> Statement:
-        s, p, o = triple
-        return self.term(s), self.term(p), self.term(o)
-
 
 # Stand-ins for an assertion's subject and object while its entailments are compiled (never written).
 _SUBJECT = URIRef("urn:jixiao:placeholder:subject")

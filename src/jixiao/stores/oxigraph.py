@@ -712,7 +712,6 @@ class OxigraphWriter:
             generations.discard(self.build)
 
 
-
 def _as_stored(lines: Sequence[str]) -> list[str]:
     """N-Triples lines as the store gives them back (one space between terms, no escapes in IRIs).
 
@@ -726,6 +725,7 @@ def _as_stored(lines: Sequence[str]) -> list[str]:
 def _stored_line(statement: ox.Triple | ox.Quad) -> str:
     """A statement as the N-Triples line the vocabulary index counts (the store's own text of its terms)."""
     return f"{statement.subject} {statement.predicate} {statement.object} .\n"
+
 
 _EMPTY = ox.Store()  # what a store holds before its first write
 
