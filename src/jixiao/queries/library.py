@@ -46,7 +46,7 @@ from jixiao.errors import UsageError
 from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
 from jixiao.queries.guard import query_form
 from jixiao.resources import resource_dir
-from jixiao.stores.base import QueryBackend, SelectResult, TermBackend, TermRows, Triple
+from jixiao.stores.base import QueryBackend, SelectResult, TermBackend, TermRows, Triple, ViewBackend
 
 REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
@@ -213,11 +213,10 @@ def view_form(query: NamedQuery) -> str | None:
 def answering_text(query: NamedQuery, backend: QueryBackend) -> str:
     """The text that answers `query` on `backend`: its view's reading form where the backend says it keeps that view
     current (the embedded store, docs/stores.md "Views kept by the writer"), else the query itself."""
-    current_views = getattr(backend, "current_views", None)
-    if current_views is None:
+    if not isinstance(backend, ViewBackend):
         return query.text
     form = view_form(query)
-    return form if form is not None and query.name in current_views() else query.text
+    return form if form is not None and query.name in backend.current_views() else query.text
 
 
 def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False,

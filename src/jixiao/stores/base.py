@@ -139,6 +139,13 @@ class TermBackend(Protocol):
     def select_terms(self, query: str, bindings: Mapping[str, Node]) -> TermRows: ...
 
 
+@runtime_checkable
+class ViewBackend(Protocol):
+    """A backend that keeps views of named queries (the embedded store, stores/views.py) and says which are current."""
+
+    def current_views(self) -> set[str]: ...
+
+
 # Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF).
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
