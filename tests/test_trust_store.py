@@ -159,6 +159,36 @@ def test_ctrl_c_says_what_was_stored(tmp_path: Path, seed_path: Path) -> None:
     assert stray_files(tmp_path) == []
 
 
+@pytest.mark.parametrize("output", ["-o", "--store"])
+def test_sigterm_is_taken_as_ctrl_c(tmp_path: Path, output: str) -> None:
+    """`kill PID` (SIGTERM: a service manager stopping the job, a CI timeout) cleans up as Ctrl-C
+    does: no `.part` file of an output being written, no half-built store, the exit code of an
+    interrupt. Python's default for SIGTERM is to die at once, leaving both behind."""
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "generate_corpus.py"), corpus,
+                    "--projects", "300", "--per-file", "1"], check=True, capture_output=True)
+    target = tmp_path / ("out.nt" if output == "-o" else "store")
+    started = "*.part" if output == "-o" else ".store.jixiao-build-*"
+    # Terminate once the output is being written; should a fast machine finish first, a skip is not an answer.
+    for delay in (0.5, 0.1, 0.0):
+        process = jixiao("ingest", corpus, output, target, "--quiet")
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(started)) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        time.sleep(delay)
+        process.terminate()
+        _, stderr = process.communicate(timeout=120)
+        if process.returncode != 0:
+            break
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    assert process.returncode == 130 and "interrupted:" in stderr and "Aborted!" not in stderr and "Traceback" not in stderr, stderr
+    if output == "-o":
+        assert not target.exists() and "was not written" in stderr, stderr
+    else:
+        assert "nothing was stored" in stderr, stderr
+    assert stray_files(tmp_path) == []
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_moments_leaves_the_old_or_the_new_answers(tmp_path: Path, seed_path: Path) -> None:
     corpus = tmp_path / "corpus"

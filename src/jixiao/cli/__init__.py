@@ -1,5 +1,5 @@
 """The `jixiao` command line: it wires the pipeline's steps together, nothing more."""
 
-from jixiao.cli.main import main
+from jixiao.cli.main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

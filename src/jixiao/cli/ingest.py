@@ -7,7 +7,7 @@ total is printed, and the exit status is 2 if any file failed.
 `-o OUT` gets everything readable. `--store DIR` is all or nothing: the tables are written into
 the store's next generation, which replaces the store in one atomic step only if every file was
 read; one unreadable file leaves the store exactly as it was (the message names the file), unless
-`--keep-going` asks to store the readable ones. Ctrl-C stores nothing and says so.
+`--keep-going` asks to store the readable ones. Ctrl-C (or SIGTERM) stores and writes nothing and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -70,11 +71,22 @@ def ingest(inputs: tuple[str, ...], output: Path | None, output_format: str | No
     if store_dir is not None:
         _store(store_dir, files, base, year, keep_going, quiet, jobs or default_jobs(), target)
     elif target is not None:
-        count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), target[0], target[1], base, stderr_warn)
+        try:
+            count = write_chunks(_chunks(files, base, year, summaries, quiet, jobs or default_jobs()), target[0], target[1], base, stderr_warn)
+        except KeyboardInterrupt:
+            _interrupted(f"{target[0]} was not written (nor changed)", summaries, files)
         _report(summaries, quiet)
         _written(target, count, summaries)
     if any(s.error for s in summaries):
         sys.exit(2)
+
+
+def _interrupted(what: str, summaries: list[FileSummary], files: list[Path]) -> NoReturn:
+    """Ctrl-C (or SIGTERM, taken as it): say what was left as it was, and exit 130 as an interrupted program does."""
+    done = sum(s.error is None for s in summaries)
+    click.echo(f"interrupted: {what}; {done} of {len(files)} file(s) had been read (run the same command again to read them all) / 已中断，未写入",
+               err=True)
+    sys.exit(130)
 
 
 def _written(target: tuple[Path, str], count: int, summaries: list[FileSummary]) -> None:
@@ -105,10 +117,7 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
             _written(written.target, written.count, summaries)
         _left_as_it_was(store_dir, summaries)
     except KeyboardInterrupt:
-        done = [s for s in summaries if s.error is None]
-        click.echo(f"interrupted: nothing was stored, the store {store_dir} is as it was; {len(done)} of {len(files)} file(s) had been read "
-                   f"(run the same command again to store them all) / 已中断，未写入", err=True)
-        sys.exit(130)
+        _interrupted(f"nothing was stored, the store {store_dir} is as it was", summaries, files)
     finally:
         backend.close()
     _report(summaries, quiet)

@@ -7,6 +7,9 @@ should not pay for importing the web server, the reader and the validator first.
 from __future__ import annotations
 
 import importlib
+import signal
+import threading
+from types import FrameType
 
 import click
 
@@ -36,3 +39,30 @@ class LazyGroup(Group):
 @click.version_option(__version__, prog_name="jixiao")
 def main() -> None:
     """jixiao — 预算绩效目标知识图谱 / a knowledge graph of budget performance targets."""
+
+
+def run() -> None:
+    """The `jixiao` program: the group, with SIGTERM taken as Ctrl-C."""
+    _take_sigterm_as_ctrl_c()
+    main()
+
+
+def _take_sigterm_as_ctrl_c() -> None:
+    """`kill PID` (SIGTERM: a service manager or a CI timeout stopping the job) is handled as Ctrl-C,
+    so the commands' interrupt handling runs: a `.part` output removed, a store write aborted, the
+    workers stopped. Python's default ends the process at once, leaving the partial output behind and
+    the workers running. Installed by the program only, not by `main` (tests invoke the group in
+    their own process)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _as_ctrl_c)
+
+
+def _as_ctrl_c(_signum: int, frame: FrameType | None) -> None:
+    """Do what Ctrl-C would do now: call SIGINT's handler of the moment (a block that holds Ctrl-C back
+    has one that only remembers it), or raise KeyboardInterrupt where SIGINT is ignored or left to the
+    system (a job started in the background by a shell ignores it; a termination must still stop it)."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
