@@ -576,3 +576,43 @@ def test_the_shapes_count_checks_are_grouped_by_target_and_path() -> None:
     assert sorted(map(repr, sent)) == sorted(map(repr, compiled_checks(closed_types=True)))
     grouped = {str(c.shape).rpartition("#")[2] for q in queries if isinstance(q, Grouped) for c in q.checks}
     assert {"IndicatorTarget", "IndicatorCategory"} <= grouped
+
+
+VALUE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/value/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Known a sh:NodeShape ; sh:property [ sh:path ex:inScheme ; sh:hasValue ex:Scheme ] .
+ex:KnownCategory a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ex:category ; sh:node ex:Known .
+ex:ListedUnit a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:unit ) ; sh:in ( ex:Percent ex:Yuan ) .
+ex:Number a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:number ) ; sh:datatype xsd:decimal .
+ex:NotItsName a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:text ) ; sh:disjoint ex:name .
+"""
+
+VALUE_DATA = """
+@prefix ex: <https://example.org/value/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:c1 ex:inScheme ex:Scheme . ex:c2 ex:inScheme ex:Other .
+ex:i1 a ex:Indicator ; ex:name "ok" ; ex:category ex:c1 ; ex:target ex:t1 . ex:t1 ex:unit ex:Percent ; ex:number 1.5 ; ex:text "90%" .
+ex:i2 a ex:Indicator ; ex:name "名" ; ex:category ex:c1, ex:c2 ; ex:target ex:t2 . ex:t2 ex:unit ex:Meter ; ex:number "1.5" ; ex:text "名" .
+ex:x1 a ex:Goal ; ex:name "名" ; ex:category ex:c2 ; ex:target ex:t2 .
+"""
+
+
+def test_a_value_constraint_finds_the_failing_values_first_and_keeps_the_focus_nodes_only(tmp_path: Path) -> None:
+    """A constraint on each value at a path (sh:node, sh:in, sh:datatype, sh:disjoint) is asked as the failing
+    values of every subject of the path, then joined with the focus nodes: the same violations as pyshacl,
+    and none for a subject that is no focus node (x1, a goal with the same failing values as i2)."""
+    shapes = Graph().parse(data=VALUE_SHAPES, format="turtle")
+    data = Graph().parse(data=VALUE_DATA, format="turtle")
+    checks = checks_of(shapes, closed_types=True)
+    for check in checks:  # the failing values' sub-SELECT, then the focus nodes
+        assert check.query.index("SELECT ?this ?value WHERE") < check.query.index("<https://example.org/value/Indicator>"), check.query
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    expected = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)), str(report.value(r, SH.value)))
+                for r in report.objects(None, SH.result)}
+    backend = typed_store(data, tmp_path)
+    try:
+        found = {(str(v.check.shape), str(v.focus), str(v.value)) for v in violations(backend, checks)}
+    finally:
+        backend.close()
+    assert found == expected
+    assert {(s.rpartition("/")[2], f.rpartition("/")[2]) for s, f, _v in found} == {
+        ("KnownCategory", "i2"), ("ListedUnit", "i2"), ("Number", "i2"), ("NotItsName", "i2")}
