@@ -56,7 +56,8 @@ ex:p2 a jx:Project ; rdfs:label "项目乙" ; jx:declaredBy ex:special .
 ex:y1 a jx:ProjectYear ; jx:yearOf ex:p1 ; jx:fiscalYear 2024 ; jx:budget 100.0 ; jx:hasGoal ex:g1 .
 ex:g1 a jx:LongTermGoal ; jx:statement "为服务对象提供培训" ; jx:hasIndicator ex:i1 , ex:i2 , ex:i3 , ex:i4 , ex:i5 .
 ex:i4 a jx:QuantityIndicator ; rdfs:label "无指标值" .
-ex:i5 a jx:QualityIndicator ; rdfs:label "两个指标值" ; jx:target ex:t3 , ex:t2 .
+ex:i5 a jx:QualityIndicator ; rdfs:label "两个指标值" ; jx:target ex:t3 , ex:t5 .
+ex:t5 a jx:Target ; jx:statedValue "≥90" .  # stated as t3 is: which of two targets a result shows is each store's choice
 ex:i3 a jx:QuantityIndicator ; rdfs:label "培训合格率" ; jx:target ex:t3 .
 ex:t3 a jx:QuantitativeTarget ; jx:statedValue "≥90" ; jx:comparator jx:GreaterOrEqual ; jx:numericValue 90.0 .
 ex:i1 a jx:QuantityIndicator ; rdfs:label "培训人数" ; jx:target ex:t1 .
