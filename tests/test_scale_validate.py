@@ -7,7 +7,8 @@ The tables: generated target tables with reviewer's findings and damage, and sel
 every outcome (so the self-evaluation shapes report too); beside them RDF made to break the checks
 Virtuoso 7 once answered differently (CRAFTED: a unit of another kind and one of a subclass the
 data declare, goals missing, a year of neither a project nor a plan, ≥100 %, a bare direction
-word, a rate under quantity, a goal serving the public with no satisfaction indicator), so the
+word, a rate under quantity, a goal serving the public with no satisfaction indicator, indicators
+with no target, two targets and no category: the grouped count checks), so the
 servers must find those violations, not merely agree there are none. Each server is
 this module's own.
 """
@@ -53,7 +54,10 @@ ex:club a org:Organization ; rdfs:label "某协会" .
 ex:p1 a jx:Project ; rdfs:label "项目甲" ; jx:declaredBy ex:club .
 ex:p2 a jx:Project ; rdfs:label "项目乙" ; jx:declaredBy ex:special .
 ex:y1 a jx:ProjectYear ; jx:yearOf ex:p1 ; jx:fiscalYear 2024 ; jx:budget 100.0 ; jx:hasGoal ex:g1 .
-ex:g1 a jx:LongTermGoal ; jx:statement "为服务对象提供培训" ; jx:hasIndicator ex:i1 , ex:i2 , ex:i3 .
+ex:g1 a jx:LongTermGoal ; jx:statement "为服务对象提供培训" ; jx:hasIndicator ex:i1 , ex:i2 , ex:i3 , ex:i4 , ex:i5 .
+ex:i4 a jx:QuantityIndicator ; rdfs:label "无指标值" .
+ex:i5 a jx:QualityIndicator ; rdfs:label "两个指标值" ; jx:target ex:t3 , ex:t5 .
+ex:t5 a jx:Target ; jx:statedValue "≥90" .  # stated as t3 is: which of two targets a result shows is each store's choice
 ex:i3 a jx:QuantityIndicator ; rdfs:label "培训合格率" ; jx:target ex:t3 .
 ex:t3 a jx:QuantitativeTarget ; jx:statedValue "≥90" ; jx:comparator jx:GreaterOrEqual ; jx:numericValue 90.0 .
 ex:i1 a jx:QuantityIndicator ; rdfs:label "培训人数" ; jx:target ex:t1 .
@@ -125,7 +129,8 @@ def test_validate_endpoint_reports_what_validate_store_reports(server: ServerEnd
     on_crafted = {(shape, focus.rpartition("/")[2]) for shape, focus in found[("--store", str(store))] if focus.startswith("https://example.org/crafted/")}
     assert {("ProjectAgency", "y1"), ("ProjectAnnualGoal", "y1"), ("ProjectLongTermGoal", "y2"), ("YearOfOneObject", "y3"),
             ("MeasurableTarget", "i1"), ("DirectionWordOnly", "i1"), ("UnreachablePercent", "i2"),
-            ("RateUnderQuantity", "i3"), ("PublicServiceSatisfaction", "g1")} <= on_crafted, on_crafted
+            ("RateUnderQuantity", "i3"), ("PublicServiceSatisfaction", "g1"),
+            ("IndicatorTarget", "i4"), ("IndicatorTarget", "i5"), ("IndicatorCategory", "i1")} <= on_crafted, on_crafted
     assert ("ProjectAgency", "y2") not in on_crafted  # a unit of a subclass of jx:BudgetUnit the data declare
     assert cli("validate", "--endpoint", server.query_url, "--format", "text").stdout == cli("validate", "--store", store, "--format", "text").stdout
 

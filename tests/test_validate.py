@@ -21,7 +21,17 @@ from jixiao.stores import QueryBackend, open_backend, read_ntriples, store_graph
 from jixiao.synthetic import OUTCOMES, corpus, evaluation_corpus, render, render_evaluations
 from jixiao.validation import Report, Result, run_pyshacl, validate_graph, validate_paths
 from jixiao.validation.render import render_text
-from jixiao.validation.sparql import UnsupportedShape, checks_of, compiled_checks, types_are_closed, validate_store, violations
+from jixiao.validation.sparql import (
+    Grouped,
+    UnsupportedShape,
+    checks_of,
+    compiled_checks,
+    compiled_queries,
+    queries_of,
+    types_are_closed,
+    validate_store,
+    violations,
+)
 from jixiao.vocabulary import vocabulary
 
 SEED_PROJECTS = ["业务运行保障", "信息化运行经费", "事业单位人员管理", "事业单位人才招聘", "企业薪酬调查",
@@ -505,3 +515,104 @@ def test_sh_not_of_a_conjunction_is_joined_not_flagged() -> None:
         assert "OPTIONAL" not in queries[name] and "BOUND" not in queries[name], queries[name]
     assert queries["NotFull"].count("MINUS") == 3 and queries["NotFull"].count("SELECT DISTINCT ?value") == 3
     assert "OPTIONAL" in queries["NotTyped"]
+
+
+COUNT_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/count/> .
+ex:OneTarget a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ex:target ; sh:minCount 1 ; sh:maxCount 1 ;
+    sh:node [ sh:property [ sh:path ex:number ; sh:minCount 1 ] ] .
+ex:TwoOrThreeNotes a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:note ) ; sh:minCount 2 .
+ex:AtMostThreeNotes a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:note ) ; sh:maxCount 3 .
+ex:OneName a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ex:name ; sh:minCount 1 .
+"""
+
+COUNT_DATA = """
+@prefix ex: <https://example.org/count/> .
+ex:i0 a ex:Indicator ; ex:name "zero targets" .
+ex:i1 a ex:Indicator ; ex:target ex:t1 . ex:t1 ex:number 1 ; ex:note "a", "b" .
+ex:i2 a ex:Indicator ; ex:name "two targets" ; ex:target ex:t1, ex:t2 . ex:t2 ex:note "b", "c", "d" .
+ex:i3 a ex:Indicator ; ex:target ex:t3 . ex:t3 ex:number 3 ; ex:note "a" .
+ex:i4 a ex:Indicator ; ex:name "four notes" ; ex:target ex:t4 . ex:t4 ex:number 4 ; ex:note "a", "b", "c", "d" .
+ex:t1 ex:number 1 .
+"""
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["rdf:type", "type path"])
+def test_count_checks_of_one_target_and_path_are_one_query_with_the_same_violations(tmp_path: Path, closed: bool) -> None:
+    """sh:minCount and sh:maxCount on the same focus nodes and path (in one shape or in several) are
+    asked as one query whose rows name the check each focus node breaks: the same violations as each
+    check's own query and as pyshacl, on data breaking each bound (none, one and two values; two,
+    four and one values along a sequence path); a single count check and the rest keep their own query."""
+    shapes = Graph().parse(data=COUNT_SHAPES, format="turtle")
+    data = Graph().parse(data=COUNT_DATA, format="turtle")
+    queries = queries_of(shapes, closed_types=closed)
+    groups = [q for q in queries if isinstance(q, Grouped)]
+    assert sorted(sorted(str(c.shape).rpartition("/")[2] + " " + str(c.parameter[0]).rpartition("#")[2] for c in g.checks)
+                  for g in groups) == [["AtMostThreeNotes maxCount", "TwoOrThreeNotes minCount"], ["OneTarget maxCount", "OneTarget minCount"]]
+    assert len(queries) == len(checks_of(shapes, closed_types=closed)) - 2  # the node check and OneName alone
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    expected = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.sourceConstraintComponent)), str(report.value(r, SH.focusNode)))
+                for r in report.objects(None, SH.result)}  # the report's own results (not sh:node's details)
+    backend = typed_store(data, tmp_path)
+    try:
+        separate = [(str(v.check.shape), str(v.check.component), str(v.focus), v.value) for v in violations(backend, checks_of(shapes, closed_types=closed))]
+        grouped = [(str(v.check.shape), str(v.check.component), str(v.focus), v.value) for v in violations(backend, queries)]
+    finally:
+        backend.close()
+    assert sorted(grouped, key=repr) == sorted(separate, key=repr)  # the same violations
+    assert [v[:2] for v in grouped] == [v[:2] for v in separate]  # in the checks' order (within a check, the store's)
+    assert {(shape, component, focus) for shape, component, focus, _value in grouped} == expected
+    broken = {(s.rpartition("/")[2], c.rpartition("#")[2].removesuffix("ConstraintComponent"), f.rpartition("/")[2]) for s, c, f in expected}
+    assert broken == {("OneTarget", "MinCount", "i0"), ("OneTarget", "MaxCount", "i2"), ("OneTarget", "Node", "i2"),
+                      ("TwoOrThreeNotes", "MinCount", "i0"), ("TwoOrThreeNotes", "MinCount", "i3"),
+                      ("AtMostThreeNotes", "MaxCount", "i2"), ("AtMostThreeNotes", "MaxCount", "i4"),
+                      ("OneName", "MinCount", "i1"), ("OneName", "MinCount", "i3")}, broken
+
+
+def test_the_shapes_count_checks_are_grouped_by_target_and_path() -> None:
+    """The shipped shapes' sh:minCount/sh:maxCount pairs on one path are one query each, every check still sent once."""
+    queries = compiled_queries(closed_types=True)
+    sent = [c for q in queries for c in (q.checks if isinstance(q, Grouped) else (q,))]
+    assert sorted(map(repr, sent)) == sorted(map(repr, compiled_checks(closed_types=True)))
+    grouped = {str(c.shape).rpartition("#")[2] for q in queries if isinstance(q, Grouped) for c in q.checks}
+    assert {"IndicatorTarget", "IndicatorCategory"} <= grouped
+
+
+VALUE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/value/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Known a sh:NodeShape ; sh:property [ sh:path ex:inScheme ; sh:hasValue ex:Scheme ] .
+ex:KnownCategory a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ex:category ; sh:node ex:Known .
+ex:ListedUnit a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:unit ) ; sh:in ( ex:Percent ex:Yuan ) .
+ex:Number a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:number ) ; sh:datatype xsd:decimal .
+ex:NotItsName a sh:PropertyShape ; sh:targetClass ex:Indicator ; sh:path ( ex:target ex:text ) ; sh:disjoint ex:name .
+"""
+
+VALUE_DATA = """
+@prefix ex: <https://example.org/value/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:c1 ex:inScheme ex:Scheme . ex:c2 ex:inScheme ex:Other .
+ex:i1 a ex:Indicator ; ex:name "ok" ; ex:category ex:c1 ; ex:target ex:t1 . ex:t1 ex:unit ex:Percent ; ex:number 1.5 ; ex:text "90%" .
+ex:i2 a ex:Indicator ; ex:name "名" ; ex:category ex:c1, ex:c2 ; ex:target ex:t2 . ex:t2 ex:unit ex:Meter ; ex:number "1.5" ; ex:text "名" .
+ex:x1 a ex:Goal ; ex:name "名" ; ex:category ex:c2 ; ex:target ex:t2 .
+"""
+
+
+def test_a_value_constraint_finds_the_failing_values_first_and_keeps_the_focus_nodes_only(tmp_path: Path) -> None:
+    """A constraint on each value at a path (sh:node, sh:in, sh:datatype, sh:disjoint) is asked as the failing
+    values of every subject of the path, then joined with the focus nodes: the same violations as pyshacl,
+    and none for a subject that is no focus node (x1, a goal with the same failing values as i2)."""
+    shapes = Graph().parse(data=VALUE_SHAPES, format="turtle")
+    data = Graph().parse(data=VALUE_DATA, format="turtle")
+    checks = checks_of(shapes, closed_types=True)
+    for check in checks:  # the failing values' sub-SELECT, then the focus nodes
+        assert check.query.index("SELECT ?this ?value WHERE") < check.query.index("<https://example.org/value/Indicator>"), check.query
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    expected = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)), str(report.value(r, SH.value)))
+                for r in report.objects(None, SH.result)}
+    backend = typed_store(data, tmp_path)
+    try:
+        found = {(str(v.check.shape), str(v.focus), str(v.value)) for v in violations(backend, checks)}
+    finally:
+        backend.close()
+    assert found == expected
+    assert {(s.rpartition("/")[2], f.rpartition("/")[2]) for s, f, _v in found} == {
+        ("KnownCategory", "i2"), ("ListedUnit", "i2"), ("Number", "i2"), ("NotItsName", "i2")}
