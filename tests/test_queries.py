@@ -436,6 +436,28 @@ def oxigraph_store(graph: Graph) -> ox.Store:
     return store
 
 
+def test_a_parameter_is_bound_inside_a_subselect_on_every_backend(tmp_path: Path) -> None:
+    """rdflib binds a parameter everywhere; the VALUES backends bind it in each sub-SELECT that names
+    it too, so a query filtering on it inside a sub-SELECT (as search does in its UNION's branches)
+    answers the same. Before, Oxigraph saw the parameter unbound there and answered nothing."""
+    graph = Graph()
+    for number, text in enumerate(["培训人次", "满意度", "培训天数"]):
+        graph.add((URIRef(f"http://example.org/i{number}"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(text)))
+    query_path = tmp_path / "inside.rq"
+    query_path.write_text(
+        "# title: t\n# param text: literal required — the text\n"
+        "SELECT ?i ?name WHERE { { SELECT ?i ?name WHERE { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?name "
+        "FILTER(CONTAINS(?name, ?param_text)) } } } ORDER BY ?name\n", encoding="utf-8")
+    query = load_query(str(query_path))
+    in_memory = run(query, MemoryBackend(graph), {"text": "培训"}, check=False)
+    assert isinstance(in_memory, SelectResult)
+    expected = [tuple(plain_value(row[name]) for name in in_memory.variables) for row in in_memory.rows]
+    assert expected == [("http://example.org/i0", "培训人次"), ("http://example.org/i2", "培训天数")]
+    solutions = oxigraph_store(graph).query(inject_values(query.text, bind(query, {"text": "培训"})))
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert [tuple(plain_value(_rdflib_term(term)) for term in solution) for solution in solutions] == expected
+
+
 CASES = [(name, "seed") for name in sorted(SEED)] + [(name, "fixture") for name in sorted(FIXTURE)]
 
 
@@ -609,16 +631,23 @@ def test_header(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(library()))
-def test_parameters_stay_out_of_sub_selects(name: str) -> None:
-    """rdflib would bind them inside a sub-SELECT, a VALUES block would not: answers would differ."""
-    text = library()[name].text
+def test_parameters_named_in_a_sub_select_are_bound_there(name: str) -> None:
+    """rdflib binds a parameter inside a sub-SELECT too; a VALUES block only at the outermost group
+    would not, and the answers would differ. inject_values binds every parameter a sub-SELECT names
+    at the start of its group."""
+    query = library()[name]
+    text = inject_values(query.text, {f"param_{param}": Literal("x") for param in query.params})
     for match in re.finditer(r"\{\s*(?:#[^\n]*\n\s*)*SELECT", text):
         depth, end = 0, match.start()
         for end in range(match.start(), len(text)):
             depth += {"{": 1, "}": -1}.get(text[end], 0)
             if depth == 0:
                 break
-        assert "?param_" not in text[match.start():end], name
+        group = text[match.start():end]
+        named = set(re.findall(r"\?(param_\w+)", group))
+        if named:
+            block = re.search(r"\{\n  VALUES \(([^)]*)\)", group)
+            assert block and set(re.findall(r"\?(\w+)", block.group(1))) == named, (name, group[:200])
 
 
 def test_unknown_query_lists_the_library() -> None:

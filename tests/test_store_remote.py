@@ -420,7 +420,7 @@ def test_urls_detected_from_one_url() -> None:
         RemoteEndpoint("ftp://h/sparql")
 
 
-def test_values_go_into_the_outermost_group_only() -> None:
+def test_values_go_into_the_outermost_group_and_the_subselects_naming_them() -> None:
     query = (
         "PREFIX ex: <http://example.org/a#{x}>\n"
         "# WHERE { in a comment\n"
@@ -430,6 +430,13 @@ def test_values_go_into_the_outermost_group_only() -> None:
     bound = inject_values(query, {"a": URIRef("http://example.org/x"), "l": label})
     head, _, tail = bound.partition(f"WHERE {{\n  VALUES (?a ?l) {{ (<http://example.org/x> {label.n3()}) }}\n")
     assert head.endswith("AS ?e) ") and tail.startswith(' ?a ex:q "{"')
+    # The sub-SELECT names ?a, not ?l: ?a alone is bound inside it; the EXISTS before the group is left alone.
+    assert tail.count("VALUES") == 1 and "{ SELECT ?a WHERE {\n  VALUES (?a) { (<http://example.org/x>) }\n ?a ex:r ?b }" in tail
+    nested = inject_values('SELECT * { { SELECT (COUNT(?x) AS ?n) WHERE { ?x ?p "SELECT {" { SELECT ?x WHERE { ?x ?q $l } } } } '
+                           "OPTIONAL { SELECT ?y WHERE { ?y ?p ?la } } }", {"l": label})
+    # Every sub-SELECT naming ?l gets it (the outer one through its nested one); ?la is another variable.
+    assert nested.count(f"VALUES (?l) {{ ({label.n3()}) }}") == 3
+    assert "OPTIONAL { SELECT ?y WHERE { ?y ?p ?la } }" in nested
     assert inject_values("SELECT * { ?s ?p ?o }", {"s": URIRef("http://e/s")}).startswith("SELECT * {\n  VALUES (?s)")
     with pytest.raises(ValueError):
         inject_values("SELECT * { ?s ?p ?o }", {"bad name": URIRef("http://e/s")})

@@ -170,15 +170,31 @@ def values_block(bindings: Mapping[str, Node]) -> str:
 
 
 def inject_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a VALUES block for the bindings at the start of its outermost group.
+    """The query with a VALUES block for the bindings at the start of its outermost group, and one
+    for the parameters each sub-SELECT mentions at the start of that sub-SELECT's group.
 
     The outermost group is the first `{` outside comments, strings, IRIs and parentheses (so
     `SELECT (EXISTS {...} AS ?x)`, a `#` inside an IRI or a "{" in a string do not confuse it);
     for a SELECT query that is the brace after WHERE, whether or not WHERE is written.
+
+    A sub-SELECT's variables are its own: a parameter bound only outside is unbound inside it,
+    where rdflib (the memory backend's initBindings) binds it everywhere. Bound inside too, the
+    parameter means the same on every backend, and a query can filter on it where its rows are
+    found (a text search inside each branch of a UNION) instead of after every join: a block of
+    one row joined where the variable is already bound (or projected with the same value) changes
+    no answer. Only the parameters a sub-SELECT's text names are bound there.
     """
     if not bindings:
         return query
-    return insert_block(query, values_block(bindings))
+    outermost = _outermost_group_start(query)
+    insertions = [(outermost, values_block(bindings))]
+    for start, end in _subselect_groups(query, outermost):
+        named = {name: term for name, term in bindings.items() if re.search(rf"[?$]{re.escape(name)}(?!\w)", query[start:end])}
+        if named:
+            insertions.append((start, values_block(named)))
+    for position, block in sorted(insertions, reverse=True):
+        query = f"{query[:position]}\n  {block}\n{query[position:]}"
+    return query
 
 
 def insert_block(query: str, block: str) -> str:
@@ -192,7 +208,19 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 def _outermost_group_start(query: str) -> int:
     """Index just after the first top-level `{` of a query."""
-    i, parens, length = 0, 0, len(query)
+    for kind, position in _tokens(query, 0):
+        if kind == "{" and position[1] == 0:
+            return position[0] + 1
+    raise ValueError("the query has no group pattern ({ ... }) to bind parameters in")
+
+
+_SELECT = re.compile(r"(?<![\w?$])SELECT(?!\w)", re.IGNORECASE)
+
+
+def _tokens(query: str, start: int) -> Iterator[tuple[str, tuple[int, int]]]:
+    """The braces, parentheses and SELECT keywords of the query from `start`, outside comments,
+    strings and IRIs: (what, (index, parentheses open before it))."""
+    i, parens, length = start, 0, len(query)
     while i < length:
         char = query[i]
         if char == "#":
@@ -211,10 +239,35 @@ def _outermost_group_start(query: str) -> int:
             parens += 1
         elif char == ")":
             parens -= 1
-        elif char == "{" and parens == 0:
-            return i + 1
+        elif char in "{}":
+            yield char, (i, parens)
+        elif char in "sS" and _SELECT.match(query, i):
+            yield "SELECT", (i, parens)
+            i += len("SELECT")
+            continue
         i += 1
-    raise ValueError("the query has no group pattern ({ ... }) to bind parameters in")
+
+
+def _subselect_groups(query: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of the WHERE group of every SELECT after `start` (the sub-SELECTs): from just
+    after its `{` to its matching `}`."""
+    groups: list[tuple[int, int]] = []
+    open_groups: list[int | None] = []  # a `{` of a sub-SELECT's group holds its start, any other None
+    select_parens: int | None = None  # the parentheses open at a SELECT whose group has not begun
+    for kind, (index, parens) in _tokens(query, start):
+        if kind == "SELECT":
+            select_parens = parens
+        elif kind == "{":
+            if select_parens is not None and parens == select_parens:
+                open_groups.append(index + 1)
+                select_parens = None
+            else:
+                open_groups.append(None)
+        elif open_groups:
+            opened = open_groups.pop()
+            if opened is not None:
+                groups.append((opened, index))
+    return groups
 
 
 def _skip_string(text: str, start: int) -> int:
