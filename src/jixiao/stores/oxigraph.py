@@ -364,6 +364,10 @@ class OxigraphWriter:
         self.claims: dict[str, str] = {}
         self.shared: set[int] = set()
         self.stored_data = any(True for _ in self.store.named_graphs())
+        # Graphs this write has put or dropped. Into a store that held no data (a first ingest), a graph not among
+        # them is nowhere in the store: no triples, registry entry or ownership marks, so `put` need not read its
+        # record nor clear it (measured at 10,000 projects: 3.7 of the main thread's 42 CPU-s, under load).
+        self.touched: set[str] = set()
         # The ontology graph's vocabulary index (line -> position), once it is put in this write: tables leave it what it holds.
         self.vocabulary: dict[str, int] = {}
         self.in_union: set[bytes] = set()  # digests of the shared lines this write loaded into the union (_not_yet_in_union)
@@ -388,13 +392,16 @@ class OxigraphWriter:
         self.summary.records[graph] = record
         if graph == ONTOLOGY_IRI:
             self._ontology_put(lines)
-        held = self.record(graph)
+        new_in_store = not self.stored_data and graph not in self.touched
+        self.touched.add(graph)
+        held = None if new_in_store else self.record(graph)
         if held is not None and record.digest and held.digest == record.digest:
             # The same triples: only what the registry says about the source may differ.
             if held != record:
                 self._set_record(target, record)
             return len(lines)
-        self._clear(target)
+        if not new_in_store:
+            self._clear(target)
         self.rewritten.add(graph)
         if scopes is None or len(scopes) != len(lines):
             # RDF loaded as it is, a table without its entailments: every line in its graph and in the union.
@@ -571,6 +578,7 @@ class OxigraphWriter:
 
     def drop(self, graph: str) -> None:
         target = _named_node(graph)
+        self.touched.add(graph)
         if graph == ONTOLOGY_IRI:
             self._flush()
             old = self._stored_ontology_index()
