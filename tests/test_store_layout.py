@@ -610,3 +610,63 @@ def test_rows_shared_by_documents_tables_and_loaded_rdf_stay_exact(tmp_path: Pat
         del expected[graph]
         check_layout(backend.store, expected)
     backend.close()
+
+
+# ---- a first write into an empty store: the same store as the general path --------------------------------
+
+
+def _first_write(puts: list[tuple[str, list[str] | None, bytes | None]], path: Path | None, general: bool) -> list[str]:
+    """Every quad of a store made by one write (None lines: a drop), sorted as N-Quads; `general` makes the writer
+    treat the empty store as one that held data (it reads and clears every graph it puts), as into any later write."""
+    backend = OxigraphBackend(path)
+    writer = backend.writer()
+    if general:
+        writer.stored_data = True
+    for graph, lines, scopes in puts:
+        if lines is None:
+            writer.drop(graph)
+        else:
+            _put(writer, graph, lines, scopes)
+    writer.commit()
+    quads = sorted(f"{quad}\n" for quad in backend.store if quad.predicate.value not in _COMPACTION_FACTS)
+    backend.close()
+    return quads
+
+
+# The registry's record of the bytes loaded since the last compaction: the same write, but not a statement of the data.
+_COMPACTION_FACTS = {"urn:jixiao:loadedSinceCompaction", "urn:jixiao:sizeAtCompaction"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_first_write_into_an_empty_store_is_the_store_the_general_path_makes(seed: int, tmp_path: Path) -> None:
+    """A first write skips reading and clearing the graphs it puts, which an empty store cannot hold yet; a graph put
+    again or dropped in the same write must still be read and cleared (else its first lines would stay)."""
+    rng = random.Random(seed)
+    subjects = ["a/x", "a/y", "a/x/1", "b/z", "c"]
+    graphs = [f"{EX}graph/{name}" for name in "abcd"] + [ONTOLOGY]
+    puts: list[tuple[str, list[str] | None, bytes | None]] = [(ONTOLOGY, ontology_lines(), None)]
+    for _ in range(14):
+        graph = rng.choice(graphs)
+        if rng.random() < 0.2:
+            puts.append((graph, None, None))
+            continue
+        lines, scopes = _random_lines(rng, subjects)
+        puts.append((graph, lines, None if graph == ONTOLOGY else scopes))
+    assert len({graph for graph, _, _ in puts}) < len(puts)  # graphs put twice or dropped in the write
+    path = (lambda name: tmp_path / name) if seed % 2 == 0 else (lambda name: None)
+    assert _first_write(puts, path("fast"), general=False) == _first_write(puts, path("general"), general=True)
+
+
+def test_a_first_ingest_of_tables_is_the_store_the_general_path_makes(tmp_path: Path, evaluated: tuple[Path, Path, Path]) -> None:
+    """The mapper's tables and self-evaluations speaking of them; in the same first write, some tables put again
+    with other targets and one dropped."""
+    targets, changed, evaluations = evaluated
+
+    def puts_of(path: Path) -> list[tuple[str, list[str] | None, bytes | None]]:
+        return [(chunk.graph, chunk.lines, chunk.scopes) for chunk in produce_chunks([path], jobs=1, entail=True)]
+
+    first = puts_of(targets)
+    puts = [(ONTOLOGY, ontology_lines(), None), *first, *puts_of(evaluations), *puts_of(changed)[:3], (first[3][0], None, None)]
+    fast = _first_write(puts, tmp_path / "fast", general=False)
+    assert fast == _first_write(puts, tmp_path / "general", general=True)
+    assert any(OWNED_BY in quad for quad in fast)
