@@ -225,3 +225,20 @@ def test_the_slow_aggregates_of_issue_13_are_read_from_views() -> None:
     assert slow <= backend.current_views()
     assert all(answering_text(load_query(name), backend) != load_query(name).text for name in slow)
     backend.close()
+
+
+def test_part_lines_are_the_query_only_where_parts_are_recomputed() -> None:
+    """A `#+` line is a comment of the view's SELECT, which makes the view whole, and a line of the query that recomputes
+    parts, with `{{members}}` the members' VALUES there; every view restricts its sub-SELECTs so."""
+    from jixiao.stores.views import part_form
+
+    select = "SELECT ?x WHERE {\n  { SELECT ?x WHERE {\n#+  {{members}}\n    ?x ?p ?o } }\n}\n"
+    block = "VALUES ?x { <urn:a> }"
+    part = part_form(select, block)
+    assert "#+" not in part and "{{members}}" not in part and part.count(block) == 2
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    store.add(ox.Quad(ox.NamedNode("urn:b"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    assert len(list(store.query(select))) == 2
+    assert len(list(store.query(part_form(select, block)))) == 1
+    assert all("#+" in view.select for view in view_definitions())
