@@ -25,11 +25,16 @@ MISSING = "无此值"
 
 
 def combinations(values: dict[str, list[str]], agencies: int) -> list[dict[str, str]]:
+    """Every combination of the axes of the parameters the query has (`values` holds one entry for each)."""
     agency_values = values.get("agency", [])
     chosen = agency_values if agencies == 0 else agency_values[:agencies]
     axes = {"agency": [None, *chosen, MISSING], "year": [None, *values.get("year", [])], "goal": [None, *values.get("goal", []), MISSING]}
-    return [{k: v for k, v in (("agency", a), ("year", y), ("goal", g)) if v is not None}
-            for a in axes["agency"] for y in axes["year"] for g in axes["goal"]]
+    found: list[dict[str, str]] = [{}]
+    for param in ("agency", "year", "goal"):
+        if param in values:
+            found = [{**chosen_values, param: value} if value is not None else chosen_values
+                     for chosen_values in found for value in axes[param]]
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:

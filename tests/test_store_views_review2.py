@@ -1,0 +1,201 @@
+"""Second review of the views kept by the embedded store's writer (stores/views.py), after the views of
+indicators-by-basis, measurability-by-agency, budget-by-unit and budget-by-year: writes after which a named query read
+from its view and the same query over the union disagree, for some parameter value. Each case compares every view."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from jixiao.queries import load_query, run, write
+from jixiao.stores import TableRecord
+from jixiao.stores.oxigraph import OxigraphBackend
+from jixiao.stores.views import view_definitions
+
+VIEWED = sorted(view.name for view in view_definitions())
+JX = "https://w3id.org/jixiao/ontology#"
+EX = "https://example.org/r2/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+def _jx(name: str) -> str:
+    return f"<{JX}{name}>"
+
+
+def _ex(name: str) -> str:
+    return f"<{EX}{name}>"
+
+
+VOCABULARY = [f'{_jx("AnnualGoal")} <{SKOS}notation> "annual" .\n', f'{_jx("LongTermGoal")} <{SKOS}notation> "long-term" .\n',
+              f'{_ex("c1")} <{SKOS}prefLabel> "c1"@zh .\n', f'{_ex("c1")} <{SKOS}broader> {_ex("l1")} .\n',
+              f'{_ex("l1")} <{SKOS}prefLabel> "l1"@zh .\n', f'{_ex("b1")} <{SKOS}prefLabel> "计划标准"@zh .\n']
+
+
+def _project(n: int, label: str | None = None, indicators: int = 1, year: str | None = "2024", budget: str | None = None) -> list[str]:
+    """Project-year py{n} of project p{n} declared by unit u{n} (labelled `label`), of fiscal year `year`, with
+    `indicators` indicators of category c1, basis b1 and a quantitative target, and the budget literal `budget`."""
+    py, p, g, u = _ex(f"py{n}"), _ex(f"p{n}"), _ex(f"g{n}"), _ex(f"u{n}")
+    lines = [f"{py} {TYPE} {_jx('ProjectYear')} .\n", f"{py} {_jx('yearOf')} {p} .\n", f"{py} {_jx('hasGoal')} {g} .\n",
+             f"{g} {TYPE} {_jx('AnnualGoal')} .\n", f"{p} {_jx('declaredBy')} {u} .\n"]
+    for i in range(indicators):
+        indicator, target = _ex(f"i{n}x{i}"), _ex(f"t{n}x{i}")
+        lines += [f"{g} {_jx('hasIndicator')} {indicator} .\n", f"{indicator} {_jx('category')} {_ex('c1')} .\n",
+                  f"{indicator} {_jx('basis')} {_ex('b1')} .\n", f"{indicator} {_jx('target')} {target} .\n",
+                  f"{target} {TYPE} {_jx('QuantitativeTarget')} .\n"]
+    if year is not None:
+        lines.append(f'{py} {_jx("fiscalYear")} "{year}"^^<{XSD}gYear> .\n')
+    if budget is not None:
+        lines.append(f"{py} {_jx('budget')} {budget} .\n")
+    if label is not None:
+        lines.append(f"{u} {LABEL} {label} .\n")
+    return lines
+
+
+def _write(backend: OxigraphBackend, *graphs: tuple[str, list[str] | None]) -> dict[str, int]:
+    """One write putting (lines) or dropping (None) each graph; the rows it wrote in each view."""
+    writer = backend.writer()
+    for graph, lines in graphs:
+        if lines is None:
+            writer.drop(EX + graph)
+        else:
+            writer.put(EX + graph, lines, TableRecord(EX + graph, ()))
+    return writer.commit().view_rows
+
+
+def _csv(name: str, backend: OxigraphBackend, params: dict[str, str], views: bool, form: str = "csv") -> str:
+    named = load_query(name)
+    given = {key: value for key, value in params.items() if key in named.params}
+    out = io.StringIO()
+    write(form, run(named, backend, given, check=False, own_terms=True, views=views), out)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _parameters(agencies: list[str], years: list[str]) -> Iterator[dict[str, str]]:
+    """Every combination of the parameters' values that matter here (None: not given; goal's default is annual)."""
+    for agency, year, goal in itertools.product([None, *agencies], [None, *years], [None, "all"]):
+        yield {key: value for key, value in (("agency", agency), ("year", year), ("goal", goal)) if value is not None}
+
+
+def _differences(backend: OxigraphBackend, agencies: list[str] | None = None, years: tuple[str, ...] = ("2024",),
+                 forms: tuple[str, ...] = ("csv",)) -> list[str]:
+    """The named queries and parameters whose answer from the view differs from the union's (each combination of the
+    parameters a query has once)."""
+    assert set(VIEWED) <= backend.current_views()
+    found = []
+    for name in VIEWED:
+        has = load_query(name).params
+        combinations = {tuple(sorted((k, v) for k, v in params.items() if k in has)) for params in _parameters(agencies or [], list(years))}
+        for combination in sorted(combinations):
+            for form in forms:
+                if _csv(name, backend, dict(combination), True, form) != _csv(name, backend, dict(combination), False, form):
+                    found.append(f"{name} {dict(combination)} {form}")
+    return found
+
+
+@pytest.fixture
+def backend() -> Iterator[OxigraphBackend]:
+    store = OxigraphBackend(None)
+    _write(store, ("ontology-like", VOCABULARY))
+    yield store
+    store.close()
+
+
+# FAILS on 78771ea: xsd:double budgets are summed in each form's solution order; 7.91 from the view, 7.909999999999999 from the union.
+@pytest.mark.xfail(
+    strict=True,
+    reason="SUM of xsd:double is not associative: the view adds per-part sums, the union adds the values in its own"
+    " solution order, so the last digit may differ (7.91 vs 7.909999999999999); no exact, order-free rule yet",
+)
+def test_double_budgets_are_summed_as_the_union_sums_them(backend: OxigraphBackend) -> None:
+    """Loose RDF may give a budget as an xsd:double (docs/stores.md admits the last bit may differ): the view's SUM and
+    the named query's add the same eight values in another order, and budget-by-year's two answers differ."""
+    values = ["0.1", "0.2", "0.3", "0.7", "1.1", "2.2", "3.3", "0.01"]
+    _write(backend, *((f"graph/t{n}", _project(n, '"单位甲"', budget=f'"{value}"^^<{XSD}double>')) for n, value in enumerate(values)))
+    assert _differences(backend, ["单位甲"], forms=("csv", "json")) == []
+
+
+# FAILS on 78771ea: labels 10, 9 (integers) and "5" (a string) make ORDER BY ?agency a cycle (10 < "5" < 9 < 10 as Oxigraph
+# compares them), so each form's order is its input's; the tie-breakers after ?agency never come into play.
+def test_agencies_of_numeric_and_string_labels_come_in_the_same_order() -> None:
+    """The previous review's tie case, without a tie: Oxigraph compares two numbers as numbers and a number with a string
+    by lexical form, which is no order at all over {10, 9, "5"}; written in any of the six orders, some views' answers
+    list the three agencies otherwise than the union's (all five views, over the six orders)."""
+    labels = [f'"10"^^<{XSD}integer>', f'"9"^^<{XSD}integer>', '"5"']
+    found = []
+    for order in itertools.permutations(range(3)):
+        backend = OxigraphBackend(None)
+        _write(backend, ("ontology-like", VOCABULARY))
+        for n in order:
+            _write(backend, (f"graph/t{n}", _project(n, labels[n], budget=f'"100"^^<{XSD}decimal>')))
+        found += [f"{order} {name}" for name in VIEWED if _csv(name, backend, {}, True) != _csv(name, backend, {}, False)]
+        backend.close()
+    assert found == []
+
+
+# Passes: agency labels that must be escaped in VALUES (quote, backslash, newline, tab, control character, language tag,
+# another datatype, an IRI) are recomputed by parts, and read back alike.
+def test_labels_written_in_values_are_recomputed_alike(backend: OxigraphBackend) -> None:
+    labels = ['"甲\\"乙\\\\丙\\n丁"@zh-Hans', '"tab\\there\\u0001x"', f'"2024-01-01"^^<{XSD}date>', "<urn:agency:1>"]
+    _write(backend, *((f"graph/t{n}", _project(n, label, budget=f'"100.5"^^<{XSD}decimal>')) for n, label in enumerate(labels)))
+    for n, label in enumerate(labels):
+        rows = _write(backend, (f"graph/t{n}", _project(n, label, indicators=2, budget=f'"100.25"^^<{XSD}decimal>')),
+                      (f"rdf/x{n}", [f'{_ex(f"py{n}")} {_jx("budget")} "1"^^<{XSD}integer> .\n']))
+        assert rows["budget-by-year"] == 1  # one agency's part recomputed, not the view made whole
+    assert _differences(backend, ['甲"乙\\丙\n丁', "tab\there\x01x"], forms=("csv", "json")) == []
+
+
+# Passes: a project-year's fiscal year given by loose RDF, changed, then a second one added (each selection of a year
+# counts it; every year counts its budget twice, as the union does).
+def test_a_project_year_moving_between_years_by_loose_rdf(backend: OxigraphBackend) -> None:
+    _write(backend, ("graph/t0", _project(0, '"单位甲"', year=None, budget=f'"10.5"^^<{XSD}decimal>')),
+           ("graph/t1", _project(1, '"单位乙"', budget=f'"3"^^<{XSD}integer>')))
+    _write(backend, ("rdf/year", [f'{_ex("py0")} {_jx("fiscalYear")} "2023"^^<{XSD}gYear> .\n']))
+    assert _differences(backend, ["单位甲", "单位乙"], ("2023", "2024")) == []
+    _write(backend, ("rdf/year", [f'{_ex("py0")} {_jx("fiscalYear")} "2024"^^<{XSD}gYear> .\n']))
+    assert _differences(backend, ["单位甲", "单位乙"], ("2023", "2024")) == []
+    _write(backend, ("rdf/year2", [f'{_ex("py0")} {_jx("fiscalYear")} "2023" .\n']))
+    assert _differences(backend, ["单位甲", "单位乙"], ("2023", "2024")) == []
+
+
+# Passes: a goal's kind, a target's type and an indicator's basis text changed by loose RDF about resources a table owns.
+def test_goal_kind_target_type_and_basis_text_changed_by_loose_rdf(backend: OxigraphBackend) -> None:
+    _write(backend, ("graph/t0", _project(0, '"单位甲"', indicators=2)), ("graph/t1", _project(1, '"单位乙"', indicators=2)))
+    _write(backend, ("rdf/more", [f"{_ex('g0')} {TYPE} {_jx('LongTermGoal')} .\n", f"{_ex('t1x0')} {TYPE} {_jx('QualitativeTarget')} .\n",
+                                  f'{_ex("i0x1")} {_jx("basisText")} "依据甲" .\n', f'{_ex("i1x1")} {_jx("basisText")} "依据甲" .\n']))
+    assert _differences(backend, ["单位甲", "单位乙"]) == []
+    _write(backend, ("rdf/more", None))
+    assert _differences(backend, ["单位甲", "单位乙"]) == []
+
+
+# Passes: two units of one label (one agency); one's table dropped, then a basis concept's label changed outside the ontology.
+def test_two_units_of_one_label_and_a_basis_relabelled(backend: OxigraphBackend) -> None:
+    _write(backend, ("graph/t0", _project(0, '"单位甲"', budget=f'"1.25"^^<{XSD}decimal>')),
+           ("graph/t1", _project(1, '"单位甲"', indicators=3, budget=f'"2"^^<{XSD}integer>')))
+    _write(backend, ("graph/t1", None))
+    assert _differences(backend, ["单位甲"]) == []
+    _write(backend, ("rdf/basis", [f'{_ex("b1")} <{SKOS}prefLabel> "行业标准"@zh .\n']))
+    assert _differences(backend, ["单位甲"]) == []
+
+
+# FAILS on 78771ea: the same cycle among fiscal years (budget-by-year's ORDER BY ?year) and basis texts
+# (indicators-by-basis's ORDER BY ?basis) of one agency: a fix ordering agencies alone leaves these.
+def test_years_and_bases_of_numeric_and_string_values_come_in_the_same_order() -> None:
+    values = [f'"10"^^<{XSD}integer>', f'"9"^^<{XSD}integer>', '"5"']
+    found = []
+    for order in itertools.permutations(range(3)):
+        backend = OxigraphBackend(None)
+        _write(backend, ("ontology-like", VOCABULARY))
+        for n in order:
+            lines = [line for line in _project(n, '"单位甲"', year=None) if "basis" not in line]
+            lines += [f'{_ex(f"py{n}")} {_jx("fiscalYear")} {values[n]} .\n', f'{_ex(f"i{n}x0")} {_jx("basisText")} {values[n]} .\n']
+            _write(backend, (f"graph/t{n}", lines))
+        found += [f"{order} {name}" for name in ("budget-by-year", "indicators-by-basis")
+                  if _csv(name, backend, {"goal": "all"}, True) != _csv(name, backend, {"goal": "all"}, False)]
+        backend.close()
+    assert found == []
