@@ -192,14 +192,18 @@ def inject_values(query: str, bindings: Mapping[str, Node]) -> str:
         named = {name: term for name, term in bindings.items() if re.search(rf"[?$]{re.escape(name)}(?!\w)", query[start:end])}
         if named:
             insertions.append((start, values_block(named)))
-    for position, block in sorted(insertions, reverse=True):
-        query = f"{query[:position]}\n  {block}\n{query[position:]}"
+    for position, block in sorted(insertions, reverse=True):  # from the end: earlier positions stay where they were
+        query = _inserted(query, position, block)
     return query
 
 
 def insert_block(query: str, block: str) -> str:
     """The query with `block` (a VALUES block made of serialised terms) at the start of its outermost group."""
-    position = _outermost_group_start(query)
+    return _inserted(query, _outermost_group_start(query), block)
+
+
+def _inserted(query: str, position: int, block: str) -> str:
+    """The query with `block` on a line of its own at `position` (just after a group's `{`)."""
     return f"{query[:position]}\n  {block}\n{query[position:]}"
 
 
