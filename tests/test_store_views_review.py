@@ -55,11 +55,12 @@ def _write(backend: OxigraphBackend, *graphs: tuple[str, list[str]]) -> None:
     writer.commit()
 
 
-def _csv(name: str, backend: OxigraphBackend, params: dict[str, str], views: bool) -> str:
+def _csv(name: str, backend: OxigraphBackend, params: dict[str, str], views: bool, form: str = "csv") -> str:
+    """The named query's answer as written in `form` (csv or json), read from its view or over the union."""
     named = load_query(name)
     given = {key: value for key, value in params.items() if key in named.params}  # the parameters this query has
     out = io.StringIO()
-    write("csv", run(named, backend, given, check=False, own_terms=True, views=views), out)  # type: ignore[arg-type]
+    write(form, run(named, backend, given, check=False, own_terms=True, views=views), out)  # type: ignore[arg-type]
     return out.getvalue()
 
 

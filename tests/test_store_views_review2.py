@@ -4,28 +4,18 @@ from its view and the same query over the union disagree, for some parameter val
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
-from jixiao.queries import load_query, run, write
+from jixiao.queries import load_query
 from jixiao.stores import TableRecord
 from jixiao.stores.oxigraph import OxigraphBackend
-from jixiao.stores.views import view_definitions
+from test_store_views_review import LABEL, SKOS, TYPE, VIEWED, _csv, _jx
 
-VIEWED = sorted(view.name for view in view_definitions())
-JX = "https://w3id.org/jixiao/ontology#"
 EX = "https://example.org/r2/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-
-
-def _jx(name: str) -> str:
-    return f"<{JX}{name}>"
 
 
 def _ex(name: str) -> str:
@@ -66,14 +56,6 @@ def _write(backend: OxigraphBackend, *graphs: tuple[str, list[str] | None]) -> d
         else:
             writer.put(EX + graph, lines, TableRecord(EX + graph, ()))
     return writer.commit().view_rows
-
-
-def _csv(name: str, backend: OxigraphBackend, params: dict[str, str], views: bool, form: str = "csv") -> str:
-    named = load_query(name)
-    given = {key: value for key, value in params.items() if key in named.params}
-    out = io.StringIO()
-    write(form, run(named, backend, given, check=False, own_terms=True, views=views), out)  # type: ignore[arg-type]
-    return out.getvalue()
 
 
 def _parameters(agencies: list[str], years: list[str]) -> Iterator[dict[str, str]]:
