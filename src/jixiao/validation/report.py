@@ -83,26 +83,47 @@ def _parent(graph: Graph, node: Node) -> Node | None:
     return None
 
 
+def _term_order(term: Node) -> tuple[str, str]:
+    """A total order of terms that no store's order changes: kind (IRI, blank node, literal), then text."""
+    return type(term).__name__, str(term)
+
+
+def _one(graph: Graph, node: Node | None, predicate: Node) -> Node | None:
+    """The value of `predicate` for `node`; of several (malformed or loose data: two labels, two
+    targets), the least in `_term_order`, not rdflib's first, which follows the order the store
+    returned statements in, so that every store and route reports the same."""
+    if node is None:
+        return None
+    return min(graph.objects(node, predicate), key=_term_order, default=None)
+
+
 def _label(graph: Graph, node: Node | None) -> str | None:
-    value = graph.value(node, RDFS.label) if node is not None else None
+    value = _one(graph, node, RDFS.label)
     return str(value) if value is not None else None
+
+
+def _stated(graph: Graph, indicator: Node | None) -> str | None:
+    """An indicator's target values as written: of several targets, each distinct text once, in order, joined."""
+    targets = graph.objects(indicator, JX.target) if indicator is not None else ()
+    texts = sorted({str(stated) for target in targets for stated in graph.objects(target, JX.statedValue)})
+    return "；".join(texts) if texts else None
 
 
 def _owner(graph: Graph, year: Node) -> Node | None:
     """The project (or plan) a year is of; of several (malformed data), the same one whatever the
     graph's order: a named one first, then by IRI (so every validation route reports it alike)."""
-    owners = sorted(graph.objects(year, JX.yearOf), key=lambda o: (graph.value(o, RDFS.label) is None, str(o)))
+    owners = sorted(graph.objects(year, JX.yearOf), key=lambda o: (_one(graph, o, RDFS.label) is None, str(o)))
     return owners[0] if owners else None
 
 
 def _best_row(graph: Graph, node: Node) -> Node | None:
     """The node's source row that shows it best: its statement, else its name, else the first."""
-    rows = sorted(graph.objects(node, JX.sourceRow), key=lambda r: int(graph.value(r, JX.lineNumber) or 0))
+    rows = sorted(graph.objects(node, JX.sourceRow), key=lambda r: (int(_one(graph, r, JX.lineNumber) or 0), str(r)))
     owner = _owner(graph, node)  # a year shows best by its project's name
-    for text in (graph.value(node, JX.statement), graph.value(node, RDFS.label), graph.value(owner, RDFS.label) if owner is not None else None):
+    for text in (_one(graph, node, JX.statement), _one(graph, node, RDFS.label), _one(graph, owner, RDFS.label)):
         if text is not None:
             for row in rows:
-                if str(text) in str(graph.value(row, JX.rawText) or ""):
+                if str(text) in str(_one(graph, row, JX.rawText) or ""):
                     return row
     return rows[0] if rows else None
 
@@ -110,9 +131,9 @@ def _best_row(graph: Graph, node: Node) -> Node | None:
 def _where(graph: Graph, row: Node | None) -> str | None:
     if row is None:
         return None
-    document = graph.value(row, JX.inDocument)
-    name = graph.value(document, JX.fileName) if document is not None else None
-    line = graph.value(row, JX.lineNumber)
+    document = _one(graph, row, JX.inDocument)
+    name = _one(graph, document, JX.fileName)
+    line = _one(graph, row, JX.lineNumber)
     return f"{name or document}:{line}" if line is not None else str(name or document)
 
 
@@ -130,7 +151,7 @@ class Place:
 def chain(graph: Graph, focus: Node) -> Iterator[Node]:
     """The nodes `locate` walks for a focus node: what a note concerns (else the node itself), then up
     its part-of chain (each node once, should malformed data make a cycle)."""
-    walk: Node | None = graph.value(focus, JX.concerns) or focus
+    walk: Node | None = _one(graph, focus, JX.concerns) or focus
     seen: set[Node] = set()
     while walk is not None and walk not in seen:
         seen.add(walk)
@@ -141,7 +162,7 @@ def chain(graph: Graph, focus: Node) -> Iterator[Node]:
 def rows_read(graph: Graph, focus: Node) -> list[Node]:
     """The source rows `locate` chooses from for a focus node: its own row, else the rows of the first
     node up its part-of chain (from what a note concerns) that has any."""
-    row = graph.value(focus, JX.atRow)
+    row = _one(graph, focus, JX.atRow)
     if row is not None:
         return [row]
     for walk in chain(graph, focus):
@@ -153,7 +174,7 @@ def rows_read(graph: Graph, focus: Node) -> list[Node]:
 
 def locate(graph: Graph, focus: Node) -> Place:
     """The project, indicator and source row of a focus node (a note speaks of what it concerns)."""
-    row = graph.value(focus, JX.atRow)
+    row = _one(graph, focus, JX.atRow)
     indicator = project = evaluation = None
     for walk in chain(graph, focus):  # a reading note speaks of what it concerns
         if row is None:
@@ -167,28 +188,26 @@ def locate(graph: Graph, focus: Node) -> Place:
         return _evaluated(graph, evaluation, row)
     # A year's name and unit are its project's (a plan-year may carry its own title).
     owner = _owner(graph, project) if project is not None else None
-    agency = graph.value(owner, JX.declaredBy) if owner is not None else None
-    if project is not None and graph.value(project, RDFS.label) is None:
+    agency = _one(graph, owner, JX.declaredBy)
+    if project is not None and _one(graph, project, RDFS.label) is None:
         project = owner
-    target = graph.value(indicator, JX.target) if indicator is not None else None
-    stated = graph.value(target, JX.statedValue) if target is not None else None
-    return Place(_label(graph, agency), _label(graph, project), _label(graph, indicator),
-                 str(stated) if stated is not None else None, _where(graph, row))
+    return Place(_label(graph, agency), _label(graph, project), _label(graph, indicator), _stated(graph, indicator),
+                 _where(graph, row))
 
 
 def _evaluation(graph: Graph, node: Node) -> Node | None:
     """The self-evaluation `node` is (it evaluates something) or belongs to (an indicator result), else None."""
     if (node, JX.evaluates, None) in graph:
         return node
-    return graph.value(node, JX.evaluation)
+    return _one(graph, node, JX.evaluation)
 
 
 def _evaluated(graph: Graph, evaluation: Node, row: Node | None) -> Place:
     """Where a self-evaluation's finding goes: under the project and unit it evaluates, as the
     evaluation names them (the same name and unit resource as the target table's), so a reviewer
     sees it beside the target table's findings; a department-wide one (no project) under its unit."""
-    name = graph.value(evaluation, JX.evaluatedProjectName)
-    return Place(_label(graph, graph.value(evaluation, JX.evaluatedUnit)), str(name) if name is not None else None, None, None,
+    name = _one(graph, evaluation, JX.evaluatedProjectName)
+    return Place(_label(graph, _one(graph, evaluation, JX.evaluatedUnit)), str(name) if name is not None else None, None, None,
                  _where(graph, row))
 
 
