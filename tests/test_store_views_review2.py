@@ -89,15 +89,10 @@ def backend() -> Iterator[OxigraphBackend]:
     store.close()
 
 
-# FAILS on 78771ea: xsd:double budgets are summed in each form's solution order; 7.91 from the view, 7.909999999999999 from the union.
-@pytest.mark.xfail(
-    strict=True,
-    reason="SUM of xsd:double is not associative: the view adds per-part sums, the union adds the values in its own"
-    " solution order, so the last digit may differ (7.91 vs 7.909999999999999); no exact, order-free rule yet",
-)
+# FAILS on 42f62fd: xsd:double budgets are summed in each form's solution order; 7.91 from the view, 7.909999999999999 from the union.
 def test_double_budgets_are_summed_as_the_union_sums_them(backend: OxigraphBackend) -> None:
-    """Loose RDF may give a budget as an xsd:double (docs/stores.md admits the last bit may differ): the view's SUM and
-    the named query's add the same eight values in another order, and budget-by-year's two answers differ."""
+    """Loose RDF may give a budget as an xsd:double: the view's SUM and the named query's add the same eight values in
+    another order, and a sum of doubles depends on its order; summed as decimals (money), the two answers agree."""
     values = ["0.1", "0.2", "0.3", "0.7", "1.1", "2.2", "3.3", "0.01"]
     _write(backend, *((f"graph/t{n}", _project(n, '"单位甲"', budget=f'"{value}"^^<{XSD}double>')) for n, value in enumerate(values)))
     assert _differences(backend, ["单位甲"], forms=("csv", "json")) == []
