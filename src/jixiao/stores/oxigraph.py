@@ -53,7 +53,7 @@ from jixiao.stores.tables import (
     record_from,
     vocabulary_index,
 )
-from jixiao.stores.views import ViewKeeper, current_views
+from jixiao.stores.views import ViewKeeper, current_views, forget_views
 
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -707,7 +707,7 @@ class OxigraphWriter:
         _set_store_fact(self.store, SIZE_AT_COMPACTION, ox.Literal(str(size_then), datatype=_XSD_INTEGER))
 
     def abort(self) -> None:
-        """Forget the write: the store stays as it was (on disk; in memory, what was put stays)."""
+        """Forget the write: the store stays as it was (on disk; in memory, what was put stays, and no view is current)."""
         if self.done:
             return
         self.done = True
@@ -717,6 +717,11 @@ class OxigraphWriter:
         if self.build is not None:
             self.store = None  # type: ignore[assignment]
             generations.discard(self.build)
+        else:
+            # In memory the write changed the store in place, and nothing undoes it: the union holds what was applied,
+            # the views what they held before (or some parts brought up to date). Not current, they are not read, and
+            # the next write makes them whole.
+            forget_views(self.store)
 
 
 def _as_stored(lines: Sequence[str]) -> list[str]:

@@ -191,12 +191,25 @@ class ViewKeeper:
             else:
                 written[view.name] = _make_parts(store, view, parts | {None}, inputs)
         kept = {view.graph for view in self.views}
-        # Every view graph holds its definition's stamp: found by that predicate, not by listing every graph of the store.
-        stamped = {quad.graph_name for quad in store.quads_for_pattern(None, ox.NamedNode(DEFINITION), None, None)}
-        for graph in stamped:
-            if isinstance(graph, ox.NamedNode) and graph.value.startswith(VIEW_GRAPH_PREFIX) and graph.value not in kept:
+        for graph in _view_graphs(store):
+            if graph.value not in kept:
                 store.remove_graph(graph)
         return written
+
+
+def _view_graphs(store: ox.Store) -> set[ox.NamedNode]:
+    """The store's view graphs. Every one holds its definition's stamp: found by that predicate, not by listing every
+    graph of the store."""
+    stamped = {quad.graph_name for quad in store.quads_for_pattern(None, ox.NamedNode(DEFINITION), None, None)}
+    return {graph for graph in stamped if isinstance(graph, ox.NamedNode) and graph.value.startswith(VIEW_GRAPH_PREFIX)}
+
+
+def forget_views(store: ox.Store) -> None:
+    """Remove every view graph, stamp and rows: no view is current, reads answer from the union and the next write makes
+    the views whole. For a write changed in place that did not finish (an in-memory store's aborted write): its views
+    may hold rows of before it, or parts it had recomputed, while the union holds what it applied."""
+    for graph in _view_graphs(store):
+        store.remove_graph(graph)
 
 
 def _writable(term: ox.Term | None) -> bool:
