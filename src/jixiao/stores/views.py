@@ -51,7 +51,7 @@ DEFINITION = VIEW_COLUMN + "definition"  # the sha256 of the view's file: a view
 INPUTS = VIEW_COLUMN + "inputs"  # the sha256 of its inputs' answer when the view was last made or brought up to date
 # Marks a row whose partition column is unbound (no column name: a hyphen is not in a SPARQL variable's name).
 UNASSIGNED = VIEW_COLUMN + "no-partition"
-# A write whose subjects exceed this many recomputes the views whole (one evaluation of each, bounded by the data),
+# A write whose subjects exceed this many recomputes the views whole (all their parts, in chunks),
 # rather than asking for the dependents of every table it rewrote.
 SUBJECTS_LIMIT = 20_000
 # A view made whole is made as its parts, a chunk of partition values at a time whose members total at most this many
