@@ -14,6 +14,7 @@ listed as data graphs and never count as "holding" a triple.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -151,6 +152,105 @@ def record_from(graph: str, values: dict[str, str]) -> TableRecord:
 def lines_digest(lines: Iterable[str]) -> str:
     """A digest of a graph's N-Triples lines, whatever their order."""
     return hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+# The scopes whose subjects a table tries to own (EncodedChunk.scopes): 0, under its own project or plan,
+# and 1, the rows of its source document it was read from (usually cited by one table only; a row two
+# tables of a document cite, such as a shared header, is given up by the first, as any subject two graphs speak of). Scope 2
+# (units, programmes, the document itself) is shared by many tables and stays in their graphs.
+MAY_OWN_SCOPE = 1
+
+# An IRI subject at the start of an N-Triples line, and the escapes (UCHAR) an IRI may be written with.
+_IRI_SUBJECT = re.compile(r"[ \t]*<([^>]*)>")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def subject_text(line: str) -> str | None:
+    """The subject of an N-Triples line as `<iri>` with no escapes (None for a blank node): the key ownership is kept by.
+
+    The mapper writes `<iri> ` with one space and no escapes; a user's file (`jixiao load`, `replace_graph`) may
+    separate terms by tabs or nothing and write `\\u00E9` for `é`, and the same subject must give the same key."""
+    end = line.find(">")
+    if line[:1] == "<" and line[end + 1:end + 2] == " " and "\\" not in line[:end]:
+        return line[:end + 1]
+    match = _IRI_SUBJECT.match(line)
+    if match is None:
+        return None
+    iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), match.group(1))
+    return f"<{iri}>"
+
+
+@dataclass(frozen=True)
+class SubjectGroups:
+    """How a closed table's lines (in the order given with them) fall into what the embedded store's writer may own.
+
+    The first `shared` lines are those no table may own (scope 2, or about a blank node): its graph holds them
+    whatever the store holds; `spoken` are their subjects, each once. Then come runs of lines of scope 0 or 1 about one
+    IRI subject each, in the order the subjects first occur: `runs` holds each run's subject and where it ends. Worked
+    out from the lines and scopes alone, so the worker process that maps the table can do it (`prepare_table`), and
+    the writer, which must ask its store whether the table may own each subject, goes over subjects, not lines.
+    """
+
+    shared: int
+    spoken: tuple[str | None, ...]
+    runs: tuple[tuple[str, int], ...]
+
+    def fits(self, count: int) -> bool:
+        """Whether these groups describe `count` lines (the last run ends at the last line)."""
+        return (self.runs[-1][1] if self.runs else self.shared) == count
+
+
+def group_by_subject(lines: Sequence[str], scopes: bytes) -> tuple[list[str], bytes, SubjectGroups]:
+    """The lines and their scopes reordered as SubjectGroups says (shared lines first, then each subject's run), and the groups.
+
+    Within the shared lines and within each run the lines keep their order, and the runs their subjects' first
+    occurrence: the writer decides subject after subject as it would going over the lines."""
+    shared_lines: list[str] = []
+    shared_scopes = bytearray()
+    own: dict[str, tuple[list[str], bytearray]] = {}
+    for line, scope in zip(lines, scopes, strict=True):
+        subject = subject_text(line) if scope <= MAY_OWN_SCOPE else None
+        if subject is None:
+            shared_lines.append(line)
+            shared_scopes.append(scope)
+            continue
+        group = own.get(subject)
+        if group is None:
+            group = own[subject] = ([], bytearray())
+        group[0].append(line)
+        group[1].append(scope)
+    groups_start = len(shared_lines)
+    spoken = tuple(dict.fromkeys(map(subject_text, shared_lines)))
+    ordered, ordered_scopes = shared_lines, shared_scopes
+    runs: list[tuple[str, int]] = []
+    for subject, (its_lines, its_scopes) in own.items():
+        ordered.extend(its_lines)
+        ordered_scopes += its_scopes
+        runs.append((subject, len(ordered)))
+    return ordered, bytes(ordered_scopes), SubjectGroups(groups_start, spoken, tuple(runs))
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    """A table's lines as `store_chunks` hands them to a writer, with what needs no store: their digest (the record's),
+    and for a closed table (with scopes) their SubjectGroups, the lines and scopes in its order.
+
+    Made where the table is mapped (`loading.prepare_chunk`, run by the worker processes of `ingest --store`), so the
+    writer's process, which every table passes through one at a time, does only what needs the store."""
+
+    lines: list[str]
+    scopes: bytes | None
+    digest: str
+    groups: SubjectGroups | None
+
+
+def prepare_table(lines: list[str], scopes: bytes | None) -> PreparedTable:
+    """A table's lines prepared for a writer: the digest of the lines, and grouped by subject when scopes say which it may own."""
+    digest = lines_digest(lines)
+    if scopes is None or len(scopes) != len(lines):
+        return PreparedTable(lines, None, digest, None)
+    ordered, ordered_scopes, groups = group_by_subject(lines, scopes)
+    return PreparedTable(ordered, ordered_scopes, digest, groups)
 
 
 @dataclass
