@@ -7,7 +7,11 @@ bulk loader's and RocksDB's threads) and peak resident memory, from wait4; the C
 processes of the run (the fork server and the worker processes that read and map the tables: they
 are the fork server's children, which the main process never waits for, so wait4 leaves them out),
 each read from /proc every POLL seconds until it ends (a worker's last fraction of a poll is lost:
-they sit idle at the end); their sum, and the highest resident memory any worker was seen at.
+they sit idle at the end); their sum, and the highest resident memory any worker was seen at. The
+main process's CPU is also split by thread, read the same way: its main thread (jixiao's writer,
+and what Oxigraph does when called from it: updates, views, `optimize`), RocksDB's background
+threads (named `rocksdb:…`), and the rest by difference (the threads that unpickle the workers'
+results, parse and bulk-load each batch).
 `--source SRC` runs the `jixiao` package found in SRC (e.g. an older commit's `src`, unpacked with
 `git archive COMMIT src ontology queries shapes`) instead of the installed one: old and new code on
 the same corpus in the same minutes.
@@ -47,6 +51,23 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
+def _thread_cpu(pid: int) -> dict[int, tuple[str, float]]:
+    """Each live thread of a process: its name and its CPU seconds so far."""
+    threads: dict[int, tuple[str, float]] = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return threads
+    for task in tasks:
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        threads[int(task.name)] = (name, (int(fields[11]) + int(fields[12])) / _TICKS)
+    return threads
+
+
 def _descendants(root: int) -> list[int]:
     """The live processes below `root` (children, grandchildren, ...)."""
     parents: dict[int, int] = {}
@@ -72,11 +93,13 @@ def run(corpus: Path, store: Path, jobs: int, source: Path | None) -> dict[str, 
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     seen_cpu: dict[int, float] = {}
+    seen_threads: dict[int, tuple[str, float]] = {}
     worker_peak = 0.0
     while True:
         finished, status, usage = os.wait4(child.pid, os.WNOHANG)
         if finished:
             break
+        seen_threads.update(_thread_cpu(child.pid))
         for pid in _descendants(child.pid):
             found = _stat(pid)
             if found is not None:
@@ -90,7 +113,10 @@ def run(corpus: Path, store: Path, jobs: int, source: Path | None) -> dict[str, 
         raise SystemExit(f"ingest failed: {stderr}")
     main_cpu = usage.ru_utime + usage.ru_stime
     others = sum(seen_cpu.values())
-    return {"wall_s": round(wall, 1), "main_cpu_s": round(main_cpu, 1), "workers_cpu_s": round(others, 1), "total_cpu_s": round(main_cpu + others, 1),
+    main_thread = seen_threads.get(child.pid, ("", 0.0))[1]
+    rocksdb = sum(cpu for name, cpu in seen_threads.values() if name.startswith("rocksdb"))
+    return {"wall_s": round(wall, 1), "main_cpu_s": round(main_cpu, 1), "main_thread_cpu_s": round(main_thread, 1), "rocksdb_threads_cpu_s": round(rocksdb, 1),
+            "other_threads_cpu_s": round(main_cpu - main_thread - rocksdb, 1), "workers_cpu_s": round(others, 1), "total_cpu_s": round(main_cpu + others, 1),
             "main_peak_mb": round(usage.ru_maxrss / 1024), "worker_peak_mb": round(worker_peak), "processes": len(seen_cpu)}
 
 

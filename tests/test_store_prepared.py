@@ -1,8 +1,8 @@
 """Tables prepared for the store's writer in the worker processes (`stores.loading.prepare_chunk`).
 
 `ingest --store` has its workers make each chunk's lines, their digest and their grouping by the
-subjects the embedded store's writer may own (`tables.PreparedTable`, `SubjectGroups`), so the
-writer's process does only what needs the store. What must hold:
+subjects the embedded store's writer may own (`tables.PreparedTable`, `SubjectGroups`: positions,
+not lines), so the writer's process does only what needs the store. What must hold:
 
 - the digest made in the worker is `lines_digest` of the lines the writer is given (and of the
   chunk's own lines): the registry's digest is what a later ingest compares, so an unchanged table
@@ -27,7 +27,17 @@ from jixiao.graph.build import EncodedChunk, produce_chunks, produce_documents
 from jixiao.stores import MemoryBackend, store_chunks
 from jixiao.stores.loading import chunk_table, prepare_chunk
 from jixiao.stores.oxigraph import LOADED_SINCE_COMPACTION, SIZE_AT_COMPACTION, OxigraphBackend, OxigraphWriter
-from jixiao.stores.tables import MAY_OWN_SCOPE, TableRecord, group_by_subject, lines_digest, prepare_table, subject_text
+from jixiao.stores.tables import (
+    MAY_OWN_SCOPE,
+    PreparedTable,
+    TableLines,
+    TableRecord,
+    group_by_subject,
+    in_order,
+    lines_digest,
+    prepare_table,
+    subject_text,
+)
 from jixiao.synthetic import write_corpus
 
 EX = "http://example.org/prepared/"
@@ -59,32 +69,45 @@ def test_the_digest_made_in_the_worker_is_that_of_the_lines_the_writer_stores(co
     prepared = _prepared_by_workers(corpus)
     assert [chunk.graph for chunk in prepared] == [chunk.graph for chunk in plain]
     for made_here, made_there in zip(plain, prepared, strict=True):
+        assert isinstance(made_there.prepared, PreparedTable) and sorted(made_there.statements) == sorted(made_here.statements)
         table = chunk_table(made_there)
-        assert made_there.prepared is table and made_there.statements == []  # the lines went once, not the statements too
-        assert table.digest == lines_digest(table.lines) == lines_digest(made_here.lines)
+        assert table.digest == made_there.prepared.digest == lines_digest(table.lines) == lines_digest(made_here.lines)
         assert Counter(zip(table.lines, table.scopes or b"", strict=True)) == Counter(zip(made_here.lines, made_here.scopes, strict=True))
 
 
 def test_the_groups_say_which_lines_are_about_which_subject(corpus: Path) -> None:
     for chunk in produce_chunks(_files(corpus)[:1], jobs=1, entail=True):
-        lines, scopes, groups = group_by_subject(chunk.lines, chunk.scopes)
-        assert groups.fits(len(lines)) and groups.runs
+        order, groups = group_by_subject(chunk.lines, chunk.scopes)
+        assert sorted(order) == list(range(len(chunk.lines))) and groups.fits(len(order)) and groups.runs
+        lines, scopes = in_order(chunk.lines, chunk.scopes, order)
         shared = list(zip(lines[:groups.shared], scopes[:groups.shared], strict=True))
         assert all(scope > MAY_OWN_SCOPE or subject_text(line) is None for line, scope in shared)
-        assert set(groups.spoken) == {subject_text(line) for line, _ in shared}
-        start = groups.shared
-        for subject, end in groups.runs:
+        assert sorted(map(str, (subject_text(lines[p]) for p in groups.spoken))) == sorted(map(str, {subject_text(line) for line, _ in shared}))
+        start, subjects = groups.shared, []
+        for end in groups.runs:
             assert start < end
-            assert all(subject_text(line) == subject and scope <= MAY_OWN_SCOPE for line, scope in zip(lines[start:end], scopes[start:end], strict=True))
+            subjects.append(subject_text(lines[start]))
+            assert all(subject_text(line) == subjects[-1] and scope <= MAY_OWN_SCOPE for line, scope in zip(lines[start:end], scopes[start:end], strict=True))
             start = end
-        assert len({subject for subject, _ in groups.runs}) == len(groups.runs)  # each subject's lines in one run
+        assert len(set(subjects)) == len(subjects) and None not in subjects  # each IRI subject's lines in one run
+        for subject in subjects:  # a run: the subject's lines of scope 0 or 1, in the chunk's order
+            run = [line for line in lines[groups.shared:] if subject_text(line) == subject]
+            assert run == [line for line, scope in zip(chunk.lines, chunk.scopes, strict=True) if subject_text(line) == subject and scope <= MAY_OWN_SCOPE]
 
 
 def test_lines_without_scopes_are_not_grouped() -> None:
     lines = [f"<{EX}a> <{EX}p> <{EX}o{n}> .\n" for n in range(3)]
-    table = prepare_table(lines, None)
-    assert (table.lines, table.scopes, table.groups, table.digest) == (lines, None, None, lines_digest(lines))
+    prepared = prepare_table(lines, None)
+    assert (prepared.digest, prepared.order, prepared.groups) == (lines_digest(lines), None, None)
+    assert prepared.table(lines, None) == TableLines(lines, None, lines_digest(lines), None)
     assert prepare_table(lines, bytes(2)).groups is None  # scopes that do not fit: RDF as it is
+
+
+def test_a_preparation_that_does_not_fit_the_lines_is_not_used() -> None:
+    lines = [f"<{EX}a/x> <{EX}p> <{EX}o1> .\n", f"<{EX}a/y> <{EX}p> <{EX}o2> .\n", f"<{EX}b> <{EX}p> <{EX}o3> .\n"]
+    prepared = prepare_table(lines[:2], bytes(2))
+    assert prepared.table(lines, bytes(3)) is None and prepared.table(lines[:2], None) is None
+    assert prepare_table(lines, None).table(lines, bytes(3)) is None
 
 
 def test_a_store_written_from_prepared_chunks_is_the_store_written_from_plain_ones(tmp_path: Path, corpus: Path) -> None:
@@ -100,7 +123,7 @@ def test_a_store_written_from_prepared_chunks_is_the_store_written_from_plain_on
 def test_groups_that_do_not_fit_the_lines_are_worked_out_again() -> None:
     lines = [f"<{EX}a/x> <{EX}p> <{EX}o1> .\n", f"<{EX}a/y> <{EX}p> <{EX}o2> .\n", f"<{EX}b> <{EX}p> <{EX}o3> .\n"]
     scopes = bytes([0, 0, 2])
-    _, _, wrong = group_by_subject(lines[:2], scopes[:2])
+    _, wrong = group_by_subject(lines[:2], scopes[:2])
 
     def written(groups: object) -> list[str]:
         backend = OxigraphBackend(None)

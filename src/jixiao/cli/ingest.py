@@ -106,13 +106,13 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
     backend = open_store(store_dir)
     try:
         if written is None:
-            # Only the store reads the chunks: the workers prepare them for its writer.
             chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=not keep_going, entail=True,
                              prepare=prepare_chunk)  # type: ignore[arg-type]
             report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
         else:
-            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True), summaries,
-                                      hashes, base, keep_going)
+            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True,
+                                                                prepare=prepare_chunk),  # type: ignore[arg-type]
+                                      summaries, hashes, base, keep_going)
     except Unreadable:
         _report(summaries, quiet)
         if written is not None:

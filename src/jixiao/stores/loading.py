@@ -25,7 +25,7 @@ from pathlib import Path
 from jixiao.errors import InputError
 from jixiao.namespaces import ONTOLOGY_GRAPH
 from jixiao.stores.base import QueryBackend, StoreWriter
-from jixiao.stores.tables import Chunk, PreparedTable, TableRecord, WriteSummary, lines_digest, ntriples_lines, prepare_table, select_tables
+from jixiao.stores.tables import Chunk, PreparedTable, TableLines, TableRecord, WriteSummary, lines_digest, ntriples_lines, prepare_table, select_tables
 from jixiao.vocabulary import load_ontology_graph
 
 ONTOLOGY_KEY = ("ontology",)
@@ -147,25 +147,29 @@ def chunk_scopes(chunk: Chunk, count: int) -> bytes | None:
     return bytes(scopes)
 
 
-def chunk_table(chunk: Chunk) -> PreparedTable:
-    """The chunk's lines prepared for a writer: as a worker prepared them (`prepare_chunk`), else prepared here."""
-    prepared = getattr(chunk, "prepared", None)
-    if isinstance(prepared, PreparedTable):
-        return prepared
+def chunk_table(chunk: Chunk) -> TableLines:
+    """The chunk's lines as a writer takes them: as a worker prepared them (`prepare_chunk`), else prepared here."""
     lines = chunk_lines(chunk)
-    return prepare_table(lines, chunk_scopes(chunk, len(lines)))
+    scopes = chunk_scopes(chunk, len(lines))
+    prepared = getattr(chunk, "prepared", None)
+    table = prepared.table(lines, scopes) if isinstance(prepared, PreparedTable) else None
+    if table is None:
+        table = prepare_table(lines, scopes).table(lines, scopes)
+        assert table is not None  # prepared from these very lines
+    return table
 
 
 def prepare_chunk(chunk: Chunk) -> Chunk:
-    """The chunk as a store's writer takes it, made in the worker process that mapped it (`produce_documents(prepare=…)`):
-    its lines, their digest and grouping by subject (`PreparedTable`) in `prepared`, its statements and scopes dropped.
+    """The chunk with what its writer needs besides its lines (`PreparedTable`: their digest, their grouping by subject)
+    in `prepared`, made in the worker process that mapped it (`produce_documents(prepare=…)`).
 
-    So the writer's process, which every table passes through in turn, neither builds the lines, sorts them for the
-    digest nor goes over them for their subjects (at 10,000 projects about a third of its main thread), and receives
-    each line once. For a store alone: an output that writes the chunk's statements (`ingest -o`) needs the chunk as made.
+    So the writer's process, which every table passes through in turn, neither sorts the lines for the digest nor goes
+    over them for their subjects. The lines are made again there from the chunk's statements: sent as lines they
+    pickled 7.5 times larger (6.5 MB a file of 50 projects against 0.87), which cost the writer's process more to
+    receive than it saved.
     """
-    table = chunk_table(chunk)
-    return dataclasses.replace(chunk, statements=[], scopes=b"", prepared=table)  # type: ignore[type-var]
+    lines = chunk_lines(chunk)
+    return dataclasses.replace(chunk, prepared=prepare_table(lines, chunk_scopes(chunk, len(lines))))  # type: ignore[type-var]
 
 
 def store_graph_file(backend: QueryBackend, graph: str, lines: list[str], source: str) -> WriteSummary:

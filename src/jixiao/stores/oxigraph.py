@@ -50,6 +50,7 @@ from jixiao.stores.tables import (
     TableRecord,
     WriteSummary,
     group_by_subject,
+    in_order,
     is_internal,
     record_from,
     subject_text,
@@ -412,7 +413,8 @@ class OxigraphWriter:
             in_graph, in_union, owned, left = list(lines), "".join(lines), [], ""
         else:
             if groups is None or not groups.fits(len(lines)):
-                lines, scopes, groups = group_by_subject(lines, scopes)
+                order, groups = group_by_subject(lines, scopes)
+                lines, scopes = in_order(lines, scopes, order)
             in_graph, owned_lines, owned = self._own(graph, lines, groups)
             in_graph, left = self._leave_to_ontology(in_graph)
             in_union = "".join(owned_lines) + "".join(self._not_yet_in_union(in_graph))
@@ -507,13 +509,15 @@ class OxigraphWriter:
         """Split a table's lines (in the order of `groups`): those its graph must hold, those of the subjects it owns (in
         the union alone), and those subjects."""
         in_graph = list(lines[:groups.shared])
-        spoken = set(groups.spoken)
+        spoken = {subject_text(lines[position]) for position in groups.spoken}
         owned: list[str] = []
         owned_lines: list[str] = []
         start = groups.shared
-        for subject, end in groups.runs:
+        for end in groups.runs:
             its_lines = lines[start:end]
             start = end
+            subject = subject_text(its_lines[0])
+            assert subject is not None  # a run is of lines about one IRI subject
             if subject not in spoken and self._may_own(subject, graph):
                 self.claims[subject] = graph
                 self.batch_owned[subject] = list(its_lines)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -182,61 +183,59 @@ def subject_text(line: str) -> str | None:
 
 @dataclass(frozen=True)
 class SubjectGroups:
-    """How a closed table's lines (in the order given with them) fall into what the embedded store's writer may own.
+    """How a closed table's lines, in an order of their own, fall into what the embedded store's writer may own.
 
     The first `shared` lines are those no table may own (scope 2, or about a blank node): its graph holds them
-    whatever the store holds; `spoken` are their subjects, each once. Then come runs of lines of scope 0 or 1 about one
-    IRI subject each, in the order the subjects first occur: `runs` holds each run's subject and where it ends. Worked
-    out from the lines and scopes alone, so the worker process that maps the table can do it (`prepare_table`), and
-    the writer, which must ask its store whether the table may own each subject, goes over subjects, not lines.
+    whatever the store holds; `spoken` are the positions of one of them for each of their subjects. Then come runs of
+    lines of scope 0 or 1 about one IRI subject each (the subject of a run's first line), in the order the subjects first
+    occur: `runs` holds where each ends. Only positions, so what a worker process sends with a table stays small; the
+    writer, which must ask its store whether the table may own each subject, then goes over subjects, not lines.
     """
 
     shared: int
-    spoken: tuple[str | None, ...]
-    runs: tuple[tuple[str, int], ...]
+    spoken: tuple[int, ...]
+    runs: tuple[int, ...]
 
     def fits(self, count: int) -> bool:
         """Whether these groups describe `count` lines (the last run ends at the last line)."""
-        return (self.runs[-1][1] if self.runs else self.shared) == count
+        return (self.runs[-1] if self.runs else self.shared) == count
 
 
-def group_by_subject(lines: Sequence[str], scopes: bytes) -> tuple[list[str], bytes, SubjectGroups]:
-    """The lines and their scopes reordered as SubjectGroups says (shared lines first, then each subject's run), and the groups.
+def group_by_subject(lines: Sequence[str], scopes: bytes) -> tuple[array[int], SubjectGroups]:
+    """The order SubjectGroups describes (each position in `lines`: shared lines first, then each subject's run), and the groups.
 
     Within the shared lines and within each run the lines keep their order, and the runs their subjects' first
     occurrence: the writer decides subject after subject as it would going over the lines."""
-    shared_lines: list[str] = []
-    shared_scopes = bytearray()
-    own: dict[str, tuple[list[str], bytearray]] = {}
-    for line, scope in zip(lines, scopes, strict=True):
-        subject = subject_text(line) if scope <= MAY_OWN_SCOPE else None
-        if subject is None:
-            shared_lines.append(line)
-            shared_scopes.append(scope)
+    shared = array("I")
+    spoken: dict[str | None, int] = {}
+    own: dict[str, array[int]] = {}
+    for position, (line, scope) in enumerate(zip(lines, scopes, strict=True)):
+        subject = subject_text(line)
+        if subject is None or scope > MAY_OWN_SCOPE:
+            spoken.setdefault(subject, len(shared))
+            shared.append(position)
             continue
-        group = own.get(subject)
-        if group is None:
-            group = own[subject] = ([], bytearray())
-        group[0].append(line)
-        group[1].append(scope)
-    groups_start = len(shared_lines)
-    spoken = tuple(dict.fromkeys(map(subject_text, shared_lines)))
-    ordered, ordered_scopes = shared_lines, shared_scopes
-    runs: list[tuple[str, int]] = []
-    for subject, (its_lines, its_scopes) in own.items():
-        ordered.extend(its_lines)
-        ordered_scopes += its_scopes
-        runs.append((subject, len(ordered)))
-    return ordered, bytes(ordered_scopes), SubjectGroups(groups_start, spoken, tuple(runs))
+        run = own.get(subject)
+        if run is None:
+            run = own[subject] = array("I")
+        run.append(position)
+    shared_count = len(shared)
+    order, runs = shared, []  # the runs follow the shared lines
+    for run in own.values():
+        order.extend(run)
+        runs.append(len(order))
+    return order, SubjectGroups(shared_count, tuple(spoken.values()), tuple(runs))
+
+
+def in_order(lines: Sequence[str], scopes: bytes, order: Sequence[int]) -> tuple[list[str], bytes]:
+    """The lines and their scopes in the order given by positions (group_by_subject's)."""
+    return list(map(lines.__getitem__, order)), bytes(map(scopes.__getitem__, order))
 
 
 @dataclass(frozen=True)
-class PreparedTable:
-    """A table's lines as `store_chunks` hands them to a writer, with what needs no store: their digest (the record's),
-    and for a closed table (with scopes) their SubjectGroups, the lines and scopes in its order.
-
-    Made where the table is mapped (`loading.prepare_chunk`, run by the worker processes of `ingest --store`), so the
-    writer's process, which every table passes through one at a time, does only what needs the store."""
+class TableLines:
+    """A table's lines as `store_chunks` hands them to a writer: with their digest (the record's), and for a closed
+    table (with scopes) in the order of their SubjectGroups."""
 
     lines: list[str]
     scopes: bytes | None
@@ -244,13 +243,35 @@ class PreparedTable:
     groups: SubjectGroups | None
 
 
+@dataclass(frozen=True)
+class PreparedTable:
+    """What needs no store of a table's lines, worked out where the table is mapped (`loading.prepare_chunk`, run by the
+    worker processes of `ingest --store`): their digest, and for a closed table the order and groups of
+    `group_by_subject`. Positions only, not the lines: the chunk already carries them, as its statements, which pickle
+    far smaller (a term repeated in many statements goes once), so the writer's process only joins each statement's terms."""
+
+    digest: str
+    order: array[int] | None = None
+    groups: SubjectGroups | None = None
+
+    def table(self, lines: list[str], scopes: bytes | None) -> TableLines | None:
+        """The table's lines and scopes as prepared, or None if they are not the lines this was made from (by their count)."""
+        if self.order is None or self.groups is None:
+            return TableLines(lines, None, self.digest, None) if scopes is None else None
+        if scopes is None or len(self.order) != len(lines) or len(scopes) != len(lines) or not self.groups.fits(len(lines)):
+            return None
+        ordered_lines, ordered_scopes = in_order(lines, scopes, self.order)
+        return TableLines(ordered_lines, ordered_scopes, self.digest, self.groups)
+
+
 def prepare_table(lines: list[str], scopes: bytes | None) -> PreparedTable:
-    """A table's lines prepared for a writer: the digest of the lines, and grouped by subject when scopes say which it may own."""
+    """What a writer wants of a table's lines besides them: their digest, and their grouping by subject when scopes
+    say which lines the table may own."""
     digest = lines_digest(lines)
     if scopes is None or len(scopes) != len(lines):
-        return PreparedTable(lines, None, digest, None)
-    ordered, ordered_scopes, groups = group_by_subject(lines, scopes)
-    return PreparedTable(ordered, ordered_scopes, digest, groups)
+        return PreparedTable(digest)
+    order, groups = group_by_subject(lines, scopes)
+    return PreparedTable(digest, order, groups)
 
 
 @dataclass
