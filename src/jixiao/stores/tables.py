@@ -68,7 +68,9 @@ class Chunk(Protocol):
     TableRecord.closed_under); any other chunk is recorded as not closed. A closed chunk may say
     for each line whether only this table makes it (an attribute `scopes`, one byte a line, 0 for
     "under the table's own performance object", 1 for "about the source rows it was read from"): a
-    store may keep those lines out of the table's graph.
+    store may keep those lines out of the table's graph. A chunk may carry what the worker process
+    that mapped it worked out for the writer (an attribute `prepared`, a PreparedTable: the lines'
+    digest and grouping by subject), so the writer's process need not.
     """
 
     @property
