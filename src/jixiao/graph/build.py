@@ -375,7 +375,7 @@ class EncodedChunk:
     asserted: int | None = None  # with entailments: the first `asserted` statements are the mapper's, the rest only entailed
     closed_under: str = ""  # with entailments: the digest of the schema they were drawn from (a store's TableRecord.closed_under)
     # What the consumer's `prepare` (see produce_documents) made of the chunk in the worker process, opaque here: for
-    # `ingest --store`, the store's lines with their digest and grouping (stores.loading.prepare_chunk).
+    # `ingest --store`, the digest of its lines and their grouping by subject (stores.loading.prepare_chunk).
     prepared: object = None
 
     def as_asserted(self) -> EncodedChunk:
