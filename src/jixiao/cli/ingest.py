@@ -25,9 +25,9 @@ from jixiao.cli.load import Unreadable, report_stored
 from jixiao.cli.shared import Command, base_option, format_option, stderr_warn, year_option
 from jixiao.errors import UsageError
 from jixiao.graph import OUTPUT_FORMATS, expand, output_format_for, write_chunks
-from jixiao.graph.build import RDF_FORMATS, ChunkOutput, EncodedChunk, default_jobs, produce_documents
+from jixiao.graph.build import RDF_FORMATS, ChunkOutput, EncodedChunk, Prepare, default_jobs, produce_documents
 from jixiao.stores import QueryBackend, store_chunks
-from jixiao.stores.loading import LoadReport
+from jixiao.stores.loading import LoadReport, prepare_chunk
 
 
 @dataclass
@@ -106,11 +106,13 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
     backend = open_store(store_dir)
     try:
         if written is None:
-            chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=not keep_going, entail=True)
+            chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=not keep_going, entail=True,
+                             prepare=prepare_chunk)  # type: ignore[arg-type]
             report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
         else:
-            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True), summaries,
-                                      hashes, base, keep_going)
+            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True,
+                                                                prepare=prepare_chunk),  # type: ignore[arg-type]
+                                      summaries, hashes, base, keep_going)
     except Unreadable:
         _report(summaries, quiet)
         if written is not None:
@@ -169,16 +171,18 @@ def _left_as_it_was(store_dir: Path, summaries: list[FileSummary]) -> None:
 
 
 def _chunks(files: list[Path], base: str, year: int | None, summaries: list[FileSummary], quiet: bool, jobs: int,
-            hashes: dict[str, str] | None = None, stop_on_error: bool = False, entail: bool = False) -> Iterator[EncodedChunk]:
+            hashes: dict[str, str] | None = None, stop_on_error: bool = False, entail: bool = False,
+            prepare: Prepare | None = None) -> Iterator[EncodedChunk]:
     """The chunks of every readable document (made by `jobs` workers); each document's summary appended as it comes.
 
     With `stop_on_error`, all files are still read (so that every unreadable one is named), and
     Unreadable is raised at the end if any was: the store's writer then discards what it staged.
-    With `entail`, each chunk carries what the ontology entails from it (what a store keeps).
+    With `entail`, each chunk carries what the ontology entails from it (what a store keeps); `prepare` is run on each
+    chunk in the workers (produce_documents).
     """
     with _Progress(len(files), quiet or not sys.stderr.isatty(), quiet) as bar:
         last_file = None
-        for result in produce_documents(files, base, year, jobs, entail=entail):
+        for result in produce_documents(files, base, year, jobs, entail=entail, prepare=prepare):
             summary = FileSummary(result.source)
             if result.error is not None:
                 summary.error = result.error.message

@@ -374,6 +374,9 @@ class EncodedChunk:
     scopes: bytes = b""
     asserted: int | None = None  # with entailments: the first `asserted` statements are the mapper's, the rest only entailed
     closed_under: str = ""  # with entailments: the digest of the schema they were drawn from (a store's TableRecord.closed_under)
+    # What the consumer's `prepare` (see produce_documents) made of the chunk in the worker process, opaque here: for
+    # `ingest --store`, the digest of its lines and their grouping by subject (stores.loading.prepare_chunk).
+    prepared: object = None
 
     def as_asserted(self) -> EncodedChunk:
         """The chunk without what is only entailed (what `-o` writes), in the order the mapper gave."""
@@ -634,11 +637,16 @@ def _count(document: DocumentRecord, result: DocumentResult) -> None:
     result.repairs = len(notes) - sum(n.finding for n in notes)
 
 
-def produce_file(path: Path, base: str = DEFAULT_BASE, year: int | None = None, entail: bool = False) -> list[DocumentResult]:
+Prepare = Callable[[EncodedChunk], EncodedChunk]
+
+
+def produce_file(path: Path, base: str = DEFAULT_BASE, year: int | None = None, entail: bool = False,
+                 prepare: Prepare | None = None) -> list[DocumentResult]:
     """Every document of one table file, read, normalised, mapped and encoded (what a worker does).
 
     With `entail`, each chunk carries the triples the ontology entails from it (jixiao.graph.reason:
     types, superproperties, inverses), so a store holds them without reasoning over the whole.
+    With `prepare`, each chunk is what it makes of the encoded chunk (see produce_documents).
     """
     results = []
     for found in read_documents(path):
@@ -654,6 +662,8 @@ def produce_file(path: Path, base: str = DEFAULT_BASE, year: int | None = None, 
             result.content_hash = document.content_hash
             encoder = _DocumentEncoder(entail)
             result.chunks = [encoder.encode(chunk) for chunk in document_chunks(document, base)]
+            if prepare is not None:
+                result.chunks = [prepare(chunk) for chunk in result.chunks]
         results.append(result)
     return results
 
@@ -664,17 +674,19 @@ def default_jobs() -> int:
 
 
 def produce_documents(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int | None = None, jobs: int | None = None,
-                      entail: bool = False) -> Iterator[DocumentResult]:
+                      entail: bool = False, prepare: Prepare | None = None) -> Iterator[DocumentResult]:
     """Each table file's documents (see `produce_file`), in the order of `paths`, made by `jobs` worker processes.
 
     At most a few files per worker are in flight, so memory stays bounded however many files
-    there are; with one job (or one file) everything runs in this process.
+    there are; with one job (or one file) everything runs in this process. `prepare`, a module-level
+    function (it goes to the workers by name), is run on each chunk in the worker: what the consumer
+    can make of a chunk alone is made there, beside the other workers, not in the one consuming process.
     """
     files = list(paths)
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
         for path in files:
-            yield from produce_file(path, base, year, entail)
+            yield from produce_file(path, base, year, entail, prepare)
         return
     window = jobs * 3
     pool = _started_pool(jobs)
@@ -682,12 +694,12 @@ def produce_documents(paths: Iterable[Path], base: str = DEFAULT_BASE, year: int
         pending: deque[AsyncResult[list[DocumentResult]]] = deque()
         queue = iter(files)
         for path in itertools.islice(queue, window):
-            pending.append(pool.apply_async(produce_file, (path, base, year, entail)))
+            pending.append(pool.apply_async(produce_file, (path, base, year, entail, prepare)))
         while pending:
             results = pending.popleft().get()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.apply_async(produce_file, (nxt, base, year, entail)))
+                pending.append(pool.apply_async(produce_file, (nxt, base, year, entail, prepare)))
             yield from results
         pool.close()
     except BaseException:

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.errors import JixiaoError
-from jixiao.stores.tables import TableRecord, WriteSummary
+from jixiao.stores.tables import SubjectGroups, TableRecord, WriteSummary
 
 
 class StoreError(JixiaoError):
@@ -101,13 +101,16 @@ class StoreWriter(Protocol):
     object, 1 one about the source document's rows it was read from, 2 one others may share. A store
     may keep the lines of scopes 0 and 1 in the union alone and still remove them exactly when the
     table is replaced or dropped (the embedded store does, for the subjects no other graph speaks
-    of; the memory and remote stores keep every line in the graph and ignore it). `drop` removes a
+    of; the memory and remote stores keep every line in the graph and ignore it). `groups`, when given with
+    `scopes`, says how the lines (in that order) fall into subjects a table may own (tables.SubjectGroups, worked
+    out where the table was mapped); a writer that needs it and is not given it works it out. `drop` removes a
     graph; both take effect together at `commit`, which also brings the union the queries read up
     to date. `abort` (or any failure before the switch) leaves the
     store as it was.
     """
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int: ...
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None,
+            groups: SubjectGroups | None = None) -> int: ...
 
     def drop(self, graph: str) -> None: ...
 

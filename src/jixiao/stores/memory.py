@@ -12,7 +12,7 @@ from rdflib.term import Node, Variable
 
 from jixiao.errors import InputError, JixiaoError, message_of
 from jixiao.stores.base import SelectResult, StoreError, Triple
-from jixiao.stores.tables import TableRecord, WriteSummary
+from jixiao.stores.tables import SubjectGroups, TableRecord, WriteSummary
 
 
 @contextmanager
@@ -98,8 +98,9 @@ class MemoryWriter:
         self.records: dict[str, TableRecord] = {}
         self.summary = WriteSummary()
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int:
-        # `scopes` ignored: every line stays in its graph (the reference layout).
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None,
+            groups: SubjectGroups | None = None) -> int:
+        # `scopes` and `groups` ignored: every line stays in its graph (the reference layout).
         try:
             parsed = Graph().parse(data="".join(lines), format="nt")
         except Exception as error:  # rdflib's N-Triples parser raises plain exceptions

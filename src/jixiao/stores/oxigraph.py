@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -47,10 +46,14 @@ from jixiao.stores.tables import (
     OWNED_GRAPH,
     REGISTRY_GRAPH,
     STORE_FORMAT,
+    SubjectGroups,
     TableRecord,
     WriteSummary,
+    group_by_subject,
+    in_order,
     is_internal,
     record_from,
+    subject_text,
     vocabulary_index,
 )
 from jixiao.stores.views import ViewKeeper, current_views, forget_views
@@ -386,7 +389,8 @@ class OxigraphWriter:
         values = {q.predicate.value: q.object.value for q in self.store.quads_for_pattern(_named_node(graph), None, None, ox.NamedNode(REGISTRY_GRAPH))}
         return record_from(graph, values) if values else None
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int:
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None,
+            groups: SubjectGroups | None = None) -> int:
         target = _named_node(graph)
         self.summary.replaced[graph] = len(lines)
         self.summary.records[graph] = record
@@ -405,10 +409,13 @@ class OxigraphWriter:
         self.rewritten.add(graph)
         if scopes is None or len(scopes) != len(lines):
             # RDF loaded as it is, a table without its entailments: every line in its graph and in the union.
-            self._share(graph, {_subject_text(line) for line in lines})
+            self._share(graph, {subject_text(line) for line in lines})
             in_graph, in_union, owned, left = list(lines), "".join(lines), [], ""
         else:
-            in_graph, owned_lines, owned = self._own(graph, lines, scopes)
+            if groups is None or not groups.fits(len(lines)):
+                order, groups = group_by_subject(lines, scopes)
+                lines, scopes = in_order(lines, scopes, order)
+            in_graph, owned_lines, owned = self._own(graph, lines, groups)
             in_graph, left = self._leave_to_ontology(in_graph)
             in_union = "".join(owned_lines) + "".join(self._not_yet_in_union(in_graph))
         # N-Quads text for the bulk loader (no Python object per quad): the union's lines as triples (the default
@@ -498,23 +505,22 @@ class OxigraphWriter:
                 self.store.remove(quad)
         self.store.extend(ox.Quad(target, ox.NamedNode(p), ox.Literal(v), registry) for p, v in record.statements())
 
-    def _own(self, graph: str, lines: Sequence[str], scopes: bytes) -> tuple[list[str], list[str], list[str]]:
-        """Split a table's lines: those its graph must hold, those of the subjects it owns (in the union alone), and those subjects."""
-        own: dict[str, list[str]] = {}
-        in_graph: list[str] = []
-        for line, scope in zip(lines, scopes, strict=True):
-            subject = _subject_text(line) if scope <= MAY_OWN_SCOPE else None
-            if subject is not None:
-                own.setdefault(subject, []).append(line)
-            else:
-                in_graph.append(line)
-        spoken = {_subject_text(line) for line in in_graph}
+    def _own(self, graph: str, lines: Sequence[str], groups: SubjectGroups) -> tuple[list[str], list[str], list[str]]:
+        """Split a table's lines (in the order of `groups`): those its graph must hold, those of the subjects it owns (in
+        the union alone), and those subjects."""
+        in_graph = list(lines[:groups.shared])
+        spoken = {subject_text(lines[position]) for position in groups.spoken}
         owned: list[str] = []
         owned_lines: list[str] = []
-        for subject, its_lines in own.items():
+        start = groups.shared
+        for end in groups.runs:
+            its_lines = lines[start:end]
+            start = end
+            subject = subject_text(its_lines[0])
+            assert subject is not None  # a run is of lines about one IRI subject
             if subject not in spoken and self._may_own(subject, graph):
                 self.claims[subject] = graph
-                self.batch_owned[subject] = its_lines
+                self.batch_owned[subject] = list(its_lines)
                 owned.append(subject)
                 owned_lines.extend(its_lines)
             else:
@@ -741,12 +747,6 @@ def _stored_line(statement: ox.Triple | ox.Quad) -> str:
 
 _EMPTY = ox.Store()  # what a store holds before its first write
 
-# The scopes whose subjects a table tries to own (EncodedChunk.scopes): 0, under its own project or plan,
-# and 1, the rows of its source document it was read from (usually cited by one table only; a row two
-# tables of a document cite, such as a shared header, is given up by the first, as any subject two graphs speak of). Scope 2
-# (units, programmes, the document itself) is shared by many tables and stays in their graphs.
-MAY_OWN_SCOPE = 1
-
 # N-Quads lines buffered before one bulk load (about 100 MB of text).
 BULK_BATCH_LINES = 400_000
 
@@ -824,26 +824,6 @@ class _BackgroundLoad:
             raise self.error
 
 
-# An IRI subject at the start of an N-Triples line, and the escapes (UCHAR) an IRI may be written with.
-_IRI_SUBJECT = re.compile(r"[ \t]*<([^>]*)>")
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _subject_text(line: str) -> str | None:
-    """The subject of an N-Triples line as `<iri>` with no escapes (None for a blank node): the key ownership is kept by.
-
-    The mapper writes `<iri> ` with one space and no escapes; a user's file (`jixiao load`, `replace_graph`) may
-    separate terms by tabs or nothing and write `\\u00E9` for `é`, and the same subject must give the same key."""
-    end = line.find(">")
-    if line[:1] == "<" and line[end + 1:end + 2] == " " and "\\" not in line[:end]:
-        return line[:end + 1]
-    match = _IRI_SUBJECT.match(line)
-    if match is None:
-        return None
-    iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), match.group(1))
-    return f"<{iri}>"
-
-
 def _subject_node(subject: str) -> ox.NamedNode:
     """An IRI subject in N-Triples form (`<iri>`) as an Oxigraph term."""
     return ox.NamedNode(subject[1:-1])
@@ -860,8 +840,9 @@ def _in_graph(lines: Sequence[str], graph: str) -> str:
 
 
 def _literal_quad(predicate: str, value: str) -> str:
-    """`<predicate> "value"` in N-Triples syntax."""
-    return f"<{predicate}> {Literal(value).n3()}"
+    """`<predicate> "value"` in N-Triples syntax (Oxigraph's own writing of the literal: an rdflib Literal cost a tenth
+    of `put`'s CPU for the few registry statements of each table)."""
+    return f"<{predicate}> {ox.Literal(value)}"
 
 
 def read_registry(store: ox.Store) -> list[TableRecord]:

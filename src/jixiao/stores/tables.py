@@ -14,6 +14,8 @@ listed as data graphs and never count as "holding" a triple.
 from __future__ import annotations
 
 import hashlib
+import re
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -66,7 +68,9 @@ class Chunk(Protocol):
     TableRecord.closed_under); any other chunk is recorded as not closed. A closed chunk may say
     for each line whether only this table makes it (an attribute `scopes`, one byte a line, 0 for
     "under the table's own performance object", 1 for "about the source rows it was read from"): a
-    store may keep those lines out of the table's graph.
+    store may keep those lines out of the table's graph. A chunk may carry what the worker process
+    that mapped it worked out for the writer (an attribute `prepared`, a PreparedTable: the lines'
+    digest and grouping by subject), so the writer's process need not.
     """
 
     @property
@@ -151,6 +155,125 @@ def record_from(graph: str, values: dict[str, str]) -> TableRecord:
 def lines_digest(lines: Iterable[str]) -> str:
     """A digest of a graph's N-Triples lines, whatever their order."""
     return hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+# The scopes whose subjects a table tries to own (EncodedChunk.scopes): 0, under its own project or plan,
+# and 1, the rows of its source document it was read from (usually cited by one table only; a row two
+# tables of a document cite, such as a shared header, is given up by the first, as any subject two graphs speak of). Scope 2
+# (units, programmes, the document itself) is shared by many tables and stays in their graphs.
+MAY_OWN_SCOPE = 1
+
+# An IRI subject at the start of an N-Triples line, and the escapes (UCHAR) an IRI may be written with.
+_IRI_SUBJECT = re.compile(r"[ \t]*<([^>]*)>")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def subject_text(line: str) -> str | None:
+    """The subject of an N-Triples line as `<iri>` with no escapes (None for a blank node): the key ownership is kept by.
+
+    The mapper writes `<iri> ` with one space and no escapes; a user's file (`jixiao load`, `replace_graph`) may
+    separate terms by tabs or nothing and write `\\u00E9` for `é`, and the same subject must give the same key."""
+    end = line.find(">")
+    if line[:1] == "<" and line[end + 1:end + 2] == " " and "\\" not in line[:end]:
+        return line[:end + 1]
+    match = _IRI_SUBJECT.match(line)
+    if match is None:
+        return None
+    iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), match.group(1))
+    return f"<{iri}>"
+
+
+@dataclass(frozen=True)
+class SubjectGroups:
+    """How a closed table's lines, in an order of their own, fall into what the embedded store's writer may own.
+
+    The first `shared` lines are those no table may own (scope 2, or about a blank node): its graph holds them
+    whatever the store holds; `spoken` are the positions of one of them for each of their subjects. Then come runs of
+    lines of scope 0 or 1 about one IRI subject each (the subject of a run's first line), in the order the subjects first
+    occur: `runs` holds where each ends. Only positions, so what a worker process sends with a table stays small; the
+    writer, which must ask its store whether the table may own each subject, then goes over subjects, not lines.
+    """
+
+    shared: int
+    spoken: tuple[int, ...]
+    runs: tuple[int, ...]
+
+    def fits(self, count: int) -> bool:
+        """Whether these groups describe `count` lines (the last run ends at the last line)."""
+        return (self.runs[-1] if self.runs else self.shared) == count
+
+
+def group_by_subject(lines: Sequence[str], scopes: bytes) -> tuple[array[int], SubjectGroups]:
+    """The order SubjectGroups describes (each position in `lines`: shared lines first, then each subject's run), and the groups.
+
+    Within the shared lines and within each run the lines keep their order, and the runs their subjects' first
+    occurrence: the writer decides subject after subject as it would going over the lines."""
+    shared = array("I")
+    spoken: dict[str | None, int] = {}
+    own: dict[str, array[int]] = {}
+    for position, (line, scope) in enumerate(zip(lines, scopes, strict=True)):
+        subject = subject_text(line)
+        if subject is None or scope > MAY_OWN_SCOPE:
+            spoken.setdefault(subject, len(shared))
+            shared.append(position)
+            continue
+        run = own.get(subject)
+        if run is None:
+            run = own[subject] = array("I")
+        run.append(position)
+    shared_count = len(shared)
+    order, runs = shared, []  # the runs follow the shared lines
+    for run in own.values():
+        order.extend(run)
+        runs.append(len(order))
+    return order, SubjectGroups(shared_count, tuple(spoken.values()), tuple(runs))
+
+
+def in_order(lines: Sequence[str], scopes: bytes, order: Sequence[int]) -> tuple[list[str], bytes]:
+    """The lines and their scopes in the order given by positions (group_by_subject's)."""
+    return list(map(lines.__getitem__, order)), bytes(map(scopes.__getitem__, order))
+
+
+@dataclass(frozen=True)
+class TableLines:
+    """A table's lines as `store_chunks` hands them to a writer: with their digest (the record's), and for a closed
+    table (with scopes) in the order of their SubjectGroups."""
+
+    lines: list[str]
+    scopes: bytes | None
+    digest: str
+    groups: SubjectGroups | None
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    """What needs no store of a table's lines, worked out where the table is mapped (`loading.prepare_chunk`, run by the
+    worker processes of `ingest --store`): their digest, and for a closed table the order and groups of
+    `group_by_subject`. Positions only, not the lines: the chunk already carries them, as its statements, which pickle
+    far smaller (a term repeated in many statements goes once), so the writer's process only joins each statement's terms."""
+
+    digest: str
+    order: array[int] | None = None
+    groups: SubjectGroups | None = None
+
+    def table(self, lines: list[str], scopes: bytes | None) -> TableLines | None:
+        """The table's lines and scopes as prepared, or None if they are not the lines this was made from (by their count)."""
+        if self.order is None or self.groups is None:
+            return TableLines(lines, None, self.digest, None) if scopes is None else None
+        if scopes is None or len(self.order) != len(lines) or len(scopes) != len(lines) or not self.groups.fits(len(lines)):
+            return None
+        ordered_lines, ordered_scopes = in_order(lines, scopes, self.order)
+        return TableLines(ordered_lines, ordered_scopes, self.digest, self.groups)
+
+
+def prepare_table(lines: list[str], scopes: bytes | None) -> PreparedTable:
+    """What a writer wants of a table's lines besides them: their digest, and their grouping by subject when scopes
+    say which lines the table may own."""
+    digest = lines_digest(lines)
+    if scopes is None or len(scopes) != len(lines):
+        return PreparedTable(digest)
+    order, groups = group_by_subject(lines, scopes)
+    return PreparedTable(digest, order, groups)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from jixiao.stores.tables import (
     STAGING_PREFIX,
     STORE_FORMAT,
     UNION_GRAPH,
+    SubjectGroups,
     TableRecord,
     WriteSummary,
 )
@@ -85,8 +86,9 @@ class RemoteWriter:
         # With a bulk load, tables are written to files and loaded into their staging graphs at commit (bulk.py).
         self.bulk = BulkStaging(endpoint.bulk_load, self.run) if endpoint.bulk_load is not None else None
 
-    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None) -> int:
-        # `scopes` ignored: a server's table graph keeps every line (the switch's one update reads the graphs whole).
+    def put(self, graph: str, lines: Sequence[str], record: TableRecord, scopes: bytes | None = None,
+            groups: SubjectGroups | None = None) -> int:
+        # `scopes` and `groups` ignored: a server's table graph keeps every line (the switch's one update reads the graphs whole).
         try:
             return self._put(graph, lines, record)
         except EndpointError as error:
