@@ -62,8 +62,9 @@ def test_the_comparison_fails_when_a_chunk_loses_its_rows(monkeypatch: pytest.Mo
     made_parts = views._part_rows
     seen: dict[str, int] = {}
 
-    def second_chunk_lost(store: ox.Store, view: views.View, parts: set[ox.Term | None]) -> list[list[ox.Quad]] | None:
-        rows = made_parts(store, view, parts)
+    def second_chunk_lost(store: ox.Store, view: views.View, parts: set[ox.Term | None],
+                          answers: views.Answers | None = None) -> list[list[ox.Quad]] | None:
+        rows = made_parts(store, view, parts, answers)
         seen[view.name] = seen.get(view.name, 0) + 1
         return [] if seen[view.name] == 2 and rows else rows
 
