@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from jixiao.stores.oxigraph import OxigraphBackend
-from jixiao.stores.views import _chunks, _inputs_digest, _make_whole, view_definitions
+from jixiao.stores.views import Answers, _chunks, _inputs_digest, _make_whole, view_definitions
 from test_store_views import _random_write
 
 # One member a chunk: a chunk is one partition value (a value with more members is a chunk alone), so the small
@@ -46,7 +46,7 @@ def _single_and_parts(store: ox.Store) -> dict[str, tuple[list[str], list[str]]]
 @pytest.mark.parametrize("seed", range(1, 5))
 def test_a_view_made_by_parts_is_the_view_made_at_once(seed: int) -> None:
     backend = _store(seed)
-    chunks = {view.name: _chunks(backend.store, view, ONE_VALUE_A_CHUNK) for view in view_definitions()}
+    chunks = {view.name: _chunks(backend.store, view, ONE_VALUE_A_CHUNK, Answers()) for view in view_definitions()}
     assert all(found is not None and len(found) >= 2 for found in chunks.values()), chunks
     made = _single_and_parts(backend.store)
     assert all(len(single) > 2 for single, _ in made.values())  # rows, not only the two stamps
@@ -63,7 +63,7 @@ def test_the_comparison_fails_when_a_chunk_loses_its_rows(monkeypatch: pytest.Mo
     seen: dict[str, int] = {}
 
     def second_chunk_lost(store: ox.Store, view: views.View, parts: set[ox.Term | None],
-                          answers: views.Answers | None = None) -> list[list[ox.Quad]] | None:
+                          answers: views.Answers) -> list[list[ox.Quad]] | None:
         rows = made_parts(store, view, parts, answers)
         seen[view.name] = seen.get(view.name, 0) + 1
         return [] if seen[view.name] == 2 and rows else rows

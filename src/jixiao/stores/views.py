@@ -9,8 +9,8 @@ knows no query's logic, only the header's conventions:
     # members: SELECT ?m ...   given `VALUES ?partition {...}`, the resources whose solutions make those parts:
     #                          the view's SELECT is run with `VALUES ?m {...}` to recompute them (?m: a variable
     #                          of the view's SELECT, bound in all its solutions)
-#    partitions: SELECT ?partition ?members   every partition value with the number of its members: a view made
-#                          whole is made as all its parts, in chunks of values whose members total a bounded number
+    # partitions: SELECT ?partition ?members   every partition value with the number of its members: a view made
+    #                          whole is made as all its parts, in chunks of values whose members total a bounded number
     # dependents: SELECT ?partition ...   given `VALUES ?subject {...}` (the subjects a write took statements
     #                          about out of the union or put into it), the parts whose rows may depend on them;
     #                          an unbound ?partition, or too many subjects, recomputes the whole view
@@ -308,10 +308,10 @@ def _whole_by_parts(store: ox.Store, view: View, chunk_members: int, answers: An
     return rows
 
 
-def _chunks(store: ox.Store, view: View, chunk_members: int, answers: Answers | None = None) -> list[set[ox.Term | None]] | None:
+def _chunks(store: ox.Store, view: View, chunk_members: int, answers: Answers) -> list[set[ox.Term | None]] | None:
     """Every partition value, in chunks whose members total at most `chunk_members` (a value with more is a chunk
     alone); None if some value cannot be written in VALUES."""
-    variables, solutions = (answers or Answers())(store, view.partitions)
+    variables, solutions = answers(store, view.partitions)
     value_at, members_at = variables.index("partition"), variables.index("members")
     sizes = [(solution[value_at], int(_literal_value(solution[members_at]))) for solution in solutions]
     if not all(_writable(value) for value, _ in sizes):
@@ -365,11 +365,11 @@ def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs:
     return len(rows)
 
 
-def _part_rows(store: ox.Store, view: View, parts: set[ox.Term | None], answers: Answers | None = None) -> list[list[ox.Quad]] | None:
+def _part_rows(store: ox.Store, view: View, parts: set[ox.Term | None], answers: Answers) -> list[list[ox.Quad]] | None:
     """The rows of the given partition values: the view's SELECT over their members only, keeping the rows of those
     values (a member of one part may also be a member of another, whose rows it alone does not make); None if some
     value or member cannot be written in VALUES."""
-    found = _members(store, view, parts, answers or Answers())
+    found = _members(store, view, parts, answers)
     if found is None:
         return None
     member_variable, members = found
