@@ -105,14 +105,13 @@ def _store(store_dir: Path, files: list[Path], base: str, year: int | None, keep
     written = _Written(target) if target is not None else None
     backend = open_store(store_dir)
     try:
+        # Writing a file too, an unreadable table is dealt with by _store_and_write (the file still gets the others).
+        chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=written is None and not keep_going,
+                         entail=True, prepare=prepare_chunk)  # type: ignore[arg-type]
         if written is None:
-            chunks = _chunks(files, base, year, summaries, quiet, jobs, hashes, stop_on_error=not keep_going, entail=True,
-                             prepare=prepare_chunk)  # type: ignore[arg-type]
             report = store_chunks(backend, chunks, content_hashes=hashes, on_duplicate=lambda d: stderr_warn(d.message()))
         else:
-            report = _store_and_write(backend, written, _chunks(files, base, year, summaries, quiet, jobs, hashes, entail=True,
-                                                                prepare=prepare_chunk),  # type: ignore[arg-type]
-                                      summaries, hashes, base, keep_going)
+            report = _store_and_write(backend, written, chunks, summaries, hashes, base, keep_going)
     except Unreadable:
         _report(summaries, quiet)
         if written is not None:
