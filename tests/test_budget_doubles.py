@@ -8,6 +8,7 @@ Sums of doubles depend on the order they are added in (the union's solutions, or
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from jixiao.cli.main import main
+from jixiao.queries import load_query, run, write
 from jixiao.stores.oxigraph import OxigraphBackend
 from servers import running_oxigraph, running_virtuoso
 
@@ -113,3 +115,105 @@ def test_double_budgets_are_summed_as_decimals_on_servers(tmp_path: Path, server
         credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
         _cli("load", data, "--endpoint", endpoint.query_url, *credentials)
         _check(["--endpoint", endpoint.query_url])
+
+
+# Missing budgets. A unit's (a year's) budget is the sum of the budgets its project-years state; those that state none,
+# or one that counts as none (above, or no number at all), add nothing, and the sum is empty only where none states
+# one. SPARQL's SUM over a group holding an unbound value is an error: Oxigraph left such a unit's sum empty, rdflib
+# summed the rest (and gave 0 where none was stated), Virtuoso summed the rest: the same data, three answers.
+# Each agency's project-years: (fiscal year, budget as an N-Triples object or None for none stated).
+MISSING: dict[str, list[tuple[str, str | None]]] = {
+    "甲": [("2023", None), ("2023", None), ("2024", f'"1.50"^^<{XSD}decimal>'), ("2024", None), ("2024", f'"2.5"^^<{XSD}decimal>')],
+    "乙": [("2024", None), ("2024", None)],
+    "丙": [("2024", f'"0.1"^^<{XSD}double>'), ("2024", None), ("2024", f'"0.2"^^<{XSD}double>'), ("2024", f'"INF"^^<{XSD}double>')],
+    "丁": [("2024", '"未定"'), ("2024", f'"5"^^<{XSD}integer>'), ("2024", None), ("2024", f'"2"^^<{XSD}integer>')],
+}
+# What every engine answers: budget-by-unit's budget per agency, budget-by-year's (year, budget) rows per agency, and
+# budget-share's (project, budget, agencyBudget, share) rows per agency (a project whose budget counts as none is not
+# listed, as one that states none).
+BY_UNIT = {"甲": Decimal("4"), "乙": None, "丙": Decimal("0.3"), "丁": Decimal("7")}
+BY_YEAR = {"甲": [("2023", None), ("2024", Decimal("4"))], "乙": [("2024", None)], "丙": [("2024", Decimal("0.3"))],
+           "丁": [("2024", Decimal("7"))]}
+SHARE = {
+    "甲": [("甲4", Decimal("2.5"), Decimal("4"), Decimal("62.5")), ("甲2", Decimal("1.5"), Decimal("4"), Decimal("37.5"))],
+    "乙": [],
+    "丙": [("丙2", Decimal("0.2"), Decimal("0.3"), Decimal("66.67")), ("丙0", Decimal("0.1"), Decimal("0.3"), Decimal("33.33"))],
+    "丁": [("丁1", Decimal("5"), Decimal("7"), Decimal("71.43")), ("丁3", Decimal("2"), Decimal("7"), Decimal("28.57"))],
+}
+
+
+def _missing_lines() -> Iterator[str]:
+    """MISSING as N-Triples: agency n is unit m{n}; its k-th project-year declares project 〈agency〉〈k〉."""
+    for n, (agency, years) in enumerate(MISSING.items()):
+        unit = f"<{EX}m{n}>"
+        yield f'{unit} <{LABEL}> "{agency}" .\n'
+        for k, (year, budget) in enumerate(years):
+            py, project = f"<{EX}mpy{n}x{k}>", f"<{EX}mp{n}x{k}>"
+            yield from (f"{py} <{TYPE}> <{JX}ProjectYear> .\n", f"{py} <{JX}yearOf> {project} .\n",
+                        f"{project} <{JX}declaredBy> {unit} .\n", f'{project} <{LABEL}> "{agency}{k}" .\n',
+                        f'{py} <{JX}fiscalYear> "{year}"^^<{XSD}gYear> .\n')
+            if budget is not None:
+                yield f"{py} <{JX}budget> {budget} .\n"
+
+
+@pytest.fixture(scope="module")
+def missing_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("missing") / "budgets.nt"
+    path.write_text("".join(_missing_lines()), encoding="utf-8")
+    return path
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _missing_answers(answer: Any) -> dict[str, Any]:
+    """The three budget queries' answers for MISSING's agencies, as BY_UNIT, BY_YEAR and SHARE hold them; `answer(name,
+    params)` gives a query's rows as its JSON reads."""
+    unit = {row["agency"]: _decimal(row["budget"]) for row in answer("budget-by-unit", {}) if row["agency"] in MISSING}
+    by_year = {agency: [(row["year"], _decimal(row["budget"])) for row in answer("budget-by-year", {"agency": agency})]
+               for agency in MISSING}
+    share = {agency: [(row["project"], _decimal(row["budget"]), _decimal(row["agencyBudget"]), _decimal(row["share"]))
+                      for row in answer("budget-share", {"agency": agency})] for agency in MISSING}
+    return {"budget-by-unit": unit, "budget-by-year": by_year, "budget-share": share}
+
+
+def _answer_by_cli(place: list[str]) -> Any:
+    def answer(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        given = [arg for key, value in params.items() for arg in ("--param", f"{key}={value}")]
+        return json.loads(_cli("query", name, *place, *given, "--format", "json").stdout, parse_float=Decimal)  # type: ignore[no-any-return]
+    return answer
+
+
+def _check_missing(answer: Any) -> None:
+    assert _missing_answers(answer) == {"budget-by-unit": BY_UNIT, "budget-by-year": BY_YEAR, "budget-share": SHARE}
+
+
+def test_missing_budgets_add_nothing_in_memory(missing_data: Path) -> None:
+    _check_missing(_answer_by_cli([str(missing_data)]))
+
+
+@pytest.mark.parametrize("views", [True, False], ids=["view", "union"])
+def test_missing_budgets_add_nothing_in_the_embedded_store(missing_data: Path, tmp_path: Path, views: bool) -> None:
+    store = tmp_path / "store"
+    with OxigraphBackend(store) as backend:
+        backend.replace_graph(EX + "graph", missing_data)
+        assert {"budget-by-unit", "budget-by-year"} <= backend.current_views()
+
+    def answer(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        out = io.StringIO()
+        with OxigraphBackend(store, read_only=True) as backend:
+            named = load_query(name)
+            write("json", run(named, backend, params, check=False, own_terms=True, views=views), out)  # type: ignore[arg-type]
+        return json.loads(out.getvalue(), parse_float=Decimal)  # type: ignore[no-any-return]
+    _check_missing(answer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_missing_budgets_add_nothing_on_servers(missing_data: Path, tmp_path: Path, server: str) -> None:
+    running = running_oxigraph if server == "oxigraph" else running_virtuoso
+    with running(tmp_path / server) as endpoint:
+        credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
+        _cli("load", missing_data, "--endpoint", endpoint.query_url, *credentials)
+        _check_missing(_answer_by_cli(["--endpoint", endpoint.query_url]))
