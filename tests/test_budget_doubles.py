@@ -8,6 +8,7 @@ Sums of doubles depend on the order they are added in (the union's solutions, or
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -77,6 +78,17 @@ def _cli(*args: str | Path) -> Any:
     return result
 
 
+@contextlib.contextmanager
+def loaded_on(server: str, data: Path, tmp_path: Path) -> Iterator[list[str]]:
+    """A server of its own ("oxigraph" or "virtuoso") with `data` loaded by `jixiao load`; the command line's place
+    arguments that ask it."""
+    running = running_oxigraph if server == "oxigraph" else running_virtuoso
+    with running(tmp_path / server) as endpoint:
+        credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
+        _cli("load", data, "--endpoint", endpoint.query_url, *credentials)
+        yield ["--endpoint", endpoint.query_url]
+
+
 def _answers(place: list[str], agency: str) -> dict[str, list[dict[str, Any]]]:
     """budget-by-unit's row of the agency and budget-by-year's rows for it, numbers read as decimals."""
     unit = json.loads(_cli("query", "budget-by-unit", *place, "--format", "json").stdout, parse_float=Decimal)
@@ -109,12 +121,9 @@ def test_double_budgets_are_summed_as_decimals_in_the_embedded_store(data: Path,
 @pytest.mark.slow
 @pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
 def test_double_budgets_are_summed_as_decimals_on_servers(tmp_path: Path, server: str) -> None:
-    running = running_oxigraph if server == "oxigraph" else running_virtuoso
     data = _write_data(tmp_path / "budgets.nt", NO_DECIMAL if server == "oxigraph" else STORED_BY_VIRTUOSO)
-    with running(tmp_path / server) as endpoint:
-        credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
-        _cli("load", data, "--endpoint", endpoint.query_url, *credentials)
-        _check(["--endpoint", endpoint.query_url])
+    with loaded_on(server, data, tmp_path) as place:
+        _check(place)
 
 
 # Missing budgets. A unit's (a year's) budget is the sum of the budgets its project-years state; those that state none,
@@ -212,8 +221,5 @@ def test_missing_budgets_add_nothing_in_the_embedded_store(missing_data: Path, t
 @pytest.mark.slow
 @pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
 def test_missing_budgets_add_nothing_on_servers(missing_data: Path, tmp_path: Path, server: str) -> None:
-    running = running_oxigraph if server == "oxigraph" else running_virtuoso
-    with running(tmp_path / server) as endpoint:
-        credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
-        _cli("load", missing_data, "--endpoint", endpoint.query_url, *credentials)
-        _check_missing(_answer_by_cli(["--endpoint", endpoint.query_url]))
+    with loaded_on(server, missing_data, tmp_path) as place:
+        _check_missing(_answer_by_cli(place))

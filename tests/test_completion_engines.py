@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from jixiao.stores.oxigraph import OxigraphBackend
-from servers import running_oxigraph, running_virtuoso
-from test_budget_doubles import _answer_by_cli, _cli
+from test_budget_doubles import _answer_by_cli, loaded_on
 
 JX = "https://w3id.org/jixiao/ontology#"
 EX = "https://example.org/completion/"
@@ -72,8 +71,5 @@ def test_incomparable_results_are_left_out_in_the_embedded_store(data: Path, tmp
 @pytest.mark.slow
 @pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
 def test_incomparable_results_are_left_out_on_servers(data: Path, tmp_path: Path, server: str) -> None:
-    running = running_oxigraph if server == "oxigraph" else running_virtuoso
-    with running(tmp_path / server) as endpoint:
-        credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
-        _cli("load", data, "--endpoint", endpoint.query_url, *credentials)
-        _check(_answer_by_cli(["--endpoint", endpoint.query_url]))
+    with loaded_on(server, data, tmp_path) as place:
+        _check(_answer_by_cli(place))
