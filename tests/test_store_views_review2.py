@@ -59,21 +59,21 @@ def _write(backend: OxigraphBackend, *graphs: tuple[str, list[str] | None]) -> d
     return writer.commit().view_rows
 
 
-def _parameters(agencies: list[str], years: list[str]) -> Iterator[dict[str, str]]:
+def _parameters(agencies: list[str], years: list[str], goals: tuple[str, ...] = ("all",)) -> Iterator[dict[str, str]]:
     """Every combination of the parameters' values that matter here (None: not given; goal's default is annual)."""
-    for agency, year, goal in itertools.product([None, *agencies], [None, *years], [None, "all"]):
+    for agency, year, goal in itertools.product([None, *agencies], [None, *years], [None, *goals]):
         yield {key: value for key, value in (("agency", agency), ("year", year), ("goal", goal)) if value is not None}
 
 
 def _differences(backend: OxigraphBackend, agencies: list[str] | None = None, years: tuple[str, ...] = ("2024",),
-                 forms: tuple[str, ...] = ("csv",)) -> list[str]:
+                 forms: tuple[str, ...] = ("csv",), goals: tuple[str, ...] = ("all",)) -> list[str]:
     """The named queries and parameters whose answer from the view differs from the union's (each combination of the
     parameters a query has once)."""
     assert set(VIEWED) <= backend.current_views()
     found = []
     for name in VIEWED:
         has = load_query(name).params
-        combinations = {tuple(sorted((k, v) for k, v in params.items() if k in has)) for params in _parameters(agencies or [], list(years))}
+        combinations = {tuple(sorted((k, v) for k, v in params.items() if k in has)) for params in _parameters(agencies or [], list(years), goals)}
         for combination in sorted(combinations):
             for form in forms:
                 if _csv(name, backend, dict(combination), True, form) != _csv(name, backend, dict(combination), False, form):
