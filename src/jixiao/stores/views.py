@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -166,6 +167,8 @@ class ViewKeeper:
         self.views = view_definitions() if keep else ()
         current = current_views(store) if self.views else set()
         self.changes = Changes({view.name: (set() if view.name in current else None) for view in self.views})
+        # N-Quads text of the view rows this write bulk-loaded (views made whole): the writer's compaction counts it.
+        self.bulk_loaded_chars = 0
 
     @property
     def tracking(self) -> bool:
@@ -196,9 +199,11 @@ class ViewKeeper:
             inputs = _inputs_digest(store, view)
             parts = self.changes.parts[view.name]
             if parts is None or _stamp(store, view, INPUTS) != inputs:
-                written[view.name] = _make_whole(store, view, inputs, answers=answers)
+                made = _make_whole(store, view, inputs, answers=answers)
             else:
-                written[view.name] = _make_parts(store, view, parts | {None}, inputs, answers)
+                made = _make_parts(store, view, parts | {None}, inputs, answers)
+            written[view.name] = made.rows
+            self.bulk_loaded_chars += made.bulk_loaded_chars
         kept = {view.graph for view in self.views}
         for graph in _view_graphs(store):
             if graph.value not in kept:
@@ -276,8 +281,16 @@ def _in_graph(rows: Iterable[list[ox.Quad]], graph: ox.NamedNode) -> Iterator[ox
             yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
+class Made(NamedTuple):
+    """What making (part of) a view wrote: its rows, and the N-Quads text of those it bulk-loaded (0 when it added them
+    in a transaction, as parts are)."""
+
+    rows: int
+    bulk_loaded_chars: int = 0
+
+
 def _make_whole(store: ox.Store, view: View, inputs: str, chunk_members: int | None = WHOLE_CHUNK_MEMBERS,
-                answers: Answers | None = None) -> int:
+                answers: Answers | None = None) -> Made:
     """Make the view again whole: as all its parts, chunk by chunk (an interrupt is taken between chunks), or by one
     evaluation of its SELECT where one chunk holds every partition value, where some value or member cannot be written
     in VALUES, or where `chunk_members` is None (how the benchmark and the tests make it to compare)."""
@@ -286,10 +299,24 @@ def _make_whole(store: ox.Store, view: View, inputs: str, chunk_members: int | N
     rows = None if chunk_members is None else _whole_by_parts(store, view, chunk_members, answers or Answers())
     if rows is None:
         rows = list(_rows(store, view.select, view))
-    store.bulk_extend(_in_graph(rows, graph))  # the bulk loader: the writer's generation is private until commit
+    loaded = _Measured(_in_graph(rows, graph))
+    store.bulk_extend(loaded)  # the bulk loader: the writer's generation is private until commit
     store.extend([ox.Quad(graph, ox.NamedNode(DEFINITION), ox.Literal(view.definition), graph),
                   ox.Quad(graph, ox.NamedNode(INPUTS), ox.Literal(inputs), graph)])
-    return len(rows)
+    return Made(len(rows), loaded.chars)
+
+
+class _Measured:
+    """Quads passed on as they are read, counting their N-Quads text (about 0.5 µs a quad: 0.7 CPU-s for the 1.4 million
+    view quads of 100,000 projects)."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self.quads, self.chars = quads, 0
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for quad in self.quads:
+            self.chars += len(str(quad)) + 3  # " .\n", as the tables' text is counted
+            yield quad
 
 
 def _whole_by_parts(store: ox.Store, view: View, chunk_members: int, answers: Answers) -> list[list[ox.Quad]] | None:
@@ -350,7 +377,7 @@ def _members(store: ox.Store, view: View, parts: set[ox.Term | None], answers: A
     return variable, sorted(members, key=str)
 
 
-def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs: str, answers: Answers | None = None) -> int:
+def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs: str, answers: Answers | None = None) -> Made:
     """Replace the rows of the given partition values (None: the part of no value) by their rows recomputed."""
     answers = answers or Answers()
     rows = _part_rows(store, view, parts, answers)
@@ -364,7 +391,7 @@ def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs:
         for quad in list(store.quads_for_pattern(subject, None, None, graph)):
             store.remove(quad)
     store.extend(_in_graph(rows, graph))
-    return len(rows)
+    return Made(len(rows))
 
 
 def _part_rows(store: ox.Store, view: View, parts: set[ox.Term | None], answers: Answers) -> list[list[ox.Quad]] | None:
