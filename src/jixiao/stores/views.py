@@ -19,6 +19,9 @@ knows no query's logic, only the header's conventions:
     # unassigned: SELECT ?m ...   the members whose solutions leave the partition unbound (no agency): their rows
     #                          are recomputed by every write, since which members they are can change with any
     #                          statement (a unit's first label, a project's first declaring unit, a dropped unit)
+#   whole: one evaluation    (optional) a write makes this view whole by one evaluation of its SELECT, not as all its
+#                          parts: for a view whose evaluation holds little beside its few groups, where the parts' per-chunk
+#                          cost is most of the build (the header says what was measured)
 
 In the view's SELECT, a line `#+ TEXT` is a comment, so not part of the query that makes the view whole, but is `TEXT`
 in the query that recomputes parts, where `{{members}}` in it stands for the members' `VALUES ?m {...}` (written also at
@@ -59,6 +62,8 @@ SUBJECTS_LIMIT = 20_000
 # (unless one value alone has more): Oxigraph's evaluation of the whole SELECT at once grew faster than the data
 # (over 926 CPU-s, unfinished, at 100,000 projects), a part's reads only what its members reach.
 WHOLE_CHUNK_MEMBERS = 1_000
+# The header's `whole:` values: how a write makes the view whole.
+WHOLE_BY_PARTS, WHOLE_AT_ONCE = "by parts", "one evaluation"
 
 _HEADER = re.compile(r"^#\s*([\w ]+?):\s?(.*)$")
 _CONTINUED = re.compile(r"^#\s{2,}(.*)$")
@@ -80,6 +85,7 @@ class View:
     inputs: str
     unassigned: str
     definition: str
+    whole_at_once: bool = False  # the header's `whole: one evaluation`
 
     @property
     def graph(self) -> str:
@@ -106,11 +112,14 @@ def read_view(path: Path) -> View:
     missing = [k for k in ("view of", "partition", "members", "partitions", "dependents", "inputs", "unassigned") if not header.get(k)]
     if missing:
         raise ValueError(f"{path}: the view's header lacks {', '.join(missing)}")
+    whole = header.get("whole", WHOLE_BY_PARTS)
+    if whole not in (WHOLE_BY_PARTS, WHOLE_AT_ONCE):
+        raise ValueError(f"{path}: the view's header says `whole: {whole}`, where `{WHOLE_BY_PARTS}` or `{WHOLE_AT_ONCE}` was expected")
     return View(name=header["view of"], select=text, partition=header["partition"], members=f"{prefixes}\n{header['members']}",
                 partitions=f"{prefixes}\n{header['partitions']}",
                 dependents=f"{prefixes}\n{header['dependents']}", inputs=f"{prefixes}\n{header['inputs']}",
                 unassigned=f"{prefixes}\n{header['unassigned']}",
-                definition=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                definition=hashlib.sha256(text.encode("utf-8")).hexdigest(), whole_at_once=whole == WHOLE_AT_ONCE)
 
 
 @cache
@@ -199,7 +208,7 @@ class ViewKeeper:
             inputs = _inputs_digest(store, view)
             parts = self.changes.parts[view.name]
             if parts is None or _stamp(store, view, INPUTS) != inputs:
-                made = _make_whole(store, view, inputs, answers=answers)
+                made = _make_whole(store, view, inputs, _whole_chunk(view), answers)
             else:
                 made = _make_parts(store, view, parts | {None}, inputs, answers)
             written[view.name] = made.rows
@@ -287,6 +296,11 @@ class Made(NamedTuple):
 
     rows: int
     bulk_loaded_chars: int = 0
+
+
+def _whole_chunk(view: View) -> int | None:
+    """How a write makes the view whole: chunks of parts of this many members, or None for one evaluation (its header)."""
+    return None if view.whole_at_once else WHOLE_CHUNK_MEMBERS
 
 
 def _make_whole(store: ox.Store, view: View, inputs: str, chunk_members: int | None = WHOLE_CHUNK_MEMBERS,
@@ -382,7 +396,7 @@ def _make_parts(store: ox.Store, view: View, parts: set[ox.Term | None], inputs:
     answers = answers or Answers()
     rows = _part_rows(store, view, parts, answers)
     if rows is None:
-        return _make_whole(store, view, inputs, answers=answers)
+        return _make_whole(store, view, inputs, _whole_chunk(view), answers)
     graph, column = ox.NamedNode(view.graph), ox.NamedNode(VIEW_COLUMN + view.partition)
     old = {quad.subject for quad in store.quads_for_pattern(None, column, None, graph) if quad.object in parts}
     if None in parts:
