@@ -99,42 +99,37 @@ def test_a_small_write_into_a_larger_store_adds_to_the_debt(tables: Path, tmp_pa
     assert registry_number(store, oxigraph.LOADED_SINCE_COMPACTION) == 0
 
 
-def _views_made_whole_by_the_next_write(store: Path) -> None:
-    """Forget the store's views, as new view definitions or a changed vocabulary make them out of date: the next write
-    (here `reason --store`, which loads no table) makes them whole, bulk-loading their rows."""
-    writable = ox.Store(str(store))
-    forget_views(writable)
-    writable.flush()
-    del writable
-
-
-def test_views_made_whole_compact_once_their_rows_reach_the_minimum(tables: Path, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def _views_remade(tables: Path, store: Path, monkeypatch: pytest.MonkeyPatch, minimum: int) -> tuple[int, dict[str, Any]]:
+    """A store ingested and compacted, then written again by a write that loads no table but makes the views whole, as
+    new view definitions or a changed vocabulary make it (`reason --store` after the views were forgotten), with
+    COMPACT_MIN_BYTES `minimum`; the store's size at its first compaction, and its answers before the second write."""
     monkeypatch.setattr(oxigraph, "COMPACT_MIN_BYTES", 1)
-    store = tmp_path / "store"
     cli("ingest", tables, "--store", store)
     size = registry_number(store, oxigraph.SIZE_AT_COMPACTION)
     assert size and registry_number(store, oxigraph.LOADED_SINCE_COMPACTION) == 0
     before = answers(store)
-
-    # The views' rows of 40 projects are far under a quarter of the store: by the debt alone, no compaction.
-    _views_made_whole_by_the_next_write(store)
+    writable = ox.Store(str(store))
+    forget_views(writable)
+    writable.flush()
+    del writable
+    monkeypatch.setattr(oxigraph, "COMPACT_MIN_BYTES", minimum)
     cli("reason", "--store", store)
-    assert registry_number(store, oxigraph.LOADED_SINCE_COMPACTION) == 0
-    assert registry_number(store, oxigraph.SIZE_AT_COMPACTION) != size  # compacted again, its size measured again
-    assert answers(store) == before
+    return size, before
+
+
+def test_views_made_whole_compact_once_their_rows_reach_the_minimum(tables: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The views' rows of 40 projects are far under a quarter of the store: by the debt alone, no compaction.
+    size, before = _views_remade(tables, tmp_path / "store", monkeypatch, minimum=1)
+    assert registry_number(tmp_path / "store", oxigraph.LOADED_SINCE_COMPACTION) == 0
+    assert registry_number(tmp_path / "store", oxigraph.SIZE_AT_COMPACTION) != size  # compacted again, its size measured again
+    assert answers(tmp_path / "store") == before
 
 
 def test_views_made_whole_under_the_minimum_add_to_the_debt(tables: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(oxigraph, "COMPACT_MIN_BYTES", 1)
     store = tmp_path / "store"
-    cli("ingest", tables, "--store", store)
-    size = registry_number(store, oxigraph.SIZE_AT_COMPACTION)
-
-    monkeypatch.setattr(oxigraph, "COMPACT_MIN_BYTES", 10**12)
-    _views_made_whole_by_the_next_write(store)
-    cli("reason", "--store", store)
+    size, _ = _views_remade(tables, store, monkeypatch, minimum=10**12)
     # The debt holds the rows' N-Quads text, counted as the tables' text is.
     debt = registry_number(store, oxigraph.LOADED_SINCE_COMPACTION)
     assert debt is not None and debt >= view_rows_text(store) > 0, (debt, view_rows_text(store))
