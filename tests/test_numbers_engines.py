@@ -119,6 +119,7 @@ def _met(value: Any) -> str:
 
 def _check(answer: Any) -> None:
     assert answer("execution-by-unit", {}) == EXECUTION
+    assert answer("execution-by-unit", {"agency": "甲"}) == EXECUTION[2:]  # the parameter reaches the sums' sub-SELECT
     assert answer("score-completion-disagree", {}) == DISAGREE
     assert answer("completion-by-unit", {}) == BY_UNIT
     assert [(row["indicator"], row["comparator"], _met(row["met"]), row["completion"], row["score"], row["weight"])
