@@ -159,17 +159,13 @@ def chain(graph: Graph, focus: Node) -> Iterator[Node]:
         walk = _parent(graph, walk)
 
 
-def rows_read(graph: Graph, focus: Node) -> list[Node]:
-    """The source rows `locate` chooses from for a focus node: its own row, else the rows of the first
-    node up its part-of chain (from what a note concerns) that has any."""
-    row = _one(graph, focus, JX.atRow)
-    if row is not None:
-        return [row]
-    for walk in chain(graph, focus):
-        rows = list(graph.objects(walk, JX.sourceRow))
-        if rows:
-            return rows
-    return []
+def row_giver(graph: Graph, focus: Node) -> Node | None:
+    """The node whose source rows `locate` chooses from for a focus node (`_best_row`): None when the
+    focus has a row of its own (jx:atRow), else the first node up its part-of chain (from what a note
+    concerns) that has any."""
+    if _one(graph, focus, JX.atRow) is not None:
+        return None
+    return next((walk for walk in chain(graph, focus) if (walk, JX.sourceRow, None) in graph), None)
 
 
 def locate(graph: Graph, focus: Node) -> Place:

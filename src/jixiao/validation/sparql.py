@@ -57,7 +57,7 @@ from jixiao.graph.reason import materialise_types, reachable
 from jixiao.namespaces import JX, SH
 from jixiao.stores import QueryBackend
 from jixiao.validation.partition import PARTS, ROOT_CLASS
-from jixiao.validation.report import SEVERITIES, Found, Place, Report, Result, chain, locate, merge, rows_read, shape_name
+from jixiao.validation.report import SEVERITIES, Found, Place, Report, Result, chain, locate, merge, row_giver, shape_name
 from jixiao.validation.shapes import shapes_graph
 
 Triple = tuple[Node, Node, Node]
@@ -780,14 +780,26 @@ def _messages(violation: Violation) -> tuple[str, str, list[Literal]]:
     return by_language.get("zh", plain), by_language.get("en", plain), literals
 
 
-_NEIGHBOURHOOD_LINKS = frozenset((JX.atRow, JX.concerns, JX.declaredBy, JX.target, JX.inDocument, JX.yearOf, JX.evaluation,
-                                  JX.evaluatedUnit))
-# What `locate` reads of a node, apart from the part-of links and source rows fetched on their own
-# (`_ancestors`, `_source_rows`): its row, texts and labels, the project a self-evaluation evaluates,
-# and two of its types.
-_LOCATE_PREDICATES = (JX.atRow, JX.concerns, JX.statement, RDFS.label, JX.declaredBy, JX.target, JX.statedValue,
-                      JX.lineNumber, JX.rawText, JX.inDocument, JX.fileName, JX.yearOf,
-                      JX.evaluation, JX.evaluates, JX.evaluatedProjectName, JX.evaluatedUnit)
+# What `locate` reads of a node, by the way the node was reached (apart from the part-of links and
+# source rows fetched on their own: `_ancestors`, `_source_rows`). A node reached two ways is asked
+# for both; the nodes a link points to are asked for what `locate` reads of them in turn.
+_OF_CHAIN = frozenset((JX.atRow, JX.concerns, JX.target, JX.yearOf, JX.evaluation, JX.evaluates, JX.evaluatedProjectName,
+                       JX.evaluatedUnit, RDF.type))  # every node of a focus node's chain (`chain`)
+_OF_NAMED = frozenset((RDFS.label,))  # the chain's indicator and project: their names
+_OF_ROW_GIVER = frozenset((RDFS.label, JX.statement))  # the node whose rows `_best_row` chooses from, by these texts
+_OF_SOURCE_ROW = frozenset((JX.lineNumber, JX.rawText, JX.inDocument))  # its rows: `_best_row` and `_where`
+_OF_LINKED = {  # what is read of the node a link points to
+    JX.atRow: frozenset((JX.lineNumber, JX.inDocument)),  # a focus node's own row: only `_where`
+    JX.target: frozenset((JX.statedValue,)),  # the indicator's targets: `_stated`
+    JX.yearOf: frozenset((RDFS.label, JX.declaredBy)),  # a year's project: `_owner`, the unit
+    JX.declaredBy: frozenset((RDFS.label,)),
+    JX.evaluation: frozenset((JX.evaluatedProjectName, JX.evaluatedUnit)),  # `_evaluated`
+    JX.evaluatedUnit: frozenset((RDFS.label,)),
+    JX.inDocument: frozenset((JX.fileName,)),
+}
+# Without closed types (see `types_are_closed`) the types are entailed from the statements fetched
+# (`materialise_types`), so every node is asked for all that `locate` reads of any node, and all its types.
+_OF_ANY = frozenset((*_OF_CHAIN, *_OF_NAMED, *_OF_ROW_GIVER, *_OF_SOURCE_ROW, *(p for ps in _OF_LINKED.values() for p in ps)))
 _LOCATE_TYPES = (JX.Indicator, ROOT_CLASS)
 _BATCH = 500
 
@@ -795,29 +807,37 @@ _BATCH = 500
 def neighbourhood(backend: QueryBackend, focus_nodes: Iterable[Node], closed_types: bool = True) -> Graph:
     """What `locate` reads about the focus nodes, fetched from the store: their projects, goals and
     indicators up the part-of chain, the project's year and unit with its label, and the source
-    rows `locate` reads (`rows_read`) with their documents.
+    rows `locate` reads (`row_giver`) with their documents.
 
     Only what `locate` reads is fetched: the part-of links of the chains alone (not a goal's every
     indicator), the source rows of the one node of each chain that gives the focus its row (not a
-    project's row per line of its table), the predicates it reads of each node; with `closed_types`
-    (see `types_are_closed`) only the two types it asks about, else all types, closed here by the
-    ontology's schema. At 1,000 projects: 17,603 triples before, 9,023 after (docs/validation.md).
+    project's row per line of its table), and of each node the predicates `locate` reads of a node
+    reached that way (`_OF_CHAIN`, `_OF_LINKED`, ...; a goal's name and statement only where the
+    goal gives the row); with `closed_types` (see `types_are_closed`) only the two types it asks
+    about, else all types, closed here by the ontology's schema. At 1,000 projects: 17,603 triples
+    before, 9,023 after, 7,932 asked by role (docs/validation.md).
+
+    Held in rdflib's SimpleMemory store: `locate` reads the default graph alone, and the default
+    store keeps every triple's contexts too (`places` at 10,000 projects: 5.4-5.9 CPU-s, 6.9-8.1 in
+    the default store; docs/validation.md).
     """
-    graph = Graph()
-    fetched: set[Node] = set()
+    graph = Graph(store="SimpleMemory")
+    fetched: dict[Node, frozenset[URIRef]] = {}
     focus = {n for n in focus_nodes if not isinstance(n, Literal)}
-    frontier = _ancestors(backend, graph, focus)
-    for _ in range(4):  # nodes → targets, their project, evaluation, row → its unit, document → the unit's label
-        added = _fetch(backend, graph, frontier - fetched, closed_types)
-        fetched |= frontier
-        # The links of what was just fetched (all earlier ones were followed already).
-        frontier = {o for _s, p, o in added if p in _NEIGHBOURHOOD_LINKS and not isinstance(o, Literal)} - fetched
-        if not frontier:
-            break
+    chain_nodes = _ancestors(backend, graph, focus)
+    _read(backend, graph, {node: _OF_CHAIN for node in chain_nodes}, fetched, closed_types)
     _source_rows(backend, graph, focus)
-    rows = {row for node in focus for row in rows_read(graph, node)} - fetched
-    _fetch(backend, graph, rows, closed_types)
-    _fetch(backend, graph, {d for row in rows for d in graph.objects(row, JX.inDocument)} - fetched - rows, closed_types)
+    wanted: dict[Node, frozenset[URIRef]] = {}
+    for node in chain_nodes:
+        if any((node, RDF.type, kind) in graph for kind in _LOCATE_TYPES):
+            wanted[node] = _OF_NAMED
+    for node in focus:
+        giver = row_giver(graph, node)
+        if giver is not None:
+            wanted[giver] = wanted.get(giver, frozenset()) | _OF_ROW_GIVER
+            for row in graph.objects(giver, JX.sourceRow):
+                wanted[row] = _OF_SOURCE_ROW
+    _read(backend, graph, wanted, fetched, closed_types)
     return graph if closed_types else materialise_types(graph)
 
 
@@ -864,7 +884,7 @@ def _linked(backend: QueryBackend, nodes: set[Node], predicate: URIRef, up: bool
 
 
 def _source_rows(backend: QueryBackend, graph: Graph, focus: set[Node]) -> None:
-    """The jx:sourceRow links `rows_read` reads, added to `graph`: for each focus node without a row of
+    """The jx:sourceRow links `row_giver` reads, added to `graph`: for each focus node without a row of
     its own, those of the nodes up its chain (`chain`) until one has any, a step at a time."""
     asked: set[Node] = set()
     walking = [node for node in focus if graph.value(node, JX.atRow) is None]
@@ -885,19 +905,43 @@ def _source_rows(backend: QueryBackend, graph: Graph, focus: set[Node]) -> None:
         walking = still
 
 
-def _fetch(backend: QueryBackend, graph: Graph, nodes: set[Node], closed_types: bool) -> list[Triple]:
-    """Add to `graph` what `locate` reads of each node (see neighbourhood); the triples added.
+def _read(backend: QueryBackend, graph: Graph, wanted: dict[Node, frozenset[URIRef]], fetched: dict[Node, frozenset[URIRef]],
+          closed_types: bool) -> None:
+    """Add to `graph` the `wanted` predicates of each node not `fetched` yet, then what `locate` reads of
+    the nodes they link to (`_OF_LINKED`), until nothing new is wanted; `fetched` is kept up to date."""
+    while wanted:
+        asking: dict[frozenset[URIRef], set[Node]] = {}
+        for node, predicates in wanted.items():
+            missing = (_OF_ANY if not closed_types else predicates) - fetched.get(node, frozenset())
+            if missing and not isinstance(node, Literal):
+                fetched[node] = fetched.get(node, frozenset()) | missing
+                asking.setdefault(frozenset(missing), set()).add(node)
+        wanted = {}
+        for predicates, nodes in asking.items():
+            for _s, p, o in _fetch(backend, graph, nodes, predicates, closed_types):
+                if p in _OF_LINKED and not isinstance(o, Literal):
+                    wanted[o] = wanted.get(o, frozenset()) | _OF_LINKED[p]
 
-    Asked as a SELECT, not a CONSTRUCT: a SELECT's terms are converted once per answer (the
-    predicates, each subject's IRI), a CONSTRUCT's once per triple."""
-    # One pattern from the bound subjects, the predicates filtered: a UNION of a VALUES ?p branch and
-    # a type branch took twice as long (each branch is a group of its own, see _Compiler.joined).
-    predicates = ", ".join(p.n3() for p in _LOCATE_PREDICATES)
-    types = f" && ?o IN ({', '.join(c.n3() for c in _LOCATE_TYPES)})" if closed_types else ""
+
+def _fetch(backend: QueryBackend, graph: Graph, nodes: set[Node], predicates: frozenset[URIRef], closed_types: bool) -> list[Triple]:
+    """Add to `graph` the statements of each node by these predicates (of rdf:type, with
+    `closed_types` only the types `locate` asks about); the triples added.
+
+    One pattern from the bound subjects, the predicates filtered: a VALUES ?p block beside the
+    subjects' made Oxigraph scan every statement of the store (15.5 against 0.2 CPU-s at 1,000
+    projects), and a UNION of a VALUES ?p branch and a type branch took twice as long (each branch
+    is a group of its own, see _Compiler.joined). Asked as a SELECT, not a CONSTRUCT: a SELECT's
+    terms are converted once per answer (the predicates, each subject's IRI), a CONSTRUCT's once
+    per triple."""
+    named = sorted((p for p in predicates if p != RDF.type), key=str)
+    tests = [f"?p IN ({', '.join(p.n3() for p in named)})"] if named else []
+    if RDF.type in predicates:
+        types = f" && ?o IN ({', '.join(c.n3() for c in _LOCATE_TYPES)})" if closed_types else ""
+        tests.append(f"(?p = {RDF.type.n3()}{types})")
     added: list[Triple] = []
     for batch in _batches(sorted(nodes, key=str)):
         query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(n.n3() for n in batch)} }} ?s ?p ?o . "
-                 f"FILTER (?p IN ({predicates}) || (?p = {RDF.type.n3()}{types})) }}")
+                 f"FILTER ({' || '.join(tests)}) }}")
         for row in backend.select(query, {}).rows:
             triple = (row["s"], row["p"], row["o"])
             if None not in triple:
