@@ -53,13 +53,19 @@ def _differences(backend: OxigraphBackend) -> list[str]:
     return found
 
 
+def _with_vocabulary(seed: int, backend: OxigraphBackend) -> random.Random:
+    """A write of the vocabulary (the goal kinds' notations: without them the listing has no row); the generator of the writes."""
+    rng = random.Random(seed)
+    writer = backend.writer()
+    writer.put(ONTOLOGY, _ontology(rng), TableRecord(ONTOLOGY, ()))
+    writer.commit()
+    return rng
+
+
 def _sequence(seed: int, backend: OxigraphBackend, writes: int) -> tuple[list[str], int]:
     """Random writes (tables put, replaced and dropped, loose RDF, the vocabulary replaced): the differences after each,
     and the most rows the listing had."""
-    rng = random.Random(seed)
-    writer = backend.writer()  # the vocabulary first (the goal kinds' notations): without it the listing has no row
-    writer.put(ONTOLOGY, _ontology(rng), TableRecord(ONTOLOGY, ()))
-    writer.commit()
+    rng = _with_vocabulary(seed, backend)
     model: dict[str, list[str]] = {}
     found: list[str] = []
     most = 0
@@ -111,8 +117,8 @@ def test_the_stored_answer_is_read_without_evaluating_the_listing(monkeypatch: p
     """Read: one query over the view's parts, not the listing's joins; its first row comes from the first part. Given a
     parameter it does not answer (project), the listing is evaluated over the union."""
     backend = OxigraphBackend(None)
-    rng = random.Random(3)
-    for _ in range(3):
+    rng = _with_vocabulary(3, backend)
+    for _ in range(4):
         _random_write(rng, backend, {})
     asked = _recording(monkeypatch)
     first = next(iter(run(load_query("indicators"), backend, {}, check=False, own_terms=True).rows))  # type: ignore[union-attr]
