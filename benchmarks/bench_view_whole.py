@@ -42,7 +42,7 @@ def make_whole(store: Path, chunk_members: int | None, names: list[str]) -> dict
             continue
         inputs = _inputs_digest(writer.store, view)
         started, cpu = time.perf_counter(), time.process_time()
-        rows = _make_whole(writer.store, view, inputs, chunk_members, answers)
+        rows = _make_whole(writer.store, view, inputs, chunk_members, answers).rows
         results[view.name] = {"cpu": round(time.process_time() - cpu, 2), "wall": round(time.perf_counter() - started, 2),
                               "rows": rows, "sha256": rows_digest(writer.store, view)}
     writer.abort()

@@ -4,13 +4,14 @@ of its SELECT makes, quad for quad (same rows, same row IRIs), and the compariso
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from jixiao.stores.oxigraph import OxigraphBackend
 from jixiao.stores.views import Answers, _chunks, _inputs_digest, _make_whole, view_definitions
-from test_store_views import _random_write
+from test_store_views import _csv, _parameter_values, _random_write
 
 # One member a chunk: a chunk is one partition value (a value with more members is a chunk alone), so the small
 # random stores below are made in several chunks, as a 100,000-project store is made in a hundred.
@@ -72,3 +73,39 @@ def test_the_comparison_fails_when_a_chunk_loses_its_rows(monkeypatch: pytest.Mo
     made = _single_and_parts(backend.store)
     assert {name: single == parts for name, (single, parts) in made.items()} == dict.fromkeys(made, False)
     backend.close()
+
+
+def test_a_write_makes_each_view_whole_as_its_header_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A view whose header says `whole: one evaluation` is made whole by one evaluation even when its values make
+    several chunks; the others as their parts. Either way the view answers as the union does."""
+    from jixiao.stores import views
+
+    backend = _store(3)
+    monkeypatch.setattr(views, "WHOLE_CHUNK_MEMBERS", ONE_VALUE_A_CHUNK)
+    by_parts: list[str] = []
+    made_by_parts = views._whole_by_parts
+
+    def noted(store: ox.Store, view: views.View, chunk_members: int, answers: views.Answers) -> list[list[ox.Quad]] | None:
+        by_parts.append(view.name)
+        return made_by_parts(store, view, chunk_members, answers)
+
+    monkeypatch.setattr(views, "_whole_by_parts", noted)
+    views.forget_views(backend.store)
+    backend.writer().commit()  # no view is current: the write makes every view whole
+    at_once = {view.name for view in view_definitions() if view.whole_at_once}
+    assert at_once and set(by_parts) == {view.name for view in view_definitions()} - at_once
+    for view in view_definitions():
+        for params in _parameter_values(view.name):
+            assert _csv(view.name, backend, params, views=True) == _csv(view.name, backend, params, views=False), (view.name, params)
+    backend.close()
+
+
+def test_a_header_with_another_way_to_make_the_view_whole_is_refused(tmp_path: Path) -> None:
+    from jixiao.stores import views
+
+    shipped = next(view for view in view_definitions() if not view.whole_at_once)
+    text = shipped.select.replace("# partition:", "# whole: at once\n# partition:", 1)
+    path = tmp_path / "bad.rq"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="whole: at once"):
+        views.read_view(path)
