@@ -19,9 +19,9 @@ knows no query's logic, only the header's conventions:
     # unassigned: SELECT ?m ...   the members whose solutions leave the partition unbound (no agency): their rows
     #                          are recomputed by every write, since which members they are can change with any
     #                          statement (a unit's first label, a project's first declaring unit, a dropped unit)
-#   whole: one evaluation    (optional) a write makes this view whole by one evaluation of its SELECT, not as all its
-#                          parts: for a view whose evaluation holds little beside its few groups, where the parts' per-chunk
-#                          cost is most of the build (the header says what was measured)
+    # whole: one evaluation   (optional) a write makes this view whole by one evaluation of its SELECT, not as all its
+    #                          parts: for a view whose evaluation holds little beside its few groups, where the parts'
+    #                          per-chunk cost is most of the build (the view's comments say what was measured)
     # kept as: answer          (optional) a stored answer: the view's SELECT is a listing's, ORDER BY and all, whose first
     #                          key is the partition; each part's rows are kept as one text in that order, and read back
     #                          one part after the other (below, "Stored answers")
