@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from jixiao.cli.main import main
 from jixiao.queries import load_query, run, write
+from jixiao.stores.loading import read_ntriples, store_graph_file
 from jixiao.stores.oxigraph import OxigraphBackend
 from servers import running_oxigraph, running_virtuoso
 
@@ -87,6 +88,26 @@ def loaded_on(server: str, data: Path, tmp_path: Path) -> Iterator[list[str]]:
         credentials = ["--user", endpoint.user, "--password", endpoint.password] if endpoint.user else []
         _cli("load", data, "--endpoint", endpoint.query_url, *credentials)
         yield ["--endpoint", endpoint.query_url]
+
+
+# Where a named query is asked, as `answered_in` takes it: the servers are slow (each starts its own).
+EVERYWHERE = ["memory", "embedded", pytest.param("oxigraph", marks=pytest.mark.slow), pytest.param("virtuoso", marks=pytest.mark.slow)]
+
+
+@contextlib.contextmanager
+def answered_in(where: str, data: Path, tmp_path: Path) -> Iterator[Any]:
+    """The named queries asked of `data` through the command line `where` (one of EVERYWHERE): in memory, in an embedded
+    store it was loaded into as `jixiao load` puts a file (with the ontology graph), or on a server of its own."""
+    if where == "memory":
+        yield _answer_by_cli([str(data)])
+    elif where == "embedded":
+        store = tmp_path / "store"
+        with OxigraphBackend(store) as backend:
+            store_graph_file(backend, EX + "graph", read_ntriples(data), str(data))
+        yield _answer_by_cli(["--store", str(store)])
+    else:
+        with loaded_on(where, data, tmp_path) as place:
+            yield _answer_by_cli(place)
 
 
 def _answers(place: list[str], agency: str) -> dict[str, list[dict[str, Any]]]:

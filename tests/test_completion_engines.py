@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from jixiao.stores.oxigraph import OxigraphBackend
-from test_budget_doubles import _answer_by_cli, loaded_on
+from test_budget_doubles import EVERYWHERE, answered_in
 
 JX = "https://w3id.org/jixiao/ontology#"
 EX = "https://example.org/completion/"
@@ -57,19 +56,7 @@ def _check(answer: Any) -> None:
     assert sorted((row["indicator"], row["met"]) for row in answer("completion-by-indicator", {})) == LISTED
 
 
-def test_incomparable_results_are_left_out_in_memory(data: Path) -> None:
-    _check(_answer_by_cli([str(data)]))
-
-
-def test_incomparable_results_are_left_out_in_the_embedded_store(data: Path, tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    with OxigraphBackend(store) as backend:
-        backend.replace_graph(EX + "graph", data)
-    _check(_answer_by_cli(["--store", str(store)]))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
-def test_incomparable_results_are_left_out_on_servers(data: Path, tmp_path: Path, server: str) -> None:
-    with loaded_on(server, data, tmp_path) as place:
-        _check(_answer_by_cli(place))
+@pytest.mark.parametrize("where", EVERYWHERE)
+def test_incomparable_results_are_left_out(data: Path, tmp_path: Path, where: str) -> None:
+    with answered_in(where, data, tmp_path) as answer:
+        _check(answer)

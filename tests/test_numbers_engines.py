@@ -15,9 +15,7 @@ from typing import Any
 
 import pytest
 
-from jixiao.stores.loading import read_ntriples, store_graph_file
-from jixiao.stores.oxigraph import OxigraphBackend
-from test_budget_doubles import _answer_by_cli, loaded_on
+from test_budget_doubles import EVERYWHERE, answered_in
 
 JX = "https://w3id.org/jixiao/ontology#"
 EX = "https://example.org/numbers/"
@@ -129,20 +127,7 @@ def _check(answer: Any) -> None:
             for row in answer("budget-per-output", {"agency": "己"})] == PER_OUTPUT
 
 
-def test_texts_integers_and_zeros_in_memory(data: Path) -> None:
-    _check(_answer_by_cli([str(data)]))
-
-
-def test_texts_integers_and_zeros_in_the_embedded_store(data: Path, tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    with OxigraphBackend(store) as backend:
-        # As `jixiao load` puts an RDF file: with the ontology graph, where the comparator's notation is read.
-        store_graph_file(backend, EX + "graph", read_ntriples(data), str(data))
-    _check(_answer_by_cli(["--store", str(store)]))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
-def test_texts_integers_and_zeros_on_servers(data: Path, tmp_path: Path, server: str) -> None:
-    with loaded_on(server, data, tmp_path) as place:
-        _check(_answer_by_cli(place))
+@pytest.mark.parametrize("where", EVERYWHERE)
+def test_texts_integers_and_zeros(data: Path, tmp_path: Path, where: str) -> None:
+    with answered_in(where, data, tmp_path) as answer:
+        _check(answer)
