@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.queries import NamedQuery, bind, load_query, run, write
-from jixiao.queries.library import reading_text
 from jixiao.stores.base import QueryBackend, SelectResult, TermRows, inject_values
 from jixiao.stores.oxigraph import OxigraphBackend
 
@@ -92,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     timing: dict[str, Any] = {"seconds": round(seconds, 4), "first_row": None if first is None else round(first, 4), "rows": rows,
                               "rows_per_second": round(rows / seconds) if seconds else None, "cpu_seconds": round(cpu, 4),
                               "open_seconds": round(open_seconds, 4), "route": args.route,
-                              "from_view": reading_text(named, backend, bind(named, params), views=not args.union)[0] != named.text}
+                              "from_view": not args.union and named.name in backend.current_views()}
     if args.engine:
         wall, cpu = engine_seconds(named, backend, params)
         timing["engine_seconds"], timing["engine_cpu_seconds"] = round(wall, 4), round(cpu, 4)

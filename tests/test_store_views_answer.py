@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.queries import FORMATS, bind, load_query, page, run, write
-from jixiao.queries.library import reading_text, stored_answer_parameters, view_form
+from jixiao.queries import FORMATS, load_query, page, run, write
+from jixiao.queries.library import stored_answer_parameters, view_form
 from jixiao.stores import TableRecord
 from jixiao.stores.oxigraph import OxigraphBackend
 from jixiao.stores.views import ViewKeeper, view_definitions
@@ -127,9 +127,6 @@ def test_the_stored_answer_is_read_without_evaluating_the_listing(monkeypatch: p
     asked.clear()
     list(run(load_query("indicators"), backend, {"project": "项目1"}, check=False, own_terms=True).rows)  # type: ignore[union-attr]
     assert len(asked) == 1 and "hasIndicator" in asked[0] and "urn:jixiao:view:" not in asked[0]
-    indicators = load_query("indicators")
-    assert reading_text(indicators, backend, bind(indicators, {"project": "项目1"})) == (indicators.text, False)
-    assert reading_text(indicators, backend, bind(indicators, {}))[1]
     backend.close()
 
 

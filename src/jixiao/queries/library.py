@@ -231,21 +231,6 @@ def answering_text(query: NamedQuery, backend: QueryBackend) -> str:
     return form if form is not None and query.name in backend.current_views() else query.text
 
 
-def reading_text(query: NamedQuery, backend: QueryBackend, bindings: dict[str, Node], views: bool = True) -> tuple[str, bool]:
-    """The text `run` reads a SELECT's answer with, and whether it is a stored answer's reading form: the view's form where
-    the backend keeps the view current (and `views`), unless a stored answer is asked a parameter its rows do not hold
-    (they are the answer without it), else the query's own text over the union."""
-    text = answering_text(query, backend) if views else query.text
-    if text == query.text or not isinstance(backend, ViewBackend):
-        return text, False
-    answered = stored_answer_parameters(text)
-    if answered is None:
-        return text, False
-    if any(name.removeprefix("param_") not in answered for name in bindings):
-        return query.text, False
-    return text, True
-
-
 def _as_select_result(answer: TermRows) -> SelectResult:
     """Rows in a backend's own terms as rdflib terms (for callers that compare or keep them)."""
     variables, parts = answer.variables, answer.parts
@@ -276,10 +261,15 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
         return backend.ask(query.text, bindings)
     if form == "construct":
         return backend.construct(query.text, bindings)
-    text, stored = reading_text(query, backend, bindings, views)
-    if stored and isinstance(backend, ViewBackend):
-        answer = backend.select_stored(text, bindings, query.name)
-        return answer if own_terms else _as_select_result(answer)
+    text = answering_text(query, backend) if views else query.text
+    if text != query.text and isinstance(backend, ViewBackend):
+        answered = stored_answer_parameters(text)
+        if answered is not None:
+            if any(name.removeprefix("param_") not in answered for name in bindings):
+                text = query.text  # a parameter the stored answer does not hold (its rows are the answer without it)
+            else:
+                stored = backend.select_stored(text, bindings, query.name)
+                return stored if own_terms else _as_select_result(stored)
     if own_terms and isinstance(backend, TermBackend):
         return backend.select_terms(text, bindings)
     return backend.select(text, bindings)
