@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from jixiao.queries import load_query, run, write
-from jixiao.queries.library import answering_text, stored_answer_parameters, view_form
+from jixiao.queries.library import answering_text
 from jixiao.stores import MemoryBackend, TableRecord
 from jixiao.stores.oxigraph import OxigraphBackend
 from jixiao.stores.tables import FORMAT, FORMAT_SUBJECT, REGISTRY_GRAPH
@@ -30,11 +30,6 @@ GOALS = [("AnnualGoal", "annual"), ("LongTermGoal", "long-term")]
 LEVEL2 = {"c1": "l1a", "c2": "l1a", "c3": "l1b"}
 BASES = ["b1", "b2"]
 TARGET_TYPES = ["QuantitativeTarget", "QualitativeTarget", "PeriodTarget"]
-# For the listing (indicators): comparators with their notations, units of measure with labels (one a plain literal),
-# indicator names and stated values that tie or differ across writes.
-COMPARATORS = {"ge": ">=", "le": "<="}
-UNITS = {"yuan": '"元"@zh', "person": '"人"'}
-NAMES = ["指标甲", "指标乙", "=公式"]
 # Budgets as the tables give them (xsd:decimal, summed exactly) and one as an integer.
 BUDGETS = ['"1200.50"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"0.25"^^<http://www.w3.org/2001/XMLSchema#decimal>',
            '"300"^^<http://www.w3.org/2001/XMLSchema#integer>']
@@ -52,14 +47,6 @@ def _zh(text: str) -> str:
     return f'"{text}"@zh'
 
 
-def _side(rng: random.Random, name: str) -> random.Random:
-    """A generator for the listing's details that does not draw from `rng`: the other views' tests keep the writes their
-    seeds were chosen for. It varies with `rng`'s state, so the details change from write to write."""
-    internal = rng.getstate()[1]  # the Mersenne Twister's 624 words, then its position among them
-    position = internal[-1]
-    return random.Random(f"{name}:{position}:{internal[position % (len(internal) - 1)]}")
-
-
 def _ontology(rng: random.Random) -> list[str]:
     """Goal kinds with their notations and a two-level vocabulary; a label may change between versions."""
     lines = [f'{_jx(kind)} <{SKOS}notation> "{notation}" .\n' for kind, notation in GOALS]
@@ -70,9 +57,6 @@ def _ontology(rng: random.Random) -> list[str]:
     # Bases of target values: a label that may change, and one in another language the queries do not read.
     lines.extend(f"{_ex(basis)} <{SKOS}prefLabel> {_zh(basis + rng.choice(['', '′']))} .\n" for basis in BASES)
     lines.append(f'{_ex(BASES[0])} <{SKOS}prefLabel> "{BASES[0]}"@en .\n')
-    lines.extend(f'{_ex(name)} <{SKOS}notation> "{notation}" .\n' for name, notation in COMPARATORS.items())
-    side = _side(rng, "units")
-    lines.extend(f"{_ex(unit)} {LABEL} {label} .\n" for unit, label in UNITS.items() if side.random() < 0.9)
     return lines
 
 
@@ -95,7 +79,7 @@ def _table(rng: random.Random, project: int, year: str) -> tuple[list[str], byte
     if rng.random() < 0.8:
         own.append(f"{_ex(py)} {_jx('budget')} {rng.choice(BUDGETS)} .\n")
     unit = f"u{rng.randrange(3)}"
-    shared = [f"{_ex(f'p{project}')} {_jx('declaredBy')} {_ex(unit)} .\n", f"{_ex(f'p{project}')} {LABEL} \"项目{project}\" .\n"]
+    shared = [f"{_ex(f'p{project}')} {_jx('declaredBy')} {_ex(unit)} .\n"]
     if rng.random() < 0.9:
         shared.append(f"{_ex(unit)} {LABEL} \"{rng.choice(AGENCIES)}\" .\n")
     return own + shared, bytes([0] * len(own) + [2] * len(shared))
@@ -108,19 +92,10 @@ def _indicator_details(rng: random.Random, indicator: str) -> list[str]:
         lines.append(f"{_ex(indicator)} {_jx('basis')} {_ex(rng.choice(BASES))} .\n")
     if rng.random() < 0.4:
         lines.append(f'{_ex(indicator)} {_jx("basisText")} "{rng.choice(["依据甲", "依据乙"])}" .\n')
-    side = _side(rng, indicator)
-    lines.append(f'{_ex(indicator)} {_jx("position")} "{side.randint(1, 2)}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
-    if side.random() < 0.9:
-        lines.append(f'{_ex(indicator)} {LABEL} "{side.choice(NAMES)}" .\n')
     if rng.random() < 0.8:
         target = f"{indicator}/target"
         lines.append(f"{_ex(indicator)} {_jx('target')} {_ex(target)} .\n")
         lines.append(f"{_ex(target)} {RDF_TYPE} {_jx(rng.choice(TARGET_TYPES))} .\n")
-        lines.append(f'{_ex(target)} {_jx("statedValue")} "{side.choice(["≥90%", "100元"])}" .\n')
-        if side.random() < 0.7:
-            lines.append(f"{_ex(target)} {_jx('comparator')} {_ex(side.choice(list(COMPARATORS)))} .\n")
-            lines.append(f'{_ex(target)} {_jx("numericValue")} "{side.choice(["90", "0.9", "100.50"])}"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
-            lines.append(f"{_ex(target)} {_jx('unit')} {_ex(side.choice(list(UNITS)))} .\n")
     return lines
 
 
@@ -168,23 +143,13 @@ def _csv(name: str, backend: OxigraphBackend, params: dict[str, str], views: boo
     return out.getvalue()
 
 
-AXES = {"agency": [None, *AGENCIES, "无此单位"], "year": [None, *YEARS, "2030"], "goal": [None, "long-term", "all", "unknown"],
-        "project": [None, "项目1"], "basis": [None, "依据甲"]}
-
-
 def _parameter_values(name: str) -> list[dict[str, str]]:
-    """Every combination of values of the parameters the named query has (None: not given; goal's default is annual). A
-    stored answer (a listing's view) holds the answer of its answered parameters only: every combination of those, and each
-    other parameter given alone (answered over the union)."""
-    named = load_query(name)
-    form = view_form(named)
-    answered = stored_answer_parameters(form) if form is not None else None
-    params = [param for param in named.params if answered is None or param in answered]
+    """Every combination of values of the parameters the named query has (None: not given; goal's default is annual)."""
+    axes = {"agency": [None, *AGENCIES, "无此单位"], "year": [None, *YEARS, "2030"], "goal": [None, "long-term", "all", "unknown"]}
     combinations: list[dict[str, str]] = [{}]
-    for param in params:
-        combinations = [{**chosen, param: value} if value is not None else chosen for chosen in combinations for value in AXES[param]]
-    others = [{param: value} for param in named.params if param not in params for value in AXES[param] if value is not None]
-    return combinations + others
+    for param in load_query(name).params:
+        combinations = [{**chosen, param: value} if value is not None else chosen for chosen in combinations for value in axes[param]]
+    return combinations
 
 
 def _differences(backend: OxigraphBackend) -> list[str]:

@@ -46,7 +46,7 @@ from jixiao.errors import UsageError
 from jixiao.queries.binding import PARAM_TYPES, Parameter, bind, term
 from jixiao.queries.guard import query_form
 from jixiao.resources import resource_dir
-from jixiao.stores.base import QueryBackend, SelectResult, TermBackend, TermRows, Triple, ViewBackend, rdflib_term
+from jixiao.stores.base import QueryBackend, SelectResult, TermBackend, TermRows, Triple, ViewBackend
 
 REASONING_NONE = "none"
 # `TYPE`, then `= DEFAULT` or `required` or nothing, then the description after a dash.
@@ -210,18 +210,6 @@ def view_form(query: NamedQuery) -> str | None:
     return _query_text(path) if path.is_file() else None
 
 
-_ANSWERS_LINE = re.compile(r"^#\s*answers:(.*)$", re.M)
-
-
-def stored_answer_parameters(form: str) -> set[str] | None:
-    """The parameters a view's reading form answers when it reads a stored answer (its header's `# answers:` line, the
-    names comma-separated, maybe none), or None for a form that reads a view's rows as a query (every parameter)."""
-    match = _ANSWERS_LINE.search(form.split("\nPREFIX", 1)[0])
-    if match is None:
-        return None
-    return {name.strip() for name in match.group(1).split(",") if name.strip()}
-
-
 def answering_text(query: NamedQuery, backend: QueryBackend) -> str:
     """The text that answers `query` on `backend`: its view's reading form where the backend says it keeps that view
     current (the embedded store, docs/stores.md "Views kept by the writer"), else the query itself."""
@@ -229,14 +217,6 @@ def answering_text(query: NamedQuery, backend: QueryBackend) -> str:
         return query.text
     form = view_form(query)
     return form if form is not None and query.name in backend.current_views() else query.text
-
-
-def _as_select_result(answer: TermRows) -> SelectResult:
-    """Rows in a backend's own terms as rdflib terms (for callers that compare or keep them)."""
-    variables, parts = answer.variables, answer.parts
-    rows = ({name: None if term is None else rdflib_term(parts(term)) for name, term in zip(variables, row, strict=True)}
-            for row in answer.rows)
-    return SelectResult(variables, rows)
 
 
 def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | None = None, *, allow_service: bool = False,
@@ -262,14 +242,6 @@ def run(query: NamedQuery, backend: QueryBackend, raw_params: dict[str, str] | N
     if form == "construct":
         return backend.construct(query.text, bindings)
     text = answering_text(query, backend) if views else query.text
-    if text != query.text and isinstance(backend, ViewBackend):
-        answered = stored_answer_parameters(text)
-        if answered is not None:
-            if any(name.removeprefix("param_") not in answered for name in bindings):
-                text = query.text  # a parameter the stored answer does not hold (its rows are the answer without it)
-            else:
-                stored = backend.select_stored(text, bindings, query.name)
-                return stored if own_terms else _as_select_result(stored)
     if own_terms and isinstance(backend, TermBackend):
         return backend.select_terms(text, bindings)
     return backend.select(text, bindings)

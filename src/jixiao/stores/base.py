@@ -148,10 +148,6 @@ class ViewBackend(Protocol):
 
     def current_views(self) -> set[str]: ...
 
-    def select_stored(self, query: str, bindings: Mapping[str, Node], view: str) -> TermRows:
-        """A listing's stored answer, read by its view's reading form `query` (parameters bound as in `select`)."""
-        ...
-
 
 # Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF).
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

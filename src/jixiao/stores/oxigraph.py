@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -57,7 +56,7 @@ from jixiao.stores.tables import (
     subject_text,
     vocabulary_index,
 )
-from jixiao.stores.views import ViewKeeper, current_views, decode_rows, forget_views, stored_columns
+from jixiao.stores.views import ViewKeeper, current_views, forget_views
 
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -226,17 +225,6 @@ class OxigraphBackend:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("only SELECT queries can be run here")
         return TermRows([variable.value for variable in result.variables], iter(result), term_parts)
-
-    def select_stored(self, query: str, bindings: Mapping[str, Node], view: str) -> TermRows:
-        """A listing's answer stored by the writer (stores/views.py, "Stored answers"): `query` (the view's reading form, its
-        parameters bound as in `select`) gives the stored parts in the listing's order, and each is decoded when the rows
-        reach it, so the first row comes at once. The rows hold TermParts: `parts` is the identity."""
-        result = self._query(inject_values(query, bindings))
-        if not isinstance(result, ox.QuerySolutions):
-            raise StoreError("only SELECT queries can be run here")
-        columns = stored_columns(self.store, view)
-        texts = (solution["rows"].value for solution in result)
-        return TermRows(columns, itertools.chain.from_iterable(decode_rows(text) for text in texts), _own_parts)
 
     def ask(self, query: str, bindings: Mapping[str, Node]) -> bool:
         result = self._query(inject_values(query, bindings))
@@ -902,11 +890,6 @@ def _rows(result: ox.QuerySolutions, variables: list[str]) -> Iterator[dict[str,
                 known = converted[term] = to_rdflib(term)
             row[name] = known
         yield row
-
-
-def _own_parts(term: Any) -> TermParts:
-    """The parts of a term that is its parts already (a stored answer's)."""
-    return term  # type: ignore[no-any-return]
 
 
 def term_parts(term: Any) -> TermParts:

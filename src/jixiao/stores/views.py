@@ -22,12 +22,6 @@ knows no query's logic, only the header's conventions:
     # whole: one evaluation   (optional) a write makes this view whole by one evaluation of its SELECT, not as all its
     #                          parts: for a view whose evaluation holds little beside its few groups, where the parts'
     #                          per-chunk cost is most of the build (the view's comments say what was measured)
-    # kept as: answer          (optional) a stored answer: the view's SELECT is a listing's, ORDER BY and all, whose first
-    #                          key is the partition; each part's rows are kept as one text in that order, and read back
-    #                          one part after the other (below, "Stored answers")
-    # order: SELECT ?part ...  (with `kept as: answer`) every stored part in the order of its partition value alone: run
-    #                          with the part's IRI as a last key ascending and descending, the two orders are the same
-    #                          only if no two partition values tie, and the view is read only then
 
 In the view's SELECT, a line `#+ TEXT` is a comment, so not part of the query that makes the view whole, but is `TEXT`
 in the query that recomputes parts, where `{{members}}` in it stands for the members' `VALUES ?m {...}` (written also at
@@ -38,20 +32,11 @@ The view's rows are stored as resources of its graph `urn:jixiao:view:NAME`, one
 (`urn:jixiao:view#COLUMN`; a row with no partition value also marked `urn:jixiao:view#unassigned`, so that
 its part is found without reading every row), with the digest of the view's file and of its inputs' answer: a view whose file
 changed (another jixiao) is not current, and is made again whole by the next write.
-
-Stored answers (`kept as: answer`): a listing's rows do not shrink when grouped, and evaluating it is the cost (indicators at
-10,000 projects: 13.5 CPU-s before the first row). Its view keeps the answer itself: one resource a part
-(`urn:jixiao:view#rows`, the part's rows in the listing's order as one JSON text of its distinct terms and of each row's
-term numbers; `urn:jixiao:view#agency`, the partition column, or the no-partition mark). Parts are replaced as the rows of
-other views are; the order of the parts is asked of the store by the `order` query (the listing's first key, compared by
-Oxigraph as its ORDER BY compares it), and reading is that order's parts decoded one after the other: the first row at
-once, no sort, no join.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,7 +47,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from jixiao.resources import resource_dir
-from jixiao.stores.base import TermParts, insert_block
+from jixiao.stores.base import insert_block
 
 VIEW_GRAPH_PREFIX = "urn:jixiao:view:"
 VIEW_COLUMN = "urn:jixiao:view#"
@@ -85,12 +70,6 @@ _CONTINUED = re.compile(r"^#\s{2,}(.*)$")
 _PREFIX_LINE = re.compile(r"^\s*PREFIX\s.*$", re.M | re.I)
 _PART_LINE = re.compile(r"^(\s*)#\+ ?(.*)$", re.M)  # a line of the query only where parts are recomputed
 MEMBERS_PLACE = "{{members}}"  # in such a line: the members' VALUES block
-# Stored answers (`kept as: answer`): a part's rows as one text, the answer's variables, and whether the parts' order by their
-# partition value alone is strict (no two values tie: only then are the parts one after the other the listing's order).
-ROWS = VIEW_COLUMN + "rows"
-COLUMNS = VIEW_COLUMN + "columns"
-ORDERED = VIEW_COLUMN + "ordered"
-STORED_ANSWER = "answer"
 
 
 @dataclass(frozen=True)
@@ -107,12 +86,6 @@ class View:
     unassigned: str
     definition: str
     whole_at_once: bool = False  # the header's `whole: one evaluation`
-    kept_as: str = "rows"  # "answer": the listing's own rows, stored a part at a time (module documentation)
-    order: str = ""  # with kept_as "answer": every part in the order of its partition value
-
-    @property
-    def stored_answer(self) -> bool:
-        return self.kept_as == STORED_ANSWER
 
     @property
     def graph(self) -> str:
@@ -137,11 +110,6 @@ def read_view(path: Path) -> View:
             header[key] = match.group(2).strip()
     prefixes = "\n".join(_PREFIX_LINE.findall(text))
     missing = [k for k in ("view of", "partition", "members", "partitions", "dependents", "inputs", "unassigned") if not header.get(k)]
-    kept_as = header.get("kept as", "rows")
-    if kept_as not in ("rows", STORED_ANSWER):
-        raise ValueError(f"{path}: a view is kept as rows or as an answer, not {kept_as!r}")
-    if kept_as == STORED_ANSWER and not header.get("order"):
-        missing.append("order")
     if missing:
         raise ValueError(f"{path}: the view's header lacks {', '.join(missing)}")
     whole = header.get("whole", WHOLE_BY_PARTS)
@@ -151,8 +119,7 @@ def read_view(path: Path) -> View:
                 partitions=f"{prefixes}\n{header['partitions']}",
                 dependents=f"{prefixes}\n{header['dependents']}", inputs=f"{prefixes}\n{header['inputs']}",
                 unassigned=f"{prefixes}\n{header['unassigned']}",
-                definition=hashlib.sha256(text.encode("utf-8")).hexdigest(), whole_at_once=whole == WHOLE_AT_ONCE, kept_as=kept_as,
-                order=f"{prefixes}\n{header.get('order', '')}")
+                definition=hashlib.sha256(text.encode("utf-8")).hexdigest(), whole_at_once=whole == WHOLE_AT_ONCE)
 
 
 @cache
@@ -165,16 +132,12 @@ def view_definitions() -> tuple[View, ...]:
 
 
 def current_views(store: ox.Store) -> set[str]:
-    """The names of the views the store holds as their definitions say today (a stored answer, only where its parts' order
-    is strict: see `order`)."""
+    """The names of the views the store holds as their definitions say today."""
     current = set()
     for view in view_definitions():
-        graph = ox.NamedNode(view.graph)
-        if ox.Quad(graph, ox.NamedNode(DEFINITION), ox.Literal(view.definition), graph) not in store:
-            continue
-        if view.stored_answer and ox.Quad(graph, ox.NamedNode(ORDERED), _TRUE, graph) not in store:
-            continue
-        current.add(view.name)
+        stamp = ox.Quad(ox.NamedNode(view.graph), ox.NamedNode(DEFINITION), ox.Literal(view.definition), ox.NamedNode(view.graph))
+        if stamp in store:
+            current.add(view.name)
     return current
 
 
@@ -250,8 +213,6 @@ class ViewKeeper:
                 made = _make_parts(store, view, parts | {None}, inputs, answers)
             written[view.name] = made.rows
             self.bulk_loaded_chars += made.bulk_loaded_chars
-            if view.stored_answer:
-                _stamp_order(store, view, answers)
         kept = {view.graph for view in self.views}
         for graph in _view_graphs(store):
             if graph.value not in kept:
@@ -302,13 +263,6 @@ def _writable(term: ox.Term | None) -> bool:
 
 
 def _rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
-    """The view's resources, each as its quads without their graph yet: a row each (below), or a stored answer's parts."""
-    if view.stored_answer:
-        return _answer_parts(store, query, view)
-    return _solution_rows(store, query, view)
-
-
-def _solution_rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
     """The view's solutions as the quads of one row resource each (a bound column a quad), without their graph yet.
 
     A row is named by a digest of its terms (and its rank among equal rows), not a blank node: the same data make the
@@ -323,117 +277,11 @@ def _solution_rows(store: ox.Store, query: str, view: View) -> Iterator[list[ox.
         row = ox.NamedNode(f"{view.graph}#row-{digest}-{rank}")
         quads = [ox.Quad(row, column, term) for column, term in zip(columns, solution, strict=True) if term is not None]
         if solution[partition] is None:
-            quads.append(ox.Quad(row, ox.NamedNode(UNASSIGNED), _TRUE))
+            quads.append(ox.Quad(row, ox.NamedNode(UNASSIGNED), ox.Literal("true", datatype=ox.NamedNode(_XSD_BOOLEAN))))
         yield quads
 
 
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_TRUE = ox.Literal("true", datatype=ox.NamedNode(_XSD_BOOLEAN))
-
-
-def _answer_parts(store: ox.Store, query: str, view: View) -> Iterator[list[ox.Quad]]:
-    """A stored answer's parts: the listing's solutions (its ORDER BY leads with the partition, so each part's come together,
-    in order) as one resource a partition value, holding them as one text (`encode_rows`). A part is named by a digest of its
-    value, so the same data make the same view quad for quad."""
-    result = store.query(query)
-    variables = [variable.value for variable in result.variables]
-    partition = variables.index(view.partition)
-    value: ox.Term | None = None
-    rows: list[tuple[ox.Term | None, ...]] = []
-    for solution in result:
-        terms = tuple(solution)
-        if rows and terms[partition] != value:
-            yield _answer_part(view, value, rows)
-            rows = []
-        value = terms[partition]
-        rows.append(terms)
-    if rows:
-        yield _answer_part(view, value, rows)
-
-
-def _answer_part(view: View, value: ox.Term | None, rows: list[tuple[ox.Term | None, ...]]) -> list[ox.Quad]:
-    part = ox.NamedNode(f"{view.graph}#part-{hashlib.sha256(('' if value is None else str(value)).encode('utf-8')).hexdigest()[:32]}")
-    quads = [ox.Quad(part, ox.NamedNode(ROWS), ox.Literal(encode_rows(rows)))]
-    if value is None:
-        quads.append(ox.Quad(part, ox.NamedNode(UNASSIGNED), _TRUE))
-    else:
-        quads.append(ox.Quad(part, ox.NamedNode(VIEW_COLUMN + view.partition), value))
-    return quads
-
-
-def encode_rows(rows: list[tuple[ox.Term | None, ...]]) -> str:
-    """Rows of terms as one JSON text: the distinct terms, each as [kind, text, datatype, language] (TermParts' fields), and
-    each row as its terms' numbers (-1 unbound). Read back by `decode_rows`; JSON, because Python reads it in C."""
-    numbers: dict[ox.Term, int] = {}
-    fields: list[list[str]] = []
-    encoded = []
-    for row in rows:
-        cells = []
-        for term in row:
-            if term is None:
-                cells.append(-1)
-                continue
-            number = numbers.get(term)
-            if number is None:
-                number = numbers[term] = len(fields)
-                fields.append(_term_fields(term))
-            cells.append(number)
-        encoded.append(cells)
-    return json.dumps({"terms": fields, "rows": encoded}, ensure_ascii=False, separators=(",", ":"))
-
-
-def _term_fields(term: ox.Term) -> list[str]:
-    """A term as TermParts' fields (what the output writers read of it)."""
-    if isinstance(term, ox.NamedNode):
-        return ["iri", term.value, "", ""]
-    if isinstance(term, ox.BlankNode):
-        return ["bnode", term.value, "", ""]
-    if isinstance(term, ox.Literal):
-        return ["literal", term.value, "", term.language] if term.language else ["literal", term.value, term.datatype.value, ""]
-    raise ValueError(f"a stored answer cannot hold {term!r}")
-
-
-def decode_rows(text: str) -> Iterator[tuple[TermParts | None, ...]]:
-    """The rows `encode_rows` wrote, each a tuple of TermParts (None unbound): the same object for the same term in a part,
-    so the writers render each once."""
-    stored = json.loads(text)
-    terms: list[TermParts | None] = [TermParts(*fields) for fields in stored["terms"]]
-    terms.append(None)  # -1: unbound
-    pick = terms.__getitem__
-    for row in stored["rows"]:
-        yield tuple(map(pick, row))
-
-
-def _answer_variables(store: ox.Store, view: View, answers: Answers) -> list[str]:
-    """The variables of the view's SELECT, from its part form for no member: Oxigraph evaluates a query when it is asked,
-    variables and all (the whole listing: 0.9 CPU-s at 1,000 projects), and with no member every restricted sub-SELECT
-    is empty."""
-    member_variable = answers(store, view.unassigned)[0][0]
-    return [variable.value for variable in store.query(part_form(view.select, _values(member_variable, []))).variables]
-
-
-def stored_columns(store: ox.Store, view_name: str) -> list[str]:
-    """The variables of a stored answer, as its listing's SELECT names them."""
-    graph = ox.NamedNode(VIEW_GRAPH_PREFIX + view_name)
-    for quad in store.quads_for_pattern(graph, ox.NamedNode(COLUMNS), None, graph):
-        return quad.object.value.split(" ")
-    raise ValueError(f"the view {view_name} holds no stored answer")
-
-
-def _stamp_order(store: ox.Store, view: View, answers: Answers) -> None:
-    """Mark the stored answer readable only if its parts' order by partition value is strict: the `order` query with the part's
-    IRI as last key, ascending and descending, gives the same sequence only if no two values tie (parts of values ORDER BY
-    finds equal would interleave their rows in the listing, by its later keys). Also record the listing's variables, which a
-    reader needs when there is no part, once a view is made (its graph is new then)."""
-    graph = ox.NamedNode(view.graph)
-    for quad in list(store.quads_for_pattern(graph, ox.NamedNode(ORDERED), None, graph)):
-        store.remove(quad)
-    if not any(True for _ in store.quads_for_pattern(graph, ox.NamedNode(COLUMNS), None, graph)):
-        store.add(ox.Quad(graph, ox.NamedNode(COLUMNS), ox.Literal(" ".join(_answer_variables(store, view, answers))), graph))
-    ascending = [solution["part"] for solution in store.query(f"{view.order} ?part")]
-    descending = [solution["part"] for solution in store.query(f"{view.order} DESC(?part)")]
-    if ascending == descending:
-        store.add(ox.Quad(graph, ox.NamedNode(ORDERED), _TRUE, graph))
 
 
 def _in_graph(rows: Iterable[list[ox.Quad]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
