@@ -303,11 +303,12 @@ def _whole_chunk(view: View) -> int | None:
     return None if view.whole_at_once else WHOLE_CHUNK_MEMBERS
 
 
-def _make_whole(store: ox.Store, view: View, inputs: str, chunk_members: int | None = WHOLE_CHUNK_MEMBERS,
+def _make_whole(store: ox.Store, view: View, inputs: str, chunk_members: int | None,
                 answers: Answers | None = None) -> Made:
     """Make the view again whole: as all its parts, chunk by chunk (an interrupt is taken between chunks), or by one
     evaluation of its SELECT where one chunk holds every partition value, where some value or member cannot be written
-    in VALUES, or where `chunk_members` is None (how the benchmark and the tests make it to compare)."""
+    in VALUES, or where `chunk_members` is None (a write: where the view's header says `whole: one evaluation`, see
+    `_whole_chunk`; the benchmark and the tests, to compare)."""
     graph = ox.NamedNode(view.graph)
     store.remove_graph(graph)
     rows = None if chunk_members is None else _whole_by_parts(store, view, chunk_members, answers or Answers())
